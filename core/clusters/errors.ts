@@ -1,0 +1,54 @@
+// The edge where errors from the OpenSearch client become FerryErrors, classified once as recoverable
+// (retry with backoff) or fatal.
+import { errors } from "@opensearch-project/opensearch";
+import { engineErrors, FerryError, isFerryError } from "../errors.ts";
+
+/** The `type` of an OpenSearch error body, if the response carried one. */
+export function remoteErrorType(err: unknown): string | undefined {
+  if (err instanceof errors.ResponseError) {
+    const body = err.body as { error?: { type?: string } | string } | undefined;
+    return typeof body?.error === "object" ? body.error.type : undefined;
+  }
+  return undefined;
+}
+
+export function statusOf(err: unknown): number | undefined {
+  return err instanceof errors.ResponseError ? err.statusCode : undefined;
+}
+
+function remoteReason(err: errors.ResponseError): string {
+  const body = err.body as { error?: { type?: string; reason?: string } | string } | undefined;
+  if (typeof body?.error === "object") return `${body.error.type}: ${body.error.reason}`;
+  if (typeof body?.error === "string") return body.error;
+  return err.message;
+}
+
+const RECOVERABLE_TYPES = new Set([
+  "concurrent_snapshot_execution_exception",
+  "snapshot_in_progress_exception",
+  "no_shard_available_action_exception",
+  "unavailable_shards_exception",
+  "shard_not_found_exception",
+  "cluster_block_exception", // e.g. no cluster-manager elected yet
+  "process_cluster_event_timeout_exception",
+  "es_rejected_execution_exception",
+  "open_search_rejected_execution_exception",
+  "circuit_breaking_exception",
+]);
+
+/** Turns anything thrown while talking to `cluster` into a FerryError with `retryable` decided. */
+export function classify(err: unknown, cluster: string): FerryError {
+  if (isFerryError(err)) return err;
+  if (err instanceof errors.ResponseError) {
+    const status = err.statusCode;
+    const text = `${cluster} answered ${status}: ${remoteReason(err)}`;
+    const type = remoteErrorType(err);
+    if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
+    return engineErrors.fatal(text);
+  }
+  if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError ||
+      err instanceof errors.NoLivingConnectionsError || err instanceof errors.RequestAbortedError) {
+    return engineErrors.transient(`${cluster} unreachable: ${err.message}`);
+  }
+  return engineErrors.fatal(`${cluster}: ${err instanceof Error ? err.message : String(err)}`);
+}

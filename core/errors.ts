@@ -1,0 +1,71 @@
+// The one set of error types ferry raises. Each carries the OpenSearch-style `type` users see, the HTTP
+// status it maps to, and whether the engine may retry it. Foreign errors are classified once, at the
+// edge (core/clusters/errors.ts), into these.
+
+export interface ErrorDetails {
+  /** Extra fields OpenSearch puts beside type/reason, e.g. `index` for index_not_found_exception. */
+  [field: string]: string | number | boolean;
+}
+
+export class FerryError extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    reason: string,
+    readonly retryable = false,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(reason);
+    this.name = "FerryError";
+  }
+
+  get reason(): string {
+    return this.message;
+  }
+}
+
+// Request and state errors, with the plugin's exception types (reference §5).
+export const requestErrors = {
+  validation: (reasons: string[]) =>
+    new FerryError("action_request_validation_exception", 400,
+      `Validation Failed: ${reasons.map((r, i) => `${i + 1}: ${r};`).join(" ")}`),
+  parse: (reason: string) => new FerryError("x_content_parse_exception", 400, reason),
+  bodyRequired: (reason = "request body or source parameter is required") => new FerryError("parse_exception", 400, reason),
+  illegalArgument: (reason: string) => new FerryError("illegal_argument_exception", 400, reason),
+  alreadyExists: (reason: string) => new FerryError("resource_already_exists_exception", 400, reason),
+  illegalState: (reason: string, status = 500) => new FerryError("illegal_state_exception", status, reason),
+  generic: (reason: string, status = 500) => new FerryError("exception", status, reason),
+  notFound: (reason: string) => new FerryError("resource_not_found_exception", 404, reason),
+  noSuchRemote: (alias: string) => new FerryError("no_such_remote_cluster_exception", 404, `no such remote cluster: [${alias}]`),
+  indexNotFound: (index: string) =>
+    new FerryError("index_not_found_exception", 404, `no such index [${index}]`, false, {
+      "resource.type": "index_or_alias", "resource.id": index, index_uuid: "_na_", index,
+    }),
+  noRoute: (method: string, path: string) =>
+    new FerryError("no_handler_found_exception", 404, `no handler found for uri [${path}] and method [${method}]`),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new FerryError("method_not_allowed_exception", 405,
+      `Incorrect HTTP method for uri [${path}] and method [${method}], allowed: [${allowed.join(", ")}]`),
+  bodyTooLarge: (limit: number) => new FerryError("content_too_long_exception", 413, `request body is larger than ${limit} bytes`),
+  followerWrite: (index: string) =>
+    new FerryError("cluster_block_exception", 403,
+      `index [${index}] blocked by: [FORBIDDEN/1000/index read-only(cross-cluster-replication)];`),
+} as const;
+
+// Engine errors. `retryable` is the whole retry contract: the scheduler looks at nothing else.
+export const engineErrors = {
+  /** Connection refused/reset, timeouts, 429, 5xx, shard not ready, snapshot already running. */
+  transient: (reason: string) => new FerryError("replication_transient_exception", 503, reason, true),
+  /** Leader or follower index gone or replaced, `_source` disabled, shard mismatch, mapping refused. */
+  fatal: (reason: string) => new FerryError("replication_exception", 500, reason, false),
+} as const;
+
+export function isFerryError(err: unknown): err is FerryError {
+  return err instanceof FerryError;
+}
+
+/** OpenSearch's error body. */
+export function errorBody(err: FerryError): { error: Record<string, unknown>; status: number } {
+  const cause = { type: err.type, reason: err.reason, ...err.details };
+  return { error: { root_cause: [cause], ...cause }, status: err.status };
+}

@@ -1,0 +1,76 @@
+// The one settings registry: every tunable with its default, bounds and unit. Defaults follow the
+// plugin's `plugins.replication.*` settings where the plugin has one (reference §6).
+
+type Unit = "count" | "ms" | "bytes";
+
+export interface SettingSpec {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit: Unit;
+  readonly doc: string;
+}
+
+export const SETTINGS = {
+  "plugins.replication.follower.index.ops_batch_size": {
+    default: 50_000, min: 16, max: Number.MAX_SAFE_INTEGER, unit: "count",
+    doc: "Operations a shard copies per cycle before its checkpoint is persisted.",
+  },
+  "plugins.replication.follower.poll_interval": {
+    default: 50, min: 1, max: 1_000, unit: "ms",
+    doc: "Pause between two polls of a leader whose shards had nothing new.",
+  },
+  "plugins.replication.follower.metadata_sync_interval": {
+    default: 60_000, min: 5_000, max: Number.MAX_SAFE_INTEGER, unit: "ms",
+    doc: "How often mappings, settings and aliases are compared with the leader.",
+  },
+  "plugins.replication.autofollow.fetch_poll_interval": {
+    default: 30_000, min: 30_000, max: 3_600_000, unit: "ms",
+    doc: "How often each auto-follow rule lists the leader's indices.",
+  },
+  "ferry.follower.search_page_size": {
+    // A search page cannot exceed index.max_result_window (10,000 by default).
+    default: 2_000, min: 1, max: 10_000, unit: "count",
+    doc: "Documents fetched from a leader shard per search request.",
+  },
+  "ferry.follower.bulk_max_bytes": {
+    default: 8 * 1024 * 1024, min: 64 * 1024, max: 100 * 1024 * 1024, unit: "bytes",
+    doc: "Largest `_bulk` body ferry sends to the follower; a page is split beyond it.",
+  },
+  "ferry.pool.max_threads": {
+    default: 2, min: 1, max: 64, unit: "count",
+    doc: "Worker threads running shard cycles.",
+  },
+  "ferry.retry.initial_backoff": {
+    default: 250, min: 1, max: 60_000, unit: "ms",
+    doc: "First wait after a recoverable error; doubles up to the maximum, with jitter.",
+  },
+  "ferry.retry.max_backoff": {
+    default: 30_000, min: 1, max: 600_000, unit: "ms",
+    doc: "Longest wait between two retries of a recoverable error.",
+  },
+  "ferry.http.request_timeout": {
+    default: 60_000, min: 1_000, max: 600_000, unit: "ms",
+    doc: "Timeout of one request to a cluster.",
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = Record<SettingName, number>;
+
+/** Defaults overridden by `overrides`, each checked against its bounds. */
+export function resolveSettings(overrides: Record<string, unknown> = {}): Settings {
+  const resolved = {} as Settings;
+  for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, SettingSpec][]) {
+    resolved[name] = spec.default;
+  }
+  for (const [name, value] of Object.entries(overrides)) {
+    const spec = (SETTINGS as Record<string, SettingSpec>)[name];
+    if (!spec) throw new Error(`unknown setting [${name}]`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+      throw new Error(`setting [${name}] must be an integer in [${spec.min}, ${spec.max}] (${spec.unit}), got ${JSON.stringify(value)}`);
+    }
+    resolved[name as SettingName] = value;
+  }
+  return resolved;
+}

@@ -1,0 +1,68 @@
+// The one Drizzle schema of ferry's state. Every statement that uses it lives beside it in core/store/.
+import { sqliteTable, text, integer, primaryKey } from "drizzle-orm/sqlite-core";
+
+export interface RemoteAuth {
+  type: "none" | "basic" | "api_key";
+  username?: string;
+  password?: string;
+  api_key?: string;
+}
+
+export interface RemoteTls {
+  ca?: string;
+  verify?: boolean;
+}
+
+/** Leader clusters known by alias (`leader_alias`). */
+export const remotes = sqliteTable("remotes", {
+  alias: text("alias").primaryKey(),
+  hosts: text("hosts", { mode: "json" }).$type<string[]>().notNull(),
+  auth: text("auth", { mode: "json" }).$type<RemoteAuth>().notNull(),
+  tls: text("tls", { mode: "json" }).$type<RemoteTls>().notNull(),
+  /** "config" when it came from FERRY_REMOTES, "api" when registered through ferry's routes. */
+  source: text("source").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Bootstrap progress that must survive a restart: the leader's per-shard global checkpoints read
+ * before the snapshot (where following starts) and the snapshot's name. */
+export interface BootstrapRecord {
+  snapshot: string;
+  startCheckpoints: number[];
+  restoreStarted: boolean;
+}
+
+/** One row per follower index being replicated. */
+export const replications = sqliteTable("replications", {
+  followerIndex: text("follower_index").primaryKey(),
+  leaderAlias: text("leader_alias").notNull(),
+  leaderIndex: text("leader_index").notNull(),
+  state: text("state").notNull(),
+  reason: text("reason"),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  useRoles: text("use_roles", { mode: "json" }).$type<Record<string, string>>(),
+  leaderUuid: text("leader_uuid").notNull(),
+  followerUuid: text("follower_uuid"),
+  shardCount: integer("shard_count").notNull(),
+  bootstrap: text("bootstrap", { mode: "json" }).$type<BootstrapRecord>(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row per leader shard of a replication: where following resumes after a restart. */
+export const shards = sqliteTable("shards", {
+  followerIndex: text("follower_index").notNull()
+    .references(() => replications.followerIndex, { onDelete: "cascade" }),
+  shard: integer("shard").notNull(),
+  /** Every leader operation with `_seq_no` <= this is on the follower. */
+  checkpoint: integer("checkpoint").notNull(),
+  /** The leader shard's global checkpoint as last seen. */
+  leaderCheckpoint: integer("leader_checkpoint").notNull(),
+  opsWritten: integer("ops_written").notNull().default(0),
+  conflicts: integer("conflicts").notNull().default(0),
+  failedRequests: integer("failed_requests").notNull().default(0),
+  retries: integer("retries").notNull().default(0),
+  lastError: text("last_error"),
+  writeTimeMs: integer("write_time_ms").notNull().default(0),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.followerIndex, t.shard] })]);

@@ -1,0 +1,93 @@
+// Obtains a real OpenSearch distribution from Maven Central with the ordinary Maven client and keeps an
+// unpacked, module-complete copy in a cache outside the repository, so a second run downloads nothing.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { installModules } from "./modules.ts";
+
+const run = promisify(execFile);
+
+/** The pinned default; `FERRY_TESTBED_VERSION` picks another release of the same line. */
+export const DEFAULT_VERSION = "2.19.6";
+
+/**
+ * SHA-1 of the pinned artifacts as first fetched for this project. Maven's strict checksum mode already
+ * compares against the repository's own .sha1 file; this table also catches a repository that changed.
+ */
+const PINNED_SHA1: Record<string, string> = {
+  "2.19.6": "8e071b0fee7911b226f68bdead8946002e6b6e36",
+};
+
+export function testbedVersion(): string {
+  return process.env.FERRY_TESTBED_VERSION || DEFAULT_VERSION;
+}
+
+export function cacheDir(): string {
+  if (process.env.FERRY_TESTBED_CACHE) return process.env.FERRY_TESTBED_CACHE;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "ferry-testbed");
+}
+
+function mavenRepository(): string {
+  return process.env.FERRY_MAVEN_REPO || join(homedir(), ".m2", "repository");
+}
+
+const READY_MARKER = ".ferry-testbed-ready";
+
+async function sha1(file: string): Promise<string> {
+  const hash = createHash("sha1");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+async function download(version: string): Promise<string> {
+  const coordinates = `org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip`;
+  const zip = join(
+    mavenRepository(), "org", "opensearch", "distribution", "integ-test-zip", "opensearch", version,
+    `opensearch-${version}.zip`,
+  );
+  if (!existsSync(zip)) {
+    process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
+    // -C: fail on a checksum mismatch instead of warning.
+    await run("mvn", ["-B", "-q", "-C", "dependency:get", `-Dartifact=${coordinates}`, "-Dtransitive=false",
+      `-Dmaven.repo.local=${mavenRepository()}`], { maxBuffer: 16 * 1024 * 1024 })
+      .catch((err: Error & { stdout?: string }) => {
+        throw new Error(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
+      });
+  }
+  const actual = await sha1(zip);
+  const published = (await readFile(`${zip}.sha1`, "utf8")).trim().split(/\s+/)[0];
+  const expected = PINNED_SHA1[version] ?? published;
+  if (actual !== expected || actual !== published) {
+    await rm(zip, { force: true });
+    throw new Error(`checksum mismatch for ${zip}: got ${actual}, expected ${expected} (repository says ${published})`);
+  }
+  return zip;
+}
+
+/** Returns the home directory of an unpacked distribution with the test bed's modules installed. */
+export async function ensureDistribution(version = testbedVersion()): Promise<string> {
+  const home = join(cacheDir(), `opensearch-${version}`);
+  if (existsSync(join(home, READY_MARKER))) return home;
+
+  const zip = await download(version);
+  const staging = join(cacheDir(), `.staging-${version}-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await run("unzip", ["-q", zip, "-d", staging]);
+  const [top] = await readdir(staging);
+  if (!top) throw new Error(`${zip} is empty`);
+  const unpacked = join(staging, top);
+  for (const script of await readdir(join(unpacked, "bin"))) await chmod(join(unpacked, "bin", script), 0o755);
+  await installModules(unpacked, version);
+  await writeFile(join(unpacked, READY_MARKER), `${new Date().toISOString()}\n`);
+  // Publish atomically so a concurrent or interrupted run never sees a half-built home.
+  await rm(home, { recursive: true, force: true });
+  await rename(unpacked, home);
+  await rm(staging, { recursive: true, force: true });
+  return home;
+}

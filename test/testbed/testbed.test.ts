@@ -1,0 +1,117 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { describe, expect, inject, it } from "vitest";
+import { isAlive, startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
+import { ensureDistribution } from "./distribution.ts";
+import { TESTBED_MODULES } from "./modules.ts";
+
+const { leader, follower, repoPath, version } = inject("testbed");
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && isAlive(pid)) await new Promise((r) => setTimeout(r, 250));
+  return !isAlive(pid);
+}
+
+describe("test bed", () => {
+  it("starts a leader and a follower running the pinned OpenSearch, green", async () => {
+    for (const url of [leader, follower]) {
+      const root = await call(url, "GET", "/");
+      expect(root.json.version.distribution).toBe("opensearch");
+      expect(root.json.version.number).toBe(version);
+      const health = await call(url, "GET", "/_cluster/health");
+      expect(health.json.status).toBe("green");
+    }
+    expect(leader).not.toBe(follower);
+  });
+
+  it("loads the modules ferry relies on", async () => {
+    const nodes = await call(follower, "GET", "/_nodes/plugins");
+    const node = Object.values(nodes.json.nodes)[0] as { modules: { name: string }[] };
+    const loaded = node.modules.map((m) => m.name);
+    for (const name of TESTBED_MODULES) expect(loaded).toContain(name);
+  });
+
+  it("finds a document indexed on each cluster", async () => {
+    for (const url of [leader, follower]) {
+      const index = `tb-search-${url.split(":").pop()}`;
+      await call(url, "PUT", `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+      const put = await call(url, "PUT", `/${index}/_doc/1?refresh=true`, { title: "Ferry crosses the river" });
+      expect(put.status).toBe(201);
+      const found = await call(url, "POST", `/${index}/_search`, { query: { match: { title: "river" } } });
+      expect(found.json.hits.total.value).toBe(1);
+      expect(found.json.hits.hits[0]._source.title).toBe("Ferry crosses the river");
+    }
+  });
+
+  it("restores on the follower a snapshot taken on the leader through the shared repository", async () => {
+    const repo = { type: "fs", settings: { location: repoPath } };
+    expect((await call(leader, "PUT", "/_snapshot/tb-shared", repo)).status).toBe(200);
+    expect((await call(follower, "PUT", "/_snapshot/tb-shared", repo)).status).toBe(200);
+
+    await call(leader, "PUT", "/tb-snap", { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+    const bulk = Array.from({ length: 50 }, (_, i) => `{"index":{"_id":"${i}"}}\n{"n":${i}}\n`).join("");
+    const res = await fetch(`${leader}/tb-snap/_bulk?refresh=true`, {
+      method: "POST", headers: { "content-type": "application/x-ndjson" }, body: bulk,
+    });
+    expect(((await res.json()) as { errors: boolean }).errors).toBe(false);
+
+    const snap = await call(leader, "PUT", "/_snapshot/tb-shared/snap-1?wait_for_completion=true", { indices: "tb-snap" });
+    expect(snap.json.snapshot.state).toBe("SUCCESS");
+
+    const restore = await call(follower, "POST", "/_snapshot/tb-shared/snap-1/_restore?wait_for_completion=true", {
+      indices: "tb-snap", rename_pattern: "tb-snap", rename_replacement: "tb-restored",
+    });
+    expect(restore.status).toBe(200);
+    const count = await call(follower, "GET", "/tb-restored/_count");
+    expect(count.json.count).toBe(50);
+    const doc = await call(follower, "GET", "/tb-restored/_doc/7");
+    expect(doc.json._source).toEqual({ n: 7 });
+  });
+
+  it("guards an index with a final ingest pipeline (ingest-common + painless)", async () => {
+    const pipeline = await call(follower, "PUT", "/_ingest/pipeline/tb-guard", {
+      processors: [{ fail: { if: "ctx._version_type != 'external_gte'", message: "read-only" } }],
+    });
+    expect(pipeline.status).toBe(200);
+    await call(follower, "PUT", "/tb-guarded", { settings: { number_of_replicas: 0, "index.final_pipeline": "tb-guard" } });
+    const refused = await call(follower, "PUT", "/tb-guarded/_doc/1", { a: 1 });
+    expect(refused.status).toBe(500);
+    expect(JSON.stringify(refused.json)).toContain("read-only");
+    const allowed = await call(follower, "PUT", "/tb-guarded/_doc/1?version=3&version_type=external_gte", { a: 1 });
+    expect(allowed.status).toBe(201);
+  });
+
+  it("stops a node and removes its data: no JVM left", async () => {
+    const handle = await startCluster({ name: "extra", home: await ensureDistribution(), repoPath });
+    expect(isAlive(handle.pid)).toBe(true);
+    await stopCluster(handle);
+    expect(isAlive(handle.pid)).toBe(false);
+    expect(existsSync(handle.dir)).toBe(false);
+  });
+
+  it("takes a node down when the process that owns it is killed with SIGKILL", async () => {
+    const owner = spawn(process.execPath, ["--import", "tsx", "test/testbed/fixtures/owned-cluster.ts", repoPath], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: owner.stdout! }).once("line", resolve);
+      owner.once("exit", (code) => reject(new Error(`owner exited early with ${code}`)));
+    });
+    const handle = JSON.parse(firstLine) as ClusterHandle;
+    expect(isAlive(handle.pid)).toBe(true);
+    owner.kill("SIGKILL");
+    expect(await waitUntilGone(handle.pid, 60_000)).toBe(true);
+  });
+});
