@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,8 +15,8 @@ const run = promisify(execFile);
 export const DEFAULT_VERSION = "2.19.6";
 
 /**
- * SHA-1 of the pinned artifacts as first fetched for this project. Maven's strict checksum mode already
- * compares against the repository's own .sha1 file; this table also catches a repository that changed.
+ * SHA-1 of pinned artifacts as first fetched for this project. Maven's strict checksum mode compares every
+ * download with the repository's own .sha1 file; this table also catches a repository that changed since.
  */
 const PINNED_SHA1: Record<string, string> = {
   "2.19.6": "8e071b0fee7911b226f68bdead8946002e6b6e36",
@@ -32,10 +32,6 @@ export function cacheDir(): string {
   return join(base, "ferry-testbed");
 }
 
-function mavenRepository(): string {
-  return process.env.FERRY_MAVEN_REPO || join(homedir(), ".m2", "repository");
-}
-
 const READY_MARKER = ".ferry-testbed-ready";
 
 async function sha1(file: string): Promise<string> {
@@ -46,25 +42,22 @@ async function sha1(file: string): Promise<string> {
 
 async function download(version: string): Promise<string> {
   const coordinates = `org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip`;
-  const zip = join(
-    mavenRepository(), "org", "opensearch", "distribution", "integ-test-zip", "opensearch", version,
-    `opensearch-${version}.zip`,
-  );
+  const downloads = join(cacheDir(), "downloads");
+  const zip = join(downloads, `opensearch-${version}.zip`);
   if (!existsSync(zip)) {
     process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
-    // -C: fail on a checksum mismatch instead of warning.
-    await run("mvn", ["-B", "-q", "-C", "dependency:get", `-Dartifact=${coordinates}`, "-Dtransitive=false",
-      `-Dmaven.repo.local=${mavenRepository()}`], { maxBuffer: 16 * 1024 * 1024 })
+    // -C: Maven fails on a mismatch with the repository's published checksum instead of warning.
+    await run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
+      { maxBuffer: 16 * 1024 * 1024 })
       .catch((err: Error & { stdout?: string }) => {
         throw new Error(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
       });
   }
+  const expected = PINNED_SHA1[version];
   const actual = await sha1(zip);
-  const published = (await readFile(`${zip}.sha1`, "utf8")).trim().split(/\s+/)[0];
-  const expected = PINNED_SHA1[version] ?? published;
-  if (actual !== expected || actual !== published) {
+  if (expected && actual !== expected) {
     await rm(zip, { force: true });
-    throw new Error(`checksum mismatch for ${zip}: got ${actual}, expected ${expected} (repository says ${published})`);
+    throw new Error(`checksum mismatch for ${zip}: got ${actual}, pinned ${expected}`);
   }
   return zip;
 }
