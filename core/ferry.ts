@@ -2,7 +2,7 @@
 import type { AutoFollowApi } from "./autofollow.ts";
 import type { FerryConfig } from "./config.ts";
 import { RemoteRegistry } from "./remotes.ts";
-import type { ReplicationApi } from "./replications.ts";
+import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
 
 export interface Ferry {
@@ -17,12 +17,15 @@ export interface Ferry {
 export async function createFerry(config: FerryConfig): Promise<Ferry> {
   const store = openStore(config.dbPath);
   const remotes = new RemoteRegistry(store, config.remotes);
-  // Skeleton until the engine lands.
-  const replications = {} as ReplicationApi;
+  const replications = new ReplicationEngine({
+    db: store, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
+  });
+  replications.resumeAll();
   const autofollow = {} as AutoFollowApi;
   return {
     config, store, remotes, replications, autofollow,
     async close() {
+      await replications.close();
       store.$client.close();
     },
   };

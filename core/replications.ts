@@ -1,7 +1,24 @@
 // The replication state machine: start, pause, resume, stop, update, status. Every transition is
-// persisted before it is acknowledged; the scheduler (core/scheduler.ts) runs the shard work.
-// (Skeleton: the engine fills these in.)
-import type { FerryError } from "./errors.ts";
+// persisted before it is acknowledged; the scheduler runs the shard work, core/bootstrap.ts the copy.
+import { call, callOptional } from "./clusters/client.ts";
+import type { ClusterConnection } from "./clusters/connection.ts";
+import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
+import {
+  createSnapshot, deleteSnapshot, ensureRepositories, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
+  type RepositoryDefinition,
+} from "./bootstrap.ts";
+import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
+import { indexNameProblems } from "./index-names.ts";
+import type { RemoteRegistry } from "./remotes.ts";
+import { backoffDelay } from "./retry-policy.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { Settings } from "./settings.ts";
+import { DEFAULT_REASON, NOT_IN_PROGRESS, type ReplicationState } from "./statuses.ts";
+import type { Store } from "./store/db.ts";
+import {
+  completeBootstrap, deleteReplication, getReplication, insertReplication, listReplications, listShards, setBootstrap,
+  setSettings, setState, type ReplicationRow,
+} from "./store/replications.ts";
 
 export interface StartRequest {
   leader_alias: string;
@@ -28,4 +45,372 @@ export interface ReplicationApi {
   isFollowerIndex(index: string): boolean;
   /** Refusal for a write aimed at a following index, or undefined when the index takes writes. */
   writeRefusal(index: string): FerryError | undefined;
+}
+
+export interface EngineDeps {
+  db: Store;
+  remotes: RemoteRegistry;
+  follower: ClusterConnection;
+  settings: Settings;
+  snapshotRepository: RepositoryDefinition | undefined;
+}
+
+const ACK: Acknowledged = { acknowledged: true };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
+export function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) Object.assign(flat, flattenSettings(value as Record<string, unknown>, name));
+    else flat[name.startsWith("index.") ? name : `index.${name}`] = value;
+  }
+  return flat;
+}
+
+export class ReplicationEngine implements ReplicationApi {
+  private readonly scheduler: Scheduler;
+  /** Bootstraps running in this process, so stop can cancel them and wait. */
+  private readonly bootstraps = new Map<string, { cancelled: boolean; done: Promise<void> }>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.scheduler = new Scheduler({
+      db: deps.db,
+      settings: deps.settings,
+      follower: deps.follower,
+      leaderConnection: (alias) => deps.remotes.connection(alias),
+      onFatal: (index, reason) => this.markFailed(index, reason),
+    });
+  }
+
+  /** Picks up every persisted replication in the state it was left in. */
+  resumeAll(): void {
+    for (const row of listReplications(this.deps.db)) {
+      if (row.state === "SYNCING") this.scheduler.follow(row);
+      else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const b of this.bootstraps.values()) b.cancelled = true;
+    await Promise.all([...this.bootstraps.values()].map((b) => b.done));
+    await this.scheduler.close();
+  }
+
+  private record(followerIndex: string): ReplicationRow {
+    const row = getReplication(this.deps.db, followerIndex);
+    if (!row) throw requestErrors.illegalArgument(`No replication in progress for index:${followerIndex}`);
+    return row;
+  }
+
+  isFollowerIndex(index: string): boolean {
+    return getReplication(this.deps.db, index) !== undefined;
+  }
+
+  writeRefusal(index: string): FerryError | undefined {
+    return this.isFollowerIndex(index) ? requestErrors.followerWrite(index) : undefined;
+  }
+
+  // ---- start and bootstrap ----
+
+  async start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged> {
+    const problems = [...indexNameProblems(followerIndex), ...indexNameProblems(request.leader_index)];
+    if (problems.length) throw requestErrors.validation(problems);
+    if (!this.deps.snapshotRepository) {
+      throw requestErrors.illegalState("no snapshot repository is configured for bootstrap: set FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY", 400);
+    }
+    const leader = this.deps.remotes.connection(request.leader_alias);
+    const meta = await this.validateLeader(leader, request);
+    if (await indexMetadata(this.deps.follower, "follower", followerIndex)) {
+      throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
+    }
+    const stale = getReplication(this.deps.db, followerIndex);
+    if (stale) {
+      // The follower index is gone, so the record is a leftover (e.g. a failed bootstrap): drop it.
+      await this.release(followerIndex);
+    }
+    const overrides = request.settings ? flattenSettings(request.settings) : {};
+    insertReplication(this.deps.db, {
+      followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
+      reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
+      followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
+    });
+    const row = this.record(followerIndex);
+    this.runBootstrap(row);
+    if (options.waitForRestore) await this.waitUntilFollowing(followerIndex);
+    return ACK;
+  }
+
+  private async validateLeader(leader: ClusterConnection, request: StartRequest): Promise<IndexMetadata> {
+    const meta = await indexMetadata(leader, "leader", request.leader_index);
+    if (!meta) throw requestErrors.indexNotFound(`${request.leader_alias}:${request.leader_index}`);
+    if (!meta.open) throw requestErrors.illegalArgument(`Cannot replicate the closed index [${request.leader_alias}:${request.leader_index}]; open it first`);
+    if (meta.settings["index.soft_deletes.enabled"] === "false") {
+      throw requestErrors.illegalArgument("Cannot Replicate an index where the setting index.soft_deletes.enabled is disabled");
+    }
+    const source = meta.mappings._source as { enabled?: boolean; includes?: string[]; excludes?: string[] } | undefined;
+    if (source?.enabled === false) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${request.leader_index}]: its _source is disabled, and ferry copies documents from _source. Enable _source on the leader index (it needs a reindex) to replicate it`);
+    }
+    if (source?.includes?.length || source?.excludes?.length) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${request.leader_index}]: its _source keeps only part of each document (includes ${JSON.stringify(source.includes ?? [])}, excludes ${JSON.stringify(source.excludes ?? [])}); those fields would be lost on the follower`);
+    }
+    await this.refuseExternalVersions(leader, request.leader_index);
+    return meta;
+  }
+
+  /** Restored documents keep their versions; versions above `_seq_no` + 1 mean external versioning,
+   * which would make the follower refuse later updates (opensearch-internals §5). Checked on a sample. */
+  private async refuseExternalVersions(leader: ClusterConnection, leaderIndex: string): Promise<void> {
+    const sample = await call(leader, "leader", {
+      method: "POST", path: `/${encodeURIComponent(leaderIndex)}/_search`,
+      querystring: { filter_path: "hits.hits._version,hits.hits._seq_no,hits.hits._id" },
+      body: { size: 200, version: true, seq_no_primary_term: true, _source: false, query: { match_all: {} } },
+    });
+    const external = ((sample?.hits?.hits ?? []) as Array<{ _id: string; _version: number; _seq_no: number }>)
+      .find((h) => h._version > h._seq_no + 1);
+    if (external) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${leaderIndex}]: it is written with external versions (document [${external._id}] has _version ${external._version} above its _seq_no ${external._seq_no}); ferry's versioned writes need internal versioning`);
+    }
+  }
+
+  private runBootstrap(row: ReplicationRow): void {
+    const handle = { cancelled: false, done: Promise.resolve() };
+    handle.done = this.bootstrap(row, () => handle.cancelled)
+      .catch((err: unknown) => {
+        if (!handle.cancelled) this.markFailed(row.followerIndex, isFerryError(err) ? err.reason : String(err));
+      })
+      .finally(() => this.bootstraps.delete(row.followerIndex));
+    this.bootstraps.set(row.followerIndex, handle);
+  }
+
+  /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
+  private async bootstrap(row: ReplicationRow, cancelled: () => boolean): Promise<void> {
+    const { db, follower } = this.deps;
+    const repositoryDef = this.deps.snapshotRepository!;
+    for (let attempt = 1; !cancelled(); attempt++) {
+      try {
+        const leader = this.deps.remotes.connection(row.leaderAlias);
+        const current = getReplication(db, row.followerIndex);
+        if (!current || current.state !== "BOOTSTRAPPING") return;
+        const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
+        let plan = current.bootstrap;
+        let followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+        if (!plan || !followerMeta) {
+          // (Re)plan: checkpoints are read before the snapshot starts, and persisted before it exists.
+          const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
+          if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
+          if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
+          plan = {
+            snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
+            startCheckpoints: await startCheckpoints(leader, row.leaderIndex, row.shardCount),
+            restoreStarted: false,
+          };
+          setBootstrap(db, row.followerIndex, plan);
+          await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
+          if (cancelled()) return;
+          await restoreSnapshot(follower, repository, plan.snapshot, row.leaderIndex, row.followerIndex, leaderMeta.settings, row.settings);
+          setBootstrap(db, row.followerIndex, { ...plan, restoreStarted: true });
+          followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+          if (!followerMeta) throw engineErrors.transient(`restored index [${row.followerIndex}] not visible yet`);
+        }
+        await waitForRestore(follower, row.followerIndex, cancelled);
+        if (cancelled()) return;
+        await deleteSnapshot(leader, repository, plan.snapshot);
+        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints);
+        this.scheduler.follow(this.record(row.followerIndex));
+        return;
+      } catch (err) {
+        const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
+        if (!error.retryable) throw error;
+        setState(db, row.followerIndex, "BOOTSTRAPPING", `retrying bootstrap after: ${error.reason}`);
+        await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
+      }
+    }
+  }
+
+  private async waitUntilFollowing(followerIndex: string): Promise<void> {
+    for (;;) {
+      const row = getReplication(this.deps.db, followerIndex);
+      if (!row) throw requestErrors.illegalArgument(`No replication in progress for index:${followerIndex}`);
+      if (row.state === "FAILED") throw requestErrors.generic(`Replication of [${followerIndex}] failed during bootstrap: ${row.reason}`);
+      if (row.state !== "BOOTSTRAPPING") return;
+      await sleep(200);
+    }
+  }
+
+  private markFailed(followerIndex: string, reason: string): void {
+    if (getReplication(this.deps.db, followerIndex)) setState(this.deps.db, followerIndex, "FAILED", reason);
+  }
+
+  // ---- pause, resume, stop, update ----
+
+  async pause(followerIndex: string, reason?: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state === "PAUSED") throw requestErrors.alreadyExists(`Index ${followerIndex} is already paused`);
+    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot pause when in FAILED state");
+    if (row.state === "BOOTSTRAPPING") {
+      throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
+    }
+    setState(this.deps.db, followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
+    await this.scheduler.halt(followerIndex);
+    return ACK;
+  }
+
+  async resume(followerIndex: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state !== "PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
+    setState(this.deps.db, followerIndex, "SYNCING", DEFAULT_REASON);
+    this.scheduler.follow(this.record(followerIndex));
+    return ACK;
+  }
+
+  async stop(followerIndex: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    await this.release(followerIndex);
+    if (row.state === "BOOTSTRAPPING") {
+      // A half-restored index is no use to anyone; the plugin deletes it too.
+      await callOptional(this.deps.follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
+    }
+    return ACK;
+  }
+
+  /** Ends a replication: no cycle or bootstrap step runs after this resolves; the follower index and its
+   * data stay, as an ordinary writable index. */
+  private async release(followerIndex: string): Promise<void> {
+    const bootstrap = this.bootstraps.get(followerIndex);
+    if (bootstrap) {
+      bootstrap.cancelled = true;
+      await bootstrap.done;
+    }
+    await this.scheduler.halt(followerIndex);
+    deleteReplication(this.deps.db, followerIndex);
+  }
+
+  async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot update settings when in FAILED state");
+    const body = (settings.settings ?? settings) as Record<string, unknown>;
+    const flat = flattenSettings(body);
+    // Only dynamic settings can change on an open index; the follower cluster is the judge of that.
+    if (row.followerUuid) {
+      try {
+        await call(this.deps.follower, "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
+      } catch (err) {
+        throw isFerryError(err) ? requestErrors.illegalArgument(err.reason.replace(/^follower answered \d+: [a-z_]+: /, "")) : err;
+      }
+    }
+    setSettings(this.deps.db, followerIndex, flat);
+    return ACK;
+  }
+
+  // ---- status and stats ----
+
+  async status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>> {
+    if (!followerIndex) throw requestErrors.validation(["Index name must be specified to obtain replication status"]);
+    const row = getReplication(this.deps.db, followerIndex);
+    if (!row) return { status: NOT_IN_PROGRESS };
+    const base = {
+      status: row.state as ReplicationState,
+      reason: row.reason ?? DEFAULT_REASON,
+      leader_alias: row.leaderAlias,
+      leader_index: row.leaderIndex,
+      follower_index: row.followerIndex,
+    };
+    if (row.state === "PAUSED" || row.state === "FAILED") return base;
+    if (row.state === "BOOTSTRAPPING") {
+      const progress = await restoreProgress(this.deps.follower, followerIndex).catch(() => undefined);
+      return progress ? { ...base, bootstrap_details: progress } : base;
+    }
+    const shards = listShards(this.deps.db, followerIndex);
+    const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((acc, s) => acc + f(s), 0);
+    const result: Record<string, unknown> = {
+      ...base,
+      syncing_details: {
+        leader_checkpoint: sum((s) => s.leaderCheckpoint),
+        follower_checkpoint: sum((s) => s.checkpoint),
+        seq_no: sum((s) => s.checkpoint + 1),
+      },
+    };
+    const errors = shards.filter((s) => s.lastError);
+    if (errors.length) {
+      // ferry extension: recoverable errors being retried right now.
+      result.ferry_retrying = errors.map((s) => ({ shard: s.shard, retries: s.retries, last_error: s.lastError }));
+    }
+    if (verbose) {
+      result.shard_replication_details = shards.map((s) => ({
+        shard_id: `[${followerIndex}][${s.shard}]`,
+        syncing_task_details: { leader_checkpoint: s.leaderCheckpoint, follower_checkpoint: s.checkpoint, seq_no: s.checkpoint + 1 },
+      }));
+    }
+    return result;
+  }
+
+  async followerStats(): Promise<Record<string, unknown>> {
+    const rows = listReplications(this.deps.db);
+    const count = (state: ReplicationState) => rows.filter((r) => r.state === state).length;
+    const indexStats: Record<string, Record<string, number>> = {};
+    const totals = emptyFollowerCounters();
+    let shardTasks = 0;
+    for (const row of rows) {
+      const stats = emptyFollowerCounters();
+      for (const s of listShards(this.deps.db, row.followerIndex)) {
+        shardTasks += row.state === "SYNCING" ? 1 : 0;
+        stats.operations_written += s.opsWritten;
+        stats.operations_read += s.opsWritten + s.conflicts;
+        stats.failed_read_requests += s.failedRequests;
+        stats.follower_checkpoint += s.checkpoint;
+        stats.leader_checkpoint += s.leaderCheckpoint;
+        stats.total_write_time_millis += s.writeTimeMs;
+      }
+      indexStats[row.followerIndex] = stats;
+      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
+    }
+    return {
+      num_syncing_indices: count("SYNCING"),
+      num_bootstrapping_indices: count("BOOTSTRAPPING"),
+      num_paused_indices: count("PAUSED"),
+      num_failed_indices: count("FAILED"),
+      num_shard_tasks: shardTasks,
+      num_index_tasks: count("SYNCING") + count("BOOTSTRAPPING"),
+      ...totals,
+      index_stats: indexStats,
+    };
+  }
+
+  /** The plugin answers this on the leader; ferry has no leader-side component, so it reports what it read. */
+  async leaderStats(): Promise<Record<string, unknown>> {
+    const rows = listReplications(this.deps.db).filter((r) => r.state === "SYNCING");
+    const indexStats: Record<string, Record<string, number>> = {};
+    const totals = emptyLeaderCounters();
+    for (const row of rows) {
+      const stats = emptyLeaderCounters();
+      for (const s of listShards(this.deps.db, row.followerIndex)) {
+        stats.operations_read += s.opsWritten + s.conflicts;
+        stats.operations_read_lucene += s.opsWritten + s.conflicts;
+      }
+      indexStats[row.leaderIndex] = stats;
+      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
+    }
+    return { num_replicated_indices: rows.length, ...totals, index_stats: indexStats };
+  }
+}
+
+function emptyFollowerCounters() {
+  return {
+    operations_written: 0, operations_read: 0, failed_read_requests: 0, throttled_read_requests: 0,
+    failed_write_requests: 0, throttled_write_requests: 0, follower_checkpoint: 0, leader_checkpoint: 0,
+    total_write_time_millis: 0,
+  };
+}
+
+function emptyLeaderCounters() {
+  return {
+    operations_read: 0, translog_size_bytes: 0, operations_read_lucene: 0, operations_read_translog: 0,
+    total_read_time_lucene_millis: 0, total_read_time_translog_millis: 0, bytes_read: 0,
+  };
 }

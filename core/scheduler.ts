@@ -1,0 +1,247 @@
+// Hands shard cycles to the worker pool and persists their outcomes. One poller per leader cluster
+// reads the shard checkpoints of all its followed indices in one request per tick; a shard whose global
+// checkpoint moved gets a cycle, never more than one at a time. Checkpoints are persisted only after a
+// cycle resolved, i.e. after the follower acknowledged its writes.
+import { Piscina } from "piscina";
+import { call } from "./clusters/client.ts";
+import type { ClusterConnection } from "./clusters/connection.ts";
+import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
+import { isFerryError } from "./errors.ts";
+import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
+import type { Settings } from "./settings.ts";
+import type { Store } from "./store/db.ts";
+import { listShards, recordCycle, recordLeaderCheckpoint, recordShardError, type ReplicationRow } from "./store/replications.ts";
+import type { ShardFollowInput, ShardFollowOutcome } from "../workers/shard-follow.ts";
+
+interface ShardState {
+  checkpoint: number;
+  inFlight: Promise<void> | undefined;
+  attempts: number;
+  retryAt: number;
+}
+
+interface FollowedIndex {
+  followerIndex: string;
+  leaderIndex: string;
+  leaderUuid: string;
+  followerUuid: string;
+  shards: ShardState[];
+}
+
+export interface SchedulerDeps {
+  db: Store;
+  settings: Settings;
+  follower: ClusterConnection;
+  leaderConnection(alias: string): ClusterConnection;
+  /** A fatal error ended this replication; the scheduler has already let go of it. */
+  onFatal(followerIndex: string, reason: string): void;
+}
+
+/** How often an idle poller re-checks that the follower indices still exist. */
+const FOLLOWER_CHECK_MS = 5_000;
+
+class LeaderPoller {
+  readonly indices = new Map<string, FollowedIndex>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private lastFollowerCheck = 0;
+  private attempts = 0;
+
+  constructor(private readonly alias: string, private readonly scheduler: Scheduler) {}
+
+  start(): void {
+    if (!this.timer && !this.ticking) this.schedule(0);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (this.indices.size === 0) return;
+    this.ticking = true;
+    let delay = this.scheduler.deps.settings["plugins.replication.follower.poll_interval"];
+    try {
+      await this.poll();
+      this.attempts = 0;
+    } catch (err) {
+      // The leader cannot be read: every shard of this leader shows it, and the poller backs off.
+      this.attempts++;
+      const reason = isFerryError(err) ? err.reason : String(err);
+      for (const index of this.indices.values()) {
+        index.shards.forEach((_, shard) => recordShardError(this.scheduler.deps.db, index.followerIndex, shard, reason));
+      }
+      delay = backoffDelay(this.scheduler.backoff, this.attempts);
+    } finally {
+      this.ticking = false;
+    }
+    if (this.indices.size > 0) this.schedule(delay);
+  }
+
+  private async poll(): Promise<void> {
+    const { deps } = this.scheduler;
+    const leader = deps.leaderConnection(this.alias);
+    const followed = [...this.indices.values()];
+    const checkpoints = await shardCheckpoints(leader, "leader", followed.map((f) => f.leaderIndex));
+    const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
+    const now = Date.now();
+    for (const index of followed) {
+      const stats = checkpoints.get(index.leaderIndex);
+      if (!stats) {
+        this.scheduler.fail(index.followerIndex, `leader index [${index.leaderIndex}] no longer exists on [${this.alias}]`);
+        continue;
+      }
+      if (stats.uuid !== index.leaderUuid) {
+        this.scheduler.fail(index.followerIndex,
+          `leader index [${index.leaderIndex}] was deleted and re-created (uuid ${index.leaderUuid} → ${stats.uuid}); its sequence numbers started again, so the follower cannot continue`);
+        continue;
+      }
+      index.shards.forEach((state, shard) => {
+        const target = stats.shards[shard]?.globalCheckpoint;
+        if (target === undefined) return;
+        recordLeaderCheckpoint(deps.db, index.followerIndex, shard, target);
+        if (target > state.checkpoint && !state.inFlight && state.retryAt <= now) due.push({ index, shard, target });
+      });
+    }
+    if (due.length === 0) {
+      if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) await this.checkFollowers(followed);
+      return;
+    }
+    const dueIndices = [...new Set(due.map((d) => d.index))];
+    await this.checkFollowers(dueIndices);
+    // Every operation at or below the targets read above must be searchable before we search.
+    await call(leader, "leader", {
+      method: "POST",
+      path: `/${dueIndices.filter((i) => this.indices.has(i.followerIndex)).map((i) => encodeURIComponent(i.leaderIndex)).join(",")}/_refresh`,
+      querystring: { ignore_unavailable: true },
+    });
+    for (const { index, shard, target } of due) {
+      if (this.indices.get(index.followerIndex) === index) this.scheduler.runCycle(this.alias, index, shard, target);
+    }
+  }
+
+  private async checkFollowers(indices: FollowedIndex[]): Promise<void> {
+    this.lastFollowerCheck = Date.now();
+    const { deps } = this.scheduler;
+    const present = await shardCheckpoints(deps.follower, "follower", indices.map((i) => i.followerIndex));
+    for (const index of indices) {
+      const uuid = present.get(index.followerIndex)?.uuid;
+      if (uuid === undefined) this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted; replication ended`);
+      else if (uuid !== index.followerUuid) {
+        this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted and re-created outside ferry; replication ended`);
+      }
+    }
+  }
+}
+
+export class Scheduler {
+  private readonly pool: Piscina;
+  private readonly pollers = new Map<string, LeaderPoller>();
+  readonly backoff: BackoffPolicy;
+
+  constructor(readonly deps: SchedulerDeps) {
+    this.pool = new Piscina({
+      filename: new URL("../workers/shard-follow.ts", import.meta.url).href,
+      // Worker files are TypeScript, run by tsx like the rest of ferry (also when ferry is embedded).
+      execArgv: ["--import", "tsx"],
+      maxThreads: deps.settings["ferry.pool.max_threads"],
+      minThreads: 1,
+      // Cycles wait on HTTP most of the time; a thread can interleave several.
+      concurrentTasksPerWorker: 8,
+    });
+    this.backoff = {
+      initialMs: deps.settings["ferry.retry.initial_backoff"],
+      maxMs: deps.settings["ferry.retry.max_backoff"],
+      factor: 2,
+      jitter: 0.2,
+    };
+  }
+
+  follow(row: ReplicationRow): void {
+    if (!row.followerUuid) throw new Error(`replication [${row.followerIndex}] has no follower uuid yet`);
+    let poller = this.pollers.get(row.leaderAlias);
+    if (!poller) {
+      poller = new LeaderPoller(row.leaderAlias, this);
+      this.pollers.set(row.leaderAlias, poller);
+    }
+    const shards = listShards(this.deps.db, row.followerIndex).map((s) => ({
+      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0,
+    }));
+    poller.indices.set(row.followerIndex, {
+      followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
+      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, shards,
+    });
+    poller.start();
+  }
+
+  /** Stops following and resolves once no cycle of that index is running any more. */
+  async halt(followerIndex: string): Promise<void> {
+    for (const poller of this.pollers.values()) {
+      const index = poller.indices.get(followerIndex);
+      if (!index) continue;
+      poller.indices.delete(followerIndex);
+      if (poller.indices.size === 0) poller.stop();
+      await Promise.all(index.shards.map((s) => s.inFlight));
+    }
+  }
+
+  isFollowing(followerIndex: string): boolean {
+    return [...this.pollers.values()].some((p) => p.indices.has(followerIndex));
+  }
+
+  fail(followerIndex: string, reason: string): void {
+    for (const poller of this.pollers.values()) poller.indices.delete(followerIndex);
+    this.deps.onFatal(followerIndex, reason);
+  }
+
+  runCycle(alias: string, index: FollowedIndex, shard: number, target: number): void {
+    const state = index.shards[shard]!;
+    const { deps } = this;
+    const input: ShardFollowInput = {
+      leader: deps.leaderConnection(alias),
+      follower: deps.follower,
+      leaderIndex: index.leaderIndex,
+      followerIndex: index.followerIndex,
+      shard,
+      checkpoint: state.checkpoint,
+      target,
+      pageSize: deps.settings["ferry.follower.search_page_size"],
+      maxOps: deps.settings["plugins.replication.follower.index.ops_batch_size"],
+      bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
+    };
+    state.inFlight = (this.pool.run(input) as Promise<ShardFollowOutcome>)
+      .catch((err: unknown): ShardFollowOutcome => ({
+        // A worker that threw or died costs one retry, never the replication.
+        ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true },
+      }))
+      .then((outcome) => {
+        if (outcome.ok) {
+          recordCycle(deps.db, index.followerIndex, shard, { ...outcome.result, leaderCheckpoint: target });
+          state.checkpoint = Math.max(state.checkpoint, outcome.result.checkpoint);
+          state.attempts = 0;
+          state.retryAt = 0;
+        } else if (outcome.error.retryable) {
+          recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
+          state.attempts++;
+          state.retryAt = Date.now() + backoffDelay(this.backoff, state.attempts);
+        } else {
+          this.fail(index.followerIndex, outcome.error.reason);
+        }
+      })
+      .finally(() => {
+        state.inFlight = undefined;
+      });
+  }
+
+  async close(): Promise<void> {
+    const indices = [...this.pollers.values()].flatMap((p) => [...p.indices.keys()]);
+    await Promise.all(indices.map((i) => this.halt(i)));
+    await this.pool.destroy();
+  }
+}

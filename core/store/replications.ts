@@ -1,0 +1,93 @@
+// Every statement about replications and their shard checkpoints.
+import { and, eq, sql } from "drizzle-orm";
+import type { ReplicationState } from "../statuses.ts";
+import type { Store } from "./db.ts";
+import { replications, shards, type BootstrapRecord } from "./schema.ts";
+
+export type ReplicationRow = typeof replications.$inferSelect;
+export type ShardRow = typeof shards.$inferSelect;
+
+export function getReplication(db: Store, followerIndex: string): ReplicationRow | undefined {
+  return db.select().from(replications).where(eq(replications.followerIndex, followerIndex)).get();
+}
+
+export function listReplications(db: Store): ReplicationRow[] {
+  return db.select().from(replications).orderBy(replications.followerIndex).all();
+}
+
+export function insertReplication(db: Store, row: Omit<ReplicationRow, "createdAt" | "updatedAt">): void {
+  const now = Date.now();
+  db.insert(replications).values({ ...row, createdAt: now, updatedAt: now }).run();
+}
+
+export function setState(db: Store, followerIndex: string, state: ReplicationState, reason: string | null): void {
+  db.update(replications).set({ state, reason, updatedAt: Date.now() })
+    .where(eq(replications.followerIndex, followerIndex)).run();
+}
+
+export function setBootstrap(db: Store, followerIndex: string, bootstrap: BootstrapRecord | null): void {
+  db.update(replications).set({ bootstrap, updatedAt: Date.now() })
+    .where(eq(replications.followerIndex, followerIndex)).run();
+}
+
+export function setSettings(db: Store, followerIndex: string, settings: Record<string, unknown>): void {
+  db.update(replications).set({ settings, updatedAt: Date.now() })
+    .where(eq(replications.followerIndex, followerIndex)).run();
+}
+
+/** Bootstrap done: shard checkpoints start at the leader's pre-snapshot global checkpoints. */
+export function completeBootstrap(db: Store, followerIndex: string, followerUuid: string, startCheckpoints: number[]): void {
+  db.transaction((tx) => {
+    const now = Date.now();
+    tx.delete(shards).where(eq(shards.followerIndex, followerIndex)).run();
+    startCheckpoints.forEach((checkpoint, shard) => {
+      tx.insert(shards).values({ followerIndex, shard, checkpoint, leaderCheckpoint: checkpoint, updatedAt: now }).run();
+    });
+    tx.update(replications).set({ state: "SYNCING", followerUuid, bootstrap: null, updatedAt: now })
+      .where(eq(replications.followerIndex, followerIndex)).run();
+  });
+}
+
+export function deleteReplication(db: Store, followerIndex: string): void {
+  db.delete(replications).where(eq(replications.followerIndex, followerIndex)).run();
+}
+
+export function listShards(db: Store, followerIndex: string): ShardRow[] {
+  return db.select().from(shards).where(eq(shards.followerIndex, followerIndex)).orderBy(shards.shard).all();
+}
+
+export interface CycleRecord {
+  checkpoint: number;
+  leaderCheckpoint: number;
+  opsWritten: number;
+  conflicts: number;
+  writeTimeMs: number;
+}
+
+/** A cycle's outcome, written only after the follower acknowledged it. Checkpoints never go back. */
+export function recordCycle(db: Store, followerIndex: string, shard: number, c: CycleRecord): void {
+  db.update(shards).set({
+    checkpoint: sql`max(${shards.checkpoint}, ${c.checkpoint})`,
+    leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${c.leaderCheckpoint})`,
+    opsWritten: sql`${shards.opsWritten} + ${c.opsWritten}`,
+    conflicts: sql`${shards.conflicts} + ${c.conflicts}`,
+    writeTimeMs: sql`${shards.writeTimeMs} + ${c.writeTimeMs}`,
+    retries: 0,
+    lastError: null,
+    updatedAt: Date.now(),
+  }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+}
+
+export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: number, leaderCheckpoint: number): void {
+  db.update(shards).set({ leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${leaderCheckpoint})` })
+    .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+}
+
+export function recordShardError(db: Store, followerIndex: string, shard: number, error: string): void {
+  db.update(shards).set({
+    retries: sql`${shards.retries} + 1`,
+    failedRequests: sql`${shards.failedRequests} + 1`,
+    lastError: error,
+    updatedAt: Date.now(),
+  }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+}

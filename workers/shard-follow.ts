@@ -1,0 +1,115 @@
+// One follow cycle of one leader shard, run in the worker pool: copy the live documents whose `_seq_no`
+// lies in (checkpoint, target] to the follower, in `_seq_no` order, and report how far it got. It keeps no
+// state between calls; the main thread persists the returned checkpoint only after this resolves, i.e.
+// after the follower acknowledged every write.
+import { call } from "../core/clusters/client.ts";
+import type { ClusterConnection } from "../core/clusters/connection.ts";
+import { chunkBulk, versionedIndexLines, type LeaderHit } from "../core/clusters/bulk-body.ts";
+import { classify } from "../core/clusters/errors.ts";
+import { engineErrors } from "../core/errors.ts";
+
+export interface ShardFollowInput {
+  leader: ClusterConnection;
+  follower: ClusterConnection;
+  leaderIndex: string;
+  followerIndex: string;
+  shard: number;
+  /** Everything at or below is already on the follower. */
+  checkpoint: number;
+  /** The leader shard's global checkpoint, read before the refresh that made it searchable. */
+  target: number;
+  pageSize: number;
+  maxOps: number;
+  bulkMaxBytes: number;
+}
+
+export interface ShardFollowResult {
+  /** New checkpoint: `target` when the range was exhausted, else the last copied `_seq_no`. */
+  checkpoint: number;
+  opsWritten: number;
+  conflicts: number;
+  writeTimeMs: number;
+}
+
+const RETRYABLE_ITEM_STATUS = new Set([429, 500, 502, 503, 504]);
+
+async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<{ written: number; conflicts: number }> {
+  let written = 0;
+  let conflicts = 0;
+  const lines = hits.map((hit) => versionedIndexLines(input.followerIndex, hit));
+  for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
+    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", bulkBody: body });
+    if (!res.errors) {
+      written += res.items.length;
+      continue;
+    }
+    for (const item of res.items as Array<{ index: { status: number; error?: { type: string; reason: string } } }>) {
+      const { status, error } = item.index;
+      if (status < 300) written++;
+      // The follower already holds this or a newer state of the document.
+      else if (status === 409) conflicts++;
+      else if (RETRYABLE_ITEM_STATUS.has(status)) {
+        throw engineErrors.transient(`follower refused a write with ${status}: ${error?.type}: ${error?.reason}`);
+      } else if (error?.type === "index_not_found_exception") {
+        throw engineErrors.fatal(`follower index [${input.followerIndex}] no longer exists`);
+      } else {
+        throw engineErrors.fatal(`follower refused a document of [${input.followerIndex}] shard ${input.shard}: ${error?.type}: ${error?.reason}`);
+      }
+    }
+  }
+  return { written, conflicts };
+}
+
+/** Errors cross the thread boundary as data: a class instance would arrive as a plain Error. */
+export type ShardFollowOutcome =
+  | { ok: true; result: ShardFollowResult }
+  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean } };
+
+export default async function followShardTask(input: ShardFollowInput): Promise<ShardFollowOutcome> {
+  try {
+    return { ok: true, result: await followShard(input) };
+  } catch (err) {
+    const e = classify(err, "shard cycle");
+    return { ok: false, error: { type: e.type, status: e.status, reason: e.reason, retryable: e.retryable } };
+  }
+}
+
+export async function followShard(input: ShardFollowInput): Promise<ShardFollowResult> {
+  let checkpoint = input.checkpoint;
+  let opsWritten = 0;
+  let conflicts = 0;
+  let writeTimeMs = 0;
+  let copied = 0;
+  while (copied < input.maxOps) {
+    const size = Math.min(input.pageSize, input.maxOps - copied);
+    const page = await call(input.leader, "leader", {
+      method: "POST",
+      path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
+      // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh.
+      querystring: { preference: `_shards:${input.shard}|_primary`, filter_path: "hits.hits._id,hits.hits._seq_no,hits.hits._routing,hits.hits._source" },
+      body: {
+        size,
+        query: { range: { _seq_no: { gt: checkpoint, lte: input.target } } },
+        sort: [{ _seq_no: "asc" }],
+        seq_no_primary_term: true,
+        track_total_hits: false,
+      },
+    });
+    const hits = (page?.hits?.hits ?? []) as LeaderHit[];
+    if (hits.length > 0) {
+      const started = Date.now();
+      const result = await writeBatch(input, hits);
+      writeTimeMs += Date.now() - started;
+      opsWritten += result.written;
+      conflicts += result.conflicts;
+      copied += hits.length;
+      checkpoint = hits[hits.length - 1]!._seq_no;
+    }
+    if (hits.length < size) {
+      // Range exhausted: every live document at or below target has been copied.
+      checkpoint = input.target;
+      break;
+    }
+  }
+  return { checkpoint, opsWritten, conflicts, writeTimeMs };
+}
