@@ -1,0 +1,1152 @@
+// Generated from openapi/ferry.yaml by `npm run openapi:types`. Do not edit.
+
+export interface paths {
+    "/_plugins/_replication/{index}/_start": components["pathItems"]["Start"];
+    "/_plugins/_replication/{index}/_stop": components["pathItems"]["Stop"];
+    "/_plugins/_replication/{index}/_pause": components["pathItems"]["Pause"];
+    "/_plugins/_replication/{index}/_resume": components["pathItems"]["Resume"];
+    "/_plugins/_replication/{index}/_status": components["pathItems"]["Status"];
+    "/_plugins/_replication/{index}/_update": components["pathItems"]["Update"];
+    "/_plugins/_replication/_autofollow": components["pathItems"]["AutoFollow"];
+    "/_plugins/_replication/leader_stats": components["pathItems"]["LeaderStats"];
+    "/_plugins/_replication/follower_stats": components["pathItems"]["FollowerStats"];
+    "/_plugins/_replication/autofollow_stats": components["pathItems"]["AutoFollowStats"];
+    "/_opendistro/_replication/{index}/_start": components["pathItems"]["OpenDistroStart"];
+    "/_opendistro/_replication/{index}/_stop": components["pathItems"]["Stop"];
+    "/_opendistro/_replication/{index}/_pause": components["pathItems"]["Pause"];
+    "/_opendistro/_replication/{index}/_resume": components["pathItems"]["Resume"];
+    "/_opendistro/_replication/{index}/_status": components["pathItems"]["Status"];
+    "/_opendistro/_replication/{index}/_update": components["pathItems"]["Update"];
+    "/_opendistro/_replication/_autofollow": components["pathItems"]["OpenDistroAutoFollow"];
+    "/_opendistro/_replication/leader_stats": components["pathItems"]["LeaderStats"];
+    "/_opendistro/_replication/follower_stats": components["pathItems"]["FollowerStats"];
+    "/_opendistro/_replication/autofollow_stats": components["pathItems"]["AutoFollowStats"];
+    "/_ferry/remotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the registered leader clusters (secrets are never returned). */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every remote, by alias. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemoteList"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/remotes/{alias}": {
+        parameters: {
+            query?: {
+                pretty?: components["parameters"]["Pretty"];
+                human?: components["parameters"]["Human"];
+                error_trace?: components["parameters"]["ErrorTrace"];
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path: {
+                /** @description The leader cluster's alias, as used in `leader_alias`. */
+                alias: components["parameters"]["Alias"];
+            };
+            cookie?: never;
+        };
+        /** One leader cluster (secrets are never returned). */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path: {
+                    /** @description The leader cluster's alias, as used in `leader_alias`. */
+                    alias: components["parameters"]["Alias"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The remote. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Remote"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        /** Add or replace a leader cluster under an alias (the plugin's `leader_alias`). */
+        put: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path: {
+                    /** @description The leader cluster's alias, as used in `leader_alias`. */
+                    alias: components["parameters"]["Alias"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RemoteInput"];
+                };
+            };
+            responses: {
+                /** @description Stored; `created` tells whether the alias is new. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemotePutResponse"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        /** Forget a leader cluster. */
+        delete: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path: {
+                    /** @description The leader cluster's alias, as used in `leader_alias`. */
+                    alias: components["parameters"]["Alias"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Acknowledged"];
+                default: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and readiness; 503 while the follower cluster cannot be reached. */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                /** @description Not ready. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document, as JSON. */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The OpenAPI document. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        TimeValue: string;
+        UseRoles: {
+            leader_cluster_role?: string;
+            follower_cluster_role?: string;
+        };
+        /** @description Index settings, nested (`{"index":{"number_of_replicas":0}}`) or flat (`{"index.number_of_replicas":0}`). */
+        IndexSettings: {
+            [key: string]: unknown;
+        };
+        StartRequest: {
+            /** @description Alias of the leader cluster. */
+            leader_alias: string;
+            /** @description Concrete index on the leader. */
+            leader_index: string;
+            use_roles?: components["schemas"]["UseRoles"];
+            settings?: components["schemas"]["IndexSettings"];
+        };
+        /** @description The OpenDistro-era start body; `remote_cluster` is `leader_alias`, `remote_index` is `leader_index`. */
+        OpenDistroStartRequest: {
+            remote_cluster: string;
+            remote_index: string;
+        };
+        /** @description Exactly `{}`. */
+        StopRequest: Record<string, never>;
+        PauseRequest: {
+            /** @description Shown by status; `User initiated` when absent. */
+            reason?: string;
+        };
+        ResumeRequest: {
+            /** @description Re-bootstrap from a snapshot if the follower can no longer continue where it stopped. */
+            force_resume?: boolean;
+        };
+        /** @description `{"settings":{...}}` or a bare settings object; every key is an index setting. */
+        UpdateSettingsRequest: {
+            settings?: components["schemas"]["IndexSettings"];
+        } & {
+            [key: string]: unknown;
+        };
+        AutoFollowRequest: {
+            leader_alias: string;
+            /** @description The rule's name, unique per leader alias. */
+            name: string;
+            /** @description One wildcard pattern of leader index names. */
+            pattern: string;
+            /** @description Follower name for each leader index; must contain `{{leader_index}}`. */
+            follower_index_pattern?: string;
+            use_roles?: components["schemas"]["UseRoles"];
+            settings?: components["schemas"]["IndexSettings"];
+        };
+        AutoFollowDeleteRequest: {
+            leader_alias: string;
+            name: string;
+            pattern?: unknown;
+            follower_index_pattern?: unknown;
+        };
+        /** @description The OpenDistro-era rule body; `connection` is `leader_alias`. */
+        OpenDistroAutoFollowRequest: {
+            connection: string;
+            name: string;
+            pattern: string;
+        };
+        /** @description The OpenDistro-era rule deletion body; `connection` is `leader_alias`. */
+        OpenDistroAutoFollowDeleteRequest: {
+            connection: string;
+            name: string;
+            pattern?: unknown;
+        };
+        Acknowledged: {
+            acknowledged: boolean;
+        };
+        /** @enum {string} */
+        ReplicationStatus: "BOOTSTRAPPING" | "SYNCING" | "RUNNING" | "PAUSED" | "FAILED" | "STOPPED" | "REPLICATION NOT IN PROGRESS";
+        SyncingDetails: {
+            leader_checkpoint: number;
+            follower_checkpoint: number;
+            seq_no: number;
+        };
+        BootstrapDetails: {
+            bytes_total: number;
+            bytes_recovered: number;
+            bytes_percent: number;
+            files_total: number;
+            files_recovered: number;
+            files_percent: number;
+            /** @description Epoch milliseconds. */
+            start_time: number;
+            /** @description Milliseconds. */
+            running_time: number;
+        };
+        ShardReplicationDetails: {
+            /** @description `[<follower>][<n>]` */
+            shard_id: string;
+            syncing_task_details?: components["schemas"]["SyncingDetails"];
+            bootstrap_task_details?: components["schemas"]["BootstrapDetails"];
+        };
+        StatusResponse: {
+            status: components["schemas"]["ReplicationStatus"];
+            reason?: string;
+            leader_alias?: string;
+            leader_index?: string;
+            follower_index?: string;
+            syncing_details?: components["schemas"]["SyncingDetails"];
+            bootstrap_details?: components["schemas"]["BootstrapDetails"];
+            shard_replication_details?: components["schemas"]["ShardReplicationDetails"][];
+        };
+        LeaderIndexStats: {
+            operations_read: number;
+            translog_size_bytes: number;
+            operations_read_lucene: number;
+            operations_read_translog: number;
+            total_read_time_lucene_millis: number;
+            total_read_time_translog_millis: number;
+            bytes_read: number;
+        };
+        LeaderStats: components["schemas"]["LeaderIndexStats"] & {
+            num_replicated_indices: number;
+            index_stats: {
+                [key: string]: components["schemas"]["LeaderIndexStats"];
+            };
+        };
+        FollowerIndexStats: {
+            operations_written: number;
+            operations_read: number;
+            failed_read_requests: number;
+            throttled_read_requests: number;
+            failed_write_requests: number;
+            throttled_write_requests: number;
+            follower_checkpoint: number;
+            leader_checkpoint: number;
+            total_write_time_millis: number;
+        };
+        FollowerStats: components["schemas"]["FollowerIndexStats"] & {
+            num_syncing_indices: number;
+            num_bootstrapping_indices: number;
+            num_paused_indices: number;
+            num_failed_indices: number;
+            num_shard_tasks: number;
+            num_index_tasks: number;
+            index_stats: {
+                [key: string]: components["schemas"]["FollowerIndexStats"];
+            };
+        };
+        AutoFollowRuleStats: {
+            name: string;
+            pattern: string;
+            leader_alias?: string;
+            num_success_start_replication: number;
+            num_failed_start_replication: number;
+            num_failed_leader_calls: number;
+            failed_indices: string[];
+            /** @description Epoch milliseconds. */
+            last_execution_time: number;
+        };
+        AutoFollowStats: {
+            num_success_start_replication: number;
+            num_failed_start_replication: number;
+            num_failed_leader_calls: number;
+            failed_indices: string[];
+            autofollow_stats: components["schemas"]["AutoFollowRuleStats"][];
+        };
+        ErrorCause: {
+            /** @description The exception type, e.g. `illegal_argument_exception`. */
+            type: string;
+            reason: string;
+            caused_by?: components["schemas"]["ErrorCause"];
+        } & {
+            [key: string]: unknown;
+        };
+        ErrorResponse: {
+            error: components["schemas"]["ErrorCause"] & {
+                root_cause: components["schemas"]["ErrorCause"][];
+            };
+            status: number;
+        };
+        RemoteAuthInput: {
+            /** @enum {string} */
+            type: "none" | "basic" | "api_key";
+            username?: string;
+            password?: string;
+            api_key?: string;
+        };
+        RemoteTlsInput: {
+            /** @description PEM text of the CA that signed the cluster's certificate. */
+            ca?: string;
+            /** @description Verify the cluster's certificate (default true). */
+            verify?: boolean;
+        };
+        RemoteInput: {
+            /** @description One URL or a list, each `http(s)://host:port`. */
+            hosts: string | string[];
+            auth?: components["schemas"]["RemoteAuthInput"];
+            tls?: components["schemas"]["RemoteTlsInput"];
+        };
+        Remote: {
+            alias: string;
+            hosts: string[];
+            auth: {
+                /** @enum {string} */
+                type: "none" | "basic" | "api_key";
+                username?: string;
+            };
+            tls: {
+                verify?: boolean;
+                /**
+                 * @description Present when a CA is configured; its text is never returned.
+                 * @constant
+                 */
+                ca?: "<set>";
+            };
+            /**
+             * @description Where the remote was defined.
+             * @enum {string}
+             */
+            source: "config" | "api";
+        };
+        RemoteList: {
+            remotes: components["schemas"]["Remote"][];
+        };
+        RemotePutResponse: {
+            acknowledged: boolean;
+            created: boolean;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ready" | "unavailable";
+            follower: {
+                reachable: boolean;
+                /** @description The follower's cluster health colour. */
+                cluster_status?: string;
+                reason?: string;
+            };
+        };
+    };
+    responses: {
+        /** @description The request was acknowledged. */
+        Acknowledged: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Acknowledged"];
+            };
+        };
+        /** @description An error in OpenSearch's shape. */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The follower index. */
+        Index: string;
+        /** @description The leader cluster's alias, as used in `leader_alias`. */
+        Alias: string;
+        /** @description Answer only once the follower has finished bootstrapping. */
+        WaitForRestore: boolean;
+        /** @description Add `shard_replication_details`. */
+        Verbose: boolean;
+        ClusterManagerTimeout: components["schemas"]["TimeValue"];
+        /** @deprecated */
+        MasterTimeout: components["schemas"]["TimeValue"];
+        Timeout: components["schemas"]["TimeValue"];
+        /** @description Read and ignored, as by the plugin. */
+        IgnoreUnavailable: boolean;
+        /** @description Read and ignored, as by the plugin. */
+        AllowNoIndices: boolean;
+        /** @description Read and ignored, as by the plugin. */
+        ExpandWildcards: string;
+        /** @description The request body, for clients that cannot send one. */
+        Source: string;
+        SourceContentType: "application/json";
+        Pretty: boolean;
+        Human: boolean;
+        ErrorTrace: boolean;
+        FilterPath: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: {
+        Start: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            /** Start replicating a leader index into the follower index named in the path. */
+            put: {
+                parameters: {
+                    query?: {
+                        /** @description Answer only once the follower has finished bootstrapping. */
+                        wait_for_restore?: components["parameters"]["WaitForRestore"];
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["StartRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        OpenDistroStart: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            /** Start, also with the OpenDistro-era `remote_cluster`/`remote_index` field names. */
+            put: {
+                parameters: {
+                    query?: {
+                        /** @description Answer only once the follower has finished bootstrapping. */
+                        wait_for_restore?: components["parameters"]["WaitForRestore"];
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["StartRequest"] | components["schemas"]["OpenDistroStartRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Stop: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Stop replication; the follower becomes an ordinary writable index. */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["StopRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Pause: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Pause replication; the follower stays read-only. */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody?: {
+                    content: {
+                        "application/json": components["schemas"]["PauseRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Resume: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Resume a paused replication. */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["ResumeRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Status: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            /** Replication status of one follower index. */
+            get: {
+                parameters: {
+                    query?: {
+                        /** @description Add `shard_replication_details`. */
+                        verbose?: components["parameters"]["Verbose"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description The status; `REPLICATION NOT IN PROGRESS` when the index is not replicated. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["StatusResponse"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Update: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            /** Replace the follower's settings overrides. */
+            put: {
+                parameters: {
+                    query?: {
+                        timeout?: components["parameters"]["Timeout"];
+                        /** @deprecated */
+                        master_timeout?: components["parameters"]["MasterTimeout"];
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description Read and ignored, as by the plugin. */
+                        ignore_unavailable?: components["parameters"]["IgnoreUnavailable"];
+                        /** @description Read and ignored, as by the plugin. */
+                        allow_no_indices?: components["parameters"]["AllowNoIndices"];
+                        /** @description Read and ignored, as by the plugin. */
+                        expand_wildcards?: components["parameters"]["ExpandWildcards"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["UpdateSettingsRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        AutoFollow: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Create an auto-follow rule. */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            /** Delete an auto-follow rule; followers it created keep replicating. */
+            delete: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowDeleteRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        OpenDistroAutoFollow: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Create an auto-follow rule, also with the OpenDistro-era `connection` field. */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowRequest"] | components["schemas"]["OpenDistroAutoFollowRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            /** Delete an auto-follow rule, also with the OpenDistro-era `connection` field. */
+            delete: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowDeleteRequest"] | components["schemas"]["OpenDistroAutoFollowDeleteRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        LeaderStats: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** Read-side counters of the indices this cluster leads. */
+            get: {
+                parameters: {
+                    query?: {
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Leader statistics. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["LeaderStats"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        FollowerStats: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** Counters of the follower indices. */
+            get: {
+                parameters: {
+                    query?: {
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Follower statistics. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["FollowerStats"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        AutoFollowStats: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** Counters of the auto-follow rules. */
+            get: {
+                parameters: {
+                    query?: {
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Auto-follow statistics. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["AutoFollowStats"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+    };
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
