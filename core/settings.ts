@@ -46,7 +46,7 @@ export const SETTINGS = {
     doc: "First wait after a recoverable error; doubles up to the maximum, with jitter.",
   },
   "ferry.retry.max_backoff": {
-    default: 30_000, min: 1, max: 600_000, unit: "ms",
+    default: 10_000, min: 1, max: 600_000, unit: "ms",
     doc: "Longest wait between two retries of a recoverable error.",
   },
   "ferry.http.request_timeout": {

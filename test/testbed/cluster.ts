@@ -102,7 +102,14 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
     "",
   ].join("\n"));
 
-  const log = openSync(join(dir, "stdout.log"), "a");
+  const handle: ClusterHandle = { name: options.name, url: `http://127.0.0.1:${httpPort}`, pid: 0, dir };
+  await launch(handle, options);
+  return handle;
+}
+
+/** Starts the JVM of a node whose directory and configuration exist, and waits for green. */
+async function launch(handle: ClusterHandle, options: StartOptions): Promise<void> {
+  const log = openSync(join(handle.dir, "stdout.log"), "a");
   const heap = options.heap ?? DEFAULT_HEAP;
   const [command, ...args] = launchCommand(join(options.home, "bin", "opensearch"));
   const child = spawn(command!, args, {
@@ -111,24 +118,22 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
     env: {
       ...process.env,
       JAVA_HOME: javaHome(),
-      OPENSEARCH_PATH_CONF: conf,
+      OPENSEARCH_PATH_CONF: join(handle.dir, "config"),
       OPENSEARCH_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
     },
   });
   closeSync(log);
   child.unref();
   if (!child.pid) throw new Error(`could not spawn OpenSearch for ${options.name}`);
-
-  const handle: ClusterHandle = { name: options.name, url: `http://127.0.0.1:${httpPort}`, pid: child.pid, dir };
-  if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, child.pid, dir);
-  await writeFile(join(dir, "node.pid"), `${child.pid}\n`);
+  handle.pid = child.pid;
+  if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, child.pid, handle.dir);
+  await writeFile(join(handle.dir, "node.pid"), `${child.pid}\n`);
   try {
     await waitForGreen(handle, options.readyTimeoutMs ?? 180_000);
   } catch (err) {
     await stopCluster(handle);
     throw err;
   }
-  return handle;
 }
 
 /**
@@ -174,8 +179,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Stops the node (TERM, then KILL after 30 s), its watchdog, and removes its data directory. */
-export async function stopCluster(handle: ClusterHandle): Promise<void> {
+/** Stops the JVM (TERM, then KILL after 30 s) and its watchdog; the data directory stays. */
+async function stopNode(handle: ClusterHandle): Promise<void> {
   if (isAlive(handle.pid)) {
     signalGroup(handle.pid, "SIGTERM");
     if (!(await waitForExit(handle.pid, 30_000))) {
@@ -184,5 +189,19 @@ export async function stopCluster(handle: ClusterHandle): Promise<void> {
     }
   }
   if (handle.watchdogPid) signalGroup(handle.watchdogPid, "SIGKILL");
+}
+
+/** Stops the node and removes its data directory. */
+export async function stopCluster(handle: ClusterHandle): Promise<void> {
+  await stopNode(handle);
   await rm(handle.dir, { recursive: true, force: true });
+}
+
+/** An outage: the node goes down and comes back on the same address with the same data. */
+export async function pauseCluster(handle: ClusterHandle): Promise<void> {
+  await stopNode(handle);
+}
+
+export async function resumeCluster(handle: ClusterHandle, options: StartOptions): Promise<void> {
+  await launch(handle, options);
 }
