@@ -1,0 +1,45 @@
+// Builds ferry's HTTP app from a Ferry: validation against the contract on ferry's routes, the routes,
+// the pass-through proxy for everything else, and the one place where errors become HTTP.
+import { Hono } from "hono";
+import { errorBody, FerryError, isFerryError, requestErrors } from "../core/errors.ts";
+import type { Ferry } from "../core/ferry.ts";
+import { isFerryPath } from "./operations.ts";
+import { proxyToFollower } from "./proxy.ts";
+import { respond } from "./respond.ts";
+import { ferryRoutes } from "./routes/ferry.ts";
+import { replicationRoutes } from "./routes/replication.ts";
+import { validateRequest, type ValidationEnv } from "./validation.ts";
+
+function asFerryError(err: unknown): FerryError {
+  if (isFerryError(err)) return err;
+  return requestErrors.generic(err instanceof Error ? err.message : String(err));
+}
+
+export function buildApp(ferry: Ferry): Hono<ValidationEnv> {
+  const app = new Hono<ValidationEnv>();
+
+  app.onError((err, c) => {
+    const error = asFerryError(err);
+    return respond(c, errorBody(error), error.status);
+  });
+
+  const validate = validateRequest();
+  for (const prefix of ["/_plugins/_replication", "/_opendistro/_replication", "/_ferry"]) {
+    app.use(prefix, validate);
+    app.use(`${prefix}/*`, validate);
+  }
+
+  const replication = replicationRoutes(ferry);
+  app.route("/_plugins/_replication", replication);
+  app.route("/_opendistro/_replication", replication);
+  app.route("/_ferry", ferryRoutes(ferry));
+
+  const proxy = proxyToFollower(ferry);
+  app.all("*", (c) => {
+    // A contract route without a handler must not leak to the follower.
+    if (isFerryPath(new URL(c.req.url).pathname)) throw requestErrors.noRoute(c.req.method, new URL(c.req.url).pathname);
+    return proxy(c);
+  });
+
+  return app;
+}

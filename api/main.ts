@@ -1,0 +1,39 @@
+// ferry's process: configuration from the environment (and FERRY_CONFIG), the core, the HTTP server.
+// Prints one JSON line when it listens; SIGTERM and SIGINT close the server and the store.
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { ConfigError, loadConfig } from "../core/config.ts";
+import { createFerry } from "../core/ferry.ts";
+import { buildApp } from "./app.ts";
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  // Config messages name settings, never their secret values.
+  if (err instanceof ConfigError) {
+    console.error(`ferry: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const ferry = await createFerry(config);
+const app = buildApp(ferry);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+  const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+  process.stdout.write(`${JSON.stringify({ ferry: "listening", url: `http://${host}:${info.port}` })}\n`);
+});
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  // Stop taking requests, then let the core persist and release what it holds.
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await ferry.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());

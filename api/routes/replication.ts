@@ -1,0 +1,95 @@
+// The plugin's replication routes. Mounted under `/_plugins/_replication` and, unchanged, under
+// `/_opendistro/_replication`, whose OpenDistro-era field names are mapped here to the current ones.
+import { Hono } from "hono";
+import type { AutoFollowRule } from "../../core/autofollow.ts";
+import type { Ferry } from "../../core/ferry.ts";
+import type { StartRequest as EngineStartRequest } from "../../core/replications.ts";
+import type { components } from "../../openapi/ferry.gen.ts";
+import { respond } from "../respond.ts";
+import type { ValidationEnv } from "../validation.ts";
+
+type Schemas = components["schemas"];
+
+function startRequest(body: Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]): EngineStartRequest {
+  if ("remote_cluster" in body) return { leader_alias: body.remote_cluster, leader_index: body.remote_index };
+  return {
+    leader_alias: body.leader_alias,
+    leader_index: body.leader_index,
+    ...(body.settings ? { settings: body.settings } : {}),
+    ...(useRoles(body.use_roles) ?? {}),
+  };
+}
+
+/** `use_roles: {}` counts as absent, as in the plugin; the contract already refused half a pair. */
+function useRoles(roles: Schemas["UseRoles"] | undefined): { use_roles: { leader_cluster_role: string; follower_cluster_role: string } } | undefined {
+  if (!roles?.leader_cluster_role || !roles.follower_cluster_role) return undefined;
+  return { use_roles: { leader_cluster_role: roles.leader_cluster_role, follower_cluster_role: roles.follower_cluster_role } };
+}
+
+function autoFollowRule(body: Schemas["AutoFollowRequest"] | Schemas["OpenDistroAutoFollowRequest"]): AutoFollowRule {
+  if ("connection" in body) return { leader_alias: body.connection, name: body.name, pattern: body.pattern };
+  return {
+    leader_alias: body.leader_alias,
+    name: body.name,
+    pattern: body.pattern,
+    ...(body.follower_index_pattern !== undefined ? { follower_index_pattern: body.follower_index_pattern } : {}),
+    ...(body.settings ? { settings: body.settings } : {}),
+    ...(useRoles(body.use_roles) ?? {}),
+  };
+}
+
+/** `_update` takes `{"settings":{...}}` or the settings object itself. */
+function updateSettings(body: Schemas["UpdateSettingsRequest"]): Record<string, unknown> {
+  const keys = Object.keys(body);
+  return keys.length === 1 && keys[0] === "settings" && body.settings ? body.settings : body;
+}
+
+export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
+  const router = new Hono<ValidationEnv>();
+  const { replications, autofollow } = ferry;
+
+  router.put("/:index/_start", async (c) => {
+    const { params, query, body } = c.var.input;
+    const ack = await replications.start(params.index!, startRequest(body as Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]), {
+      waitForRestore: query.wait_for_restore === true,
+    });
+    return respond(c, ack satisfies Schemas["Acknowledged"]);
+  });
+
+  router.post("/:index/_stop", async (c) => respond(c, await replications.stop(c.var.input.params.index!)));
+
+  router.post("/:index/_pause", async (c) => {
+    const body = c.var.input.body as Schemas["PauseRequest"] | undefined;
+    return respond(c, await replications.pause(c.var.input.params.index!, body?.reason));
+  });
+
+  router.post("/:index/_resume", async (c) => respond(c, await replications.resume(c.var.input.params.index!)));
+
+  router.get("/:index/_status", async (c) => {
+    const { params, query } = c.var.input;
+    return respond(c, await replications.status(params.index!, query.verbose === true));
+  });
+
+  router.put("/:index/_update", async (c) => {
+    const body = c.var.input.body as Schemas["UpdateSettingsRequest"];
+    return respond(c, await replications.update(c.var.input.params.index!, updateSettings(body)));
+  });
+
+  router.post("/_autofollow", async (c) => {
+    const body = c.var.input.body as Schemas["AutoFollowRequest"] | Schemas["OpenDistroAutoFollowRequest"];
+    return respond(c, await autofollow.create(autoFollowRule(body)));
+  });
+
+  router.delete("/_autofollow", async (c) => {
+    const body = c.var.input.body as Schemas["AutoFollowDeleteRequest"] | Schemas["OpenDistroAutoFollowDeleteRequest"];
+    const alias = "connection" in body ? body.connection : body.leader_alias;
+    return respond(c, await autofollow.delete(alias, body.name));
+  });
+
+  // The plugin always pretty-prints its stats.
+  router.get("/leader_stats", async (c) => respond(c, await replications.leaderStats(), 200, { pretty: true }));
+  router.get("/follower_stats", async (c) => respond(c, await replications.followerStats(), 200, { pretty: true }));
+  router.get("/autofollow_stats", async (c) => respond(c, await autofollow.stats(), 200, { pretty: true }));
+
+  return router;
+}
