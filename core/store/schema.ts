@@ -64,5 +64,38 @@ export const shards = sqliteTable("shards", {
   retries: integer("retries").notNull().default(0),
   lastError: text("last_error"),
   writeTimeMs: integer("write_time_ms").notNull().default(0),
+  deletesReplicated: integer("deletes_replicated").notNull().default(0),
+  foreignWritesRepaired: integer("foreign_writes_repaired").notNull().default(0),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.followerIndex, t.shard] })]);
+
+/**
+ * Where ferry's writes landed: follower sequence numbers [followerFrom, followerTo] of one shard hold the
+ * live documents of leader sequence numbers (leaderFrom, leaderTo], in the same order. Written in the same
+ * transaction as the checkpoint; delete detection compares counts over these ranges.
+ */
+export const shardRegions = sqliteTable("shard_regions", {
+  followerIndex: text("follower_index").notNull()
+    .references(() => replications.followerIndex, { onDelete: "cascade" }),
+  shard: integer("shard").notNull(),
+  followerFrom: integer("follower_from").notNull(),
+  followerTo: integer("follower_to").notNull(),
+  leaderFrom: integer("leader_from").notNull(),
+  leaderTo: integer("leader_to").notNull(),
+}, (t) => [primaryKey({ columns: [t.followerIndex, t.shard, t.followerFrom] })]);
+
+/** Auto-follow rules and their statistics (the plugin's `autofollow_stats`). */
+export const autofollowRules = sqliteTable("autofollow_rules", {
+  leaderAlias: text("leader_alias").notNull(),
+  name: text("name").notNull(),
+  pattern: text("pattern").notNull(),
+  followerIndexPattern: text("follower_index_pattern"),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  useRoles: text("use_roles", { mode: "json" }).$type<Record<string, string>>(),
+  numSuccess: integer("num_success").notNull().default(0),
+  numFailed: integer("num_failed").notNull().default(0),
+  numFailedLeaderCalls: integer("num_failed_leader_calls").notNull().default(0),
+  failedIndices: text("failed_indices", { mode: "json" }).$type<string[]>().notNull(),
+  lastExecutionTime: integer("last_execution_time").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.leaderAlias, t.name] })]);
