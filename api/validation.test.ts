@@ -1,8 +1,9 @@
 // Validation against the contract, through the app, before any handler: every refusal is a 4xx in
 // OpenSearch's error shape that names what was wrong.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ferry } from "../core/ferry.ts";
-import { startCore } from "../test/engine/engine-context.ts";
+import { loadConfig } from "../core/config.ts";
+import { createFerry, type Ferry } from "../core/ferry.ts";
+import { testbedFerryEnv } from "../test/support/ferry-process.ts";
 import { buildApp } from "./app.ts";
 import { MAX_BODY_BYTES } from "./validation.ts";
 
@@ -10,7 +11,7 @@ let ferry: Ferry;
 let app: ReturnType<typeof buildApp>;
 
 beforeAll(async () => {
-  ferry = await startCore();
+  ferry = await createFerry(loadConfig(testbedFerryEnv()));
   app = buildApp(ferry);
 });
 afterAll(async () => {
@@ -99,5 +100,11 @@ describe("request validation", () => {
   it("lets valid requests through to the handler", async () => {
     const res = await call("GET", "/_plugins/_replication/never-replicated/_status?pretty&verbose=true");
     expect(res).toEqual({ status: 200, body: { status: "REPLICATION NOT IN PROGRESS" } });
+  });
+
+  it("applies filter_path to answers and errors", async () => {
+    expect((await call("GET", "/_plugins/_replication/never-replicated/_status?filter_path=nothing")).body).toEqual({});
+    expect((await call("GET", "/_plugins/_replication/x/_status?bogus&filter_path=error.type,status")).body)
+      .toEqual({ error: { type: "illegal_argument_exception" }, status: 400 });
   });
 });
