@@ -19,8 +19,9 @@ const HOP_BY_HOP = new Set([
   "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
   "proxy-authorization", "proxy-authenticate",
 ]);
-// Set again for the new hop: the follower's host, and the length of the body actually sent.
-const REWRITTEN = new Set(["host", "content-length"]);
+// Set again for the new hop: the follower's host, the length of the body actually sent, and `expect`,
+// since ferry's server already answered the client's 100-continue.
+const REWRITTEN = new Set(["host", "content-length", "expect"]);
 
 type Refusal = (index: string) => FerryError | undefined;
 
