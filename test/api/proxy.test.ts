@@ -1,4 +1,5 @@
 // The pass-through proxy, against a running ferry with the real follower cluster behind it.
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { bulk, os } from "../support/documents.ts";
@@ -70,6 +71,24 @@ describe("pass-through to the follower", () => {
     expect(body.hits.hits).toHaveLength(6_000);
     expect(body.hits.hits[5_999]._source.n).toBe(5_999);
     expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it("handles a client that waits for 100-continue, as curl does for larger bodies", async () => {
+    const body = JSON.stringify({ query: { match_all: {} }, size: 1, track_total_hits: true });
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${ferry.url}/proxy-plain/_search`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+      }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.on("continue", () => req.end(body));
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text).hits.total.value).toBe(50);
   });
 
   it("proxies paths that only look like ferry's", async () => {
