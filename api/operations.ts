@@ -81,10 +81,9 @@ export type Match =
   | { kind: "wrong-method"; allowed: string[] };
 
 export function matchOperation(method: string, path: string): Match {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
   let allowed: string[] | undefined;
   for (const route of routes) {
-    const found = route.pattern.exec(trimmed);
+    const found = route.pattern.exec(path);
     if (!found) continue;
     const operation = route.methods.get(method);
     if (!operation) {

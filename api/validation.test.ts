@@ -108,3 +108,16 @@ describe("request validation", () => {
       .toEqual({ error: { type: "illegal_argument_exception" }, status: 400 });
   });
 });
+
+describe("routing edge cases", () => {
+  it.each([
+    "/_plugins/_replication/vf/_status/",
+    "/_plugins/_replication//_status",
+    "/_plugins/_replication",
+    "/_ferry",
+  ])("GET %s has no handler", async (path) => {
+    const res = await call("GET", path);
+    expect(res.status).toBe(404);
+    expect(res.body.error.type).toBe("no_handler_found_exception");
+  });
+});
