@@ -26,6 +26,12 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   process.stdout.write(`${JSON.stringify({ ferry: "listening", url: `http://${host}:${info.port}` })}\n`);
 });
 
+server.on("error", (err: NodeJS.ErrnoException) => {
+  // EADDRINUSE and the like: say so in one line rather than with a stack trace.
+  console.error(`ferry: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  process.exit(1);
+});
+
 let closing = false;
 async function shutdown(): Promise<void> {
   if (closing) return;
