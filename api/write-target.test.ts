@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkTargets, reindexTargets, writeTarget } from "./write-target.ts";
 
@@ -70,5 +71,32 @@ describe("reindexTargets", () => {
     expect(reindexTargets('{"source":{"index":"x"},"dest":{"index":"f1"}}')).toEqual(["f1"]);
     expect(reindexTargets("{")).toEqual([]);
     expect(reindexTargets('{"dest":{}}')).toEqual([]);
+  });
+});
+
+describe("bulkTargets on generated bodies", () => {
+  const name = fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 });
+  const item = fc.record({
+    op: fc.constantFrom("index", "create", "update", "delete"),
+    index: fc.option(name, { nil: undefined }),
+    // Document lines that look like actions must not be read as actions.
+    source: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.record({ delete: fc.record({ _index: name }) })),
+  });
+
+  it("finds exactly the indices of the action lines", () => {
+    fc.assert(fc.property(fc.array(item, { maxLength: 20 }), fc.option(name, { nil: undefined }), (items, dflt) => {
+      const body = items.map((i) => {
+        const action = JSON.stringify({ [i.op]: i.index === undefined ? {} : { _index: i.index } });
+        return i.op === "delete" ? `${action}\n` : `${action}\n${JSON.stringify(i.source)}\n`;
+      }).join("");
+      const expected = new Set(items.flatMap((i) => (i.index !== undefined ? [i.index] : dflt !== undefined ? [dflt] : [])));
+      expect(new Set(bulkTargets(body, dflt === undefined ? [] : [dflt]))).toEqual(expected);
+    }), { numRuns: 300 });
+  });
+
+  it("never throws on arbitrary text", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => {
+      expect(Array.isArray(bulkTargets(text))).toBe(true);
+    }));
   });
 });
