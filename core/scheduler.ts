@@ -10,15 +10,28 @@ import { isFerryError } from "./errors.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
-import { listShards, recordCycle, recordLeaderCheckpoint, recordShardError, type ReplicationRow } from "./store/replications.ts";
-import type { ShardFollowInput, ShardFollowOutcome } from "../workers/shard-follow.ts";
+import {
+  listShards, recordCycle, recordDeletes, recordLeaderCheckpoint, recordShardError, type ReplicationRow,
+} from "./store/replications.ts";
+import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follow.ts";
+import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
+import type { TaskOutcome } from "../workers/task-outcome.ts";
+import { absorbOwnSeqNos, isRestoreRegion, listRegions } from "./store/regions.ts";
 
 interface ShardState {
   checkpoint: number;
   inFlight: Promise<void> | undefined;
   attempts: number;
   retryAt: number;
+  /** A delete sweep is owed: the shard caught up since the last clean one. */
+  sweepDue: boolean;
+  sweepAt: number;
 }
+
+const WORKERS = {
+  follow: new URL("../workers/shard-follow.ts", import.meta.url).href,
+  sweep: new URL("../workers/delete-sweep.ts", import.meta.url).href,
+};
 
 interface FollowedIndex {
   followerIndex: string;
@@ -106,7 +119,9 @@ class LeaderPoller {
         const target = stats.shards[shard]?.globalCheckpoint;
         if (target === undefined) return;
         recordLeaderCheckpoint(deps.db, index.followerIndex, shard, target);
-        if (target > state.checkpoint && !state.inFlight && state.retryAt <= now) due.push({ index, shard, target });
+        if (state.inFlight || state.retryAt > now) return;
+        if (target > state.checkpoint) due.push({ index, shard, target });
+        else if (state.sweepDue && state.sweepAt <= now) this.scheduler.runSweep(this.alias, index, shard);
       });
     }
     if (due.length === 0) {
@@ -147,7 +162,7 @@ export class Scheduler {
 
   constructor(readonly deps: SchedulerDeps) {
     this.pool = new Piscina({
-      filename: new URL("../workers/shard-follow.ts", import.meta.url).href,
+      filename: WORKERS.follow,
       // Worker files are TypeScript, run by tsx like the rest of ferry (also when ferry is embedded).
       execArgv: ["--import", "tsx"],
       maxThreads: deps.settings["ferry.pool.max_threads"],
@@ -171,7 +186,7 @@ export class Scheduler {
       this.pollers.set(row.leaderAlias, poller);
     }
     const shards = listShards(this.deps.db, row.followerIndex).map((s) => ({
-      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0,
+      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0,
     }));
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
@@ -215,21 +230,54 @@ export class Scheduler {
       maxOps: deps.settings["plugins.replication.follower.index.ops_batch_size"],
       bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
     };
-    state.inFlight = (this.pool.run(input) as Promise<ShardFollowOutcome>)
-      .catch((err: unknown): ShardFollowOutcome => ({
+    this.runTask<ShardFollowResult>(WORKERS.follow, input, index, shard, (result) => {
+      recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
+      state.checkpoint = Math.max(state.checkpoint, result.checkpoint);
+      if (result.checkpoint >= target) state.sweepDue = true;
+    });
+  }
+
+  runSweep(alias: string, index: FollowedIndex, shard: number): void {
+    const state = index.shards[shard]!;
+    const { deps } = this;
+    const input: DeleteSweepInput = {
+      leader: deps.leaderConnection(alias),
+      follower: deps.follower,
+      leaderIndex: index.leaderIndex,
+      followerIndex: index.followerIndex,
+      shard,
+      checkpoint: state.checkpoint,
+      regions: listRegions(deps.db, index.followerIndex, shard).map((r) => ({ ...r, restore: isRestoreRegion(r) })),
+      leafSize: deps.settings["ferry.follower.delete_leaf_size"],
+    };
+    state.sweepDue = false;
+    this.runTask<DeleteSweepResult>(WORKERS.sweep, input, index, shard, (result) => {
+      if (result.ownSeqNos.length) absorbOwnSeqNos(deps.db, index.followerIndex, shard, result.ownSeqNos);
+      if (result.deleted) recordDeletes(deps.db, index.followerIndex, shard, result.deleted);
+      if (result.unresolved) state.sweepDue = true;
+      state.sweepAt = Date.now() + deps.settings["ferry.follower.delete_check_interval"];
+    });
+  }
+
+  /** Runs one task of a shard in the pool; exactly one per shard is in flight. */
+  private runTask<T>(filename: string, input: object, index: FollowedIndex, shard: number, onSuccess: (result: T) => void): void {
+    const state = index.shards[shard]!;
+    const { deps } = this;
+    state.inFlight = (this.pool.run(input, { filename }) as Promise<TaskOutcome<T>>)
+      .catch((err: unknown): TaskOutcome<T> => ({
         // A worker that threw or died costs one retry, never the replication.
         ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true },
       }))
       .then((outcome) => {
         if (outcome.ok) {
-          recordCycle(deps.db, index.followerIndex, shard, { ...outcome.result, leaderCheckpoint: target });
-          state.checkpoint = Math.max(state.checkpoint, outcome.result.checkpoint);
+          onSuccess(outcome.result);
           state.attempts = 0;
           state.retryAt = 0;
         } else if (outcome.error.retryable) {
           recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
           state.attempts++;
           state.retryAt = Date.now() + backoffDelay(this.backoff, state.attempts);
+          if (filename === WORKERS.sweep) state.sweepDue = true;
         } else {
           this.fail(index.followerIndex, outcome.error.reason);
         }

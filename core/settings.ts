@@ -37,6 +37,14 @@ export const SETTINGS = {
     default: 8 * 1024 * 1024, min: 64 * 1024, max: 100 * 1024 * 1024, unit: "bytes",
     doc: "Largest `_bulk` body ferry sends to the follower; a page is split beyond it.",
   },
+  "ferry.follower.delete_check_interval": {
+    default: 1_000, min: 100, max: 3_600_000, unit: "ms",
+    doc: "Least time between two delete sweeps of a caught-up shard (a sweep costs two counts when nothing was deleted).",
+  },
+  "ferry.follower.delete_leaf_size": {
+    default: 256, min: 1, max: 10_000, unit: "count",
+    doc: "Follower documents at which delete detection stops bisecting and compares ids.",
+  },
   "ferry.pool.max_threads": {
     default: 2, min: 1, max: 64, unit: "count",
     doc: "Worker threads running shard cycles.",

@@ -5,8 +5,8 @@
 import { call } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { chunkBulk, versionedIndexLines, type LeaderHit } from "../core/clusters/bulk-body.ts";
-import { classify } from "../core/clusters/errors.ts";
 import { engineErrors } from "../core/errors.ts";
+import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
 
 export interface ShardFollowInput {
   leader: ClusterConnection;
@@ -26,6 +26,8 @@ export interface ShardFollowInput {
 export interface ShardFollowResult {
   /** New checkpoint: `target` when the range was exhausted, else the last copied `_seq_no`. */
   checkpoint: number;
+  /** Follower sequence numbers the copied documents got (in leader order), when any were written. */
+  followerSeqNos: { from: number; to: number } | undefined;
   opsWritten: number;
   conflicts: number;
   writeTimeMs: number;
@@ -33,19 +35,28 @@ export interface ShardFollowResult {
 
 const RETRYABLE_ITEM_STATUS = new Set([429, 500, 502, 503, 504]);
 
-async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<{ written: number; conflicts: number }> {
+interface BatchOutcome {
+  written: number;
+  conflicts: number;
+  minSeqNo: number;
+  maxSeqNo: number;
+}
+
+async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<BatchOutcome> {
   let written = 0;
   let conflicts = 0;
+  let minSeqNo = Infinity;
+  let maxSeqNo = -Infinity;
   const lines = hits.map((hit) => versionedIndexLines(input.followerIndex, hit));
   for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
     const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", bulkBody: body });
-    if (!res.errors) {
-      written += res.items.length;
-      continue;
-    }
-    for (const item of res.items as Array<{ index: { status: number; error?: { type: string; reason: string } } }>) {
-      const { status, error } = item.index;
-      if (status < 300) written++;
+    for (const item of res.items as Array<{ index: { status: number; _seq_no?: number; error?: { type: string; reason: string } } }>) {
+      const { status, error, _seq_no: seqNo } = item.index;
+      if (status < 300) {
+        written++;
+        minSeqNo = Math.min(minSeqNo, seqNo!);
+        maxSeqNo = Math.max(maxSeqNo, seqNo!);
+      }
       // The follower already holds this or a newer state of the document.
       else if (status === 409) conflicts++;
       else if (RETRYABLE_ITEM_STATUS.has(status)) {
@@ -57,21 +68,11 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<{
       }
     }
   }
-  return { written, conflicts };
+  return { written, conflicts, minSeqNo, maxSeqNo };
 }
 
-/** Errors cross the thread boundary as data: a class instance would arrive as a plain Error. */
-export type ShardFollowOutcome =
-  | { ok: true; result: ShardFollowResult }
-  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean } };
-
-export default async function followShardTask(input: ShardFollowInput): Promise<ShardFollowOutcome> {
-  try {
-    return { ok: true, result: await followShard(input) };
-  } catch (err) {
-    const e = classify(err, "shard cycle");
-    return { ok: false, error: { type: e.type, status: e.status, reason: e.reason, retryable: e.retryable } };
-  }
+export default function followShardTask(input: ShardFollowInput): Promise<TaskOutcome<ShardFollowResult>> {
+  return asOutcome("shard cycle", () => followShard(input));
 }
 
 export async function followShard(input: ShardFollowInput): Promise<ShardFollowResult> {
@@ -80,6 +81,8 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let conflicts = 0;
   let writeTimeMs = 0;
   let copied = 0;
+  let minSeqNo = Infinity;
+  let maxSeqNo = -Infinity;
   while (copied < input.maxOps) {
     const size = Math.min(input.pageSize, input.maxOps - copied);
     const page = await call(input.leader, "leader", {
@@ -102,6 +105,8 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
       writeTimeMs += Date.now() - started;
       opsWritten += result.written;
       conflicts += result.conflicts;
+      minSeqNo = Math.min(minSeqNo, result.minSeqNo);
+      maxSeqNo = Math.max(maxSeqNo, result.maxSeqNo);
       copied += hits.length;
       checkpoint = hits[hits.length - 1]!._seq_no;
     }
@@ -111,5 +116,6 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
       break;
     }
   }
-  return { checkpoint, opsWritten, conflicts, writeTimeMs };
+  const followerSeqNos = opsWritten > 0 ? { from: minSeqNo, to: maxSeqNo } : undefined;
+  return { checkpoint, followerSeqNos, opsWritten, conflicts, writeTimeMs };
 }

@@ -1,5 +1,8 @@
-// The follower-side `_bulk` body: every write is versioned with the leader's `_seq_no`
-// (`external_gte`), so replays and out-of-order retries can never make a document older.
+// The follower-side `_bulk` body. Every write carries version = leader `_seq_no` + 1 (`external_gte`), so
+// replays and retries can never make a document older. The +1 matters: a restored document keeps the
+// leader's internal `_version`, which can be `_seq_no` + 1 (a shard whose every operation touched that one
+// document), and replaying it with version = `_seq_no` would then be refused as a conflict. The follower
+// document's `_version` - 1 is therefore the leader `_seq_no` of its content; delete detection reads it.
 
 export interface LeaderHit {
   _id: string;
@@ -8,12 +11,17 @@ export interface LeaderHit {
   _source: unknown;
 }
 
+/** The follower version that stands for leader sequence number `seqNo`. */
+export function leaderVersion(seqNo: number): number {
+  return seqNo + 1;
+}
+
 export function versionedIndexLines(followerIndex: string, hit: LeaderHit): string {
   const action = {
     index: {
       _index: followerIndex,
       _id: hit._id,
-      version: hit._seq_no,
+      version: leaderVersion(hit._seq_no),
       version_type: "external_gte",
       ...(hit._routing !== undefined ? { routing: hit._routing } : {}),
     },
@@ -38,4 +46,16 @@ export function chunkBulk(lines: string[], maxBytes: number): string[] {
   }
   if (size > 0) bodies.push(current);
   return bodies;
+}
+
+/** A delete that wins over every follower copy written for leader operations up to `leaderSeqNo`, and
+ * loses to a re-creation on the leader after it (which gets a higher sequence number). */
+export function versionedDeleteLine(followerIndex: string, id: string, routing: string | undefined, leaderSeqNo: number): string {
+  const action = {
+    delete: {
+      _index: followerIndex, _id: id, version: leaderVersion(leaderSeqNo), version_type: "external_gte",
+      ...(routing !== undefined ? { routing } : {}),
+    },
+  };
+  return `${JSON.stringify(action)}\n`;
 }

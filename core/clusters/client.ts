@@ -1,7 +1,7 @@
 // The one client factory. Clients are cached per connection so each thread keeps its keep-alive sockets.
 import { Client } from "@opensearch-project/opensearch";
 import type { ClusterConnection } from "./connection.ts";
-import { classify } from "./errors.ts";
+import { classify, statusOf } from "./errors.ts";
 
 const clients = new Map<string, Client>();
 
@@ -32,16 +32,24 @@ export interface ClusterRequest {
   querystring?: Record<string, string | number | boolean>;
 }
 
+/** Requests this thread has sent, per side: benchmarks and cost tests read it. */
+export const requestCounts = new Map<string, number>();
+
+async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
+  requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
+  const res = await clusterClient(conn).transport.request({
+    method: req.method,
+    path: req.path,
+    ...(req.bulkBody !== undefined ? { bulkBody: req.bulkBody } : req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
+    querystring: req.querystring ?? {},
+  });
+  return res.body;
+}
+
 /** A cluster call whose failures are already classified; `cluster` names the side in error reasons. */
 export async function call<T = any>(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<T> {
   try {
-    const res = await clusterClient(conn).transport.request({
-      method: req.method,
-      path: req.path,
-      ...(req.bulkBody !== undefined ? { bulkBody: req.bulkBody } : req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
-      querystring: req.querystring ?? {},
-    });
-    return res.body as T;
+    return (await send(conn, cluster, req)) as T;
   } catch (err) {
     throw classify(err, cluster);
   }
@@ -50,13 +58,9 @@ export async function call<T = any>(conn: ClusterConnection, cluster: string, re
 /** Like `call`, but a 404 answers `undefined` instead of throwing. */
 export async function callOptional<T = any>(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<T | undefined> {
   try {
-    const res = await clusterClient(conn).transport.request({
-      method: req.method, path: req.path, querystring: req.querystring ?? {},
-      ...(req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
-    });
-    return res.body as T;
+    return (await send(conn, cluster, req)) as T;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (statusOf(err) === 404) return undefined;
     throw classify(err, cluster);
   }
 }

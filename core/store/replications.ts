@@ -2,6 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ReplicationState } from "../statuses.ts";
 import type { Store } from "./db.ts";
+import { insertRestoreRegion, recordRegion } from "./regions.ts";
 import { replications, shards, type BootstrapRecord } from "./schema.ts";
 
 export type ReplicationRow = typeof replications.$inferSelect;
@@ -42,6 +43,7 @@ export function completeBootstrap(db: Store, followerIndex: string, followerUuid
     tx.delete(shards).where(eq(shards.followerIndex, followerIndex)).run();
     startCheckpoints.forEach((checkpoint, shard) => {
       tx.insert(shards).values({ followerIndex, shard, checkpoint, leaderCheckpoint: checkpoint, updatedAt: now }).run();
+      insertRestoreRegion(tx, followerIndex, shard, checkpoint);
     });
     tx.update(replications).set({ state: "SYNCING", followerUuid, bootstrap: null, updatedAt: now })
       .where(eq(replications.followerIndex, followerIndex)).run();
@@ -57,7 +59,10 @@ export function listShards(db: Store, followerIndex: string): ShardRow[] {
 }
 
 export interface CycleRecord {
+  /** The checkpoint the cycle started from. */
+  from: number;
   checkpoint: number;
+  followerSeqNos: { from: number; to: number } | undefined;
   leaderCheckpoint: number;
   opsWritten: number;
   conflicts: number;
@@ -66,16 +71,19 @@ export interface CycleRecord {
 
 /** A cycle's outcome, written only after the follower acknowledged it. Checkpoints never go back. */
 export function recordCycle(db: Store, followerIndex: string, shard: number, c: CycleRecord): void {
-  db.update(shards).set({
-    checkpoint: sql`max(${shards.checkpoint}, ${c.checkpoint})`,
-    leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${c.leaderCheckpoint})`,
-    opsWritten: sql`${shards.opsWritten} + ${c.opsWritten}`,
-    conflicts: sql`${shards.conflicts} + ${c.conflicts}`,
-    writeTimeMs: sql`${shards.writeTimeMs} + ${c.writeTimeMs}`,
-    retries: 0,
-    lastError: null,
-    updatedAt: Date.now(),
-  }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+  db.transaction((tx) => {
+    if (c.checkpoint > c.from) recordRegion(tx, followerIndex, shard, c.from, c.checkpoint, c.followerSeqNos);
+    tx.update(shards).set({
+      checkpoint: sql`max(${shards.checkpoint}, ${c.checkpoint})`,
+      leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${c.leaderCheckpoint})`,
+      opsWritten: sql`${shards.opsWritten} + ${c.opsWritten}`,
+      conflicts: sql`${shards.conflicts} + ${c.conflicts}`,
+      writeTimeMs: sql`${shards.writeTimeMs} + ${c.writeTimeMs}`,
+      retries: 0,
+      lastError: null,
+      updatedAt: Date.now(),
+    }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+  });
 }
 
 export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: number, leaderCheckpoint: number): void {
@@ -90,4 +98,9 @@ export function recordShardError(db: Store, followerIndex: string, shard: number
     lastError: error,
     updatedAt: Date.now(),
   }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+}
+
+export function recordDeletes(db: Store, followerIndex: string, shard: number, deleted: number): void {
+  db.update(shards).set({ deletesReplicated: sql`${shards.deletesReplicated} + ${deleted}`, updatedAt: Date.now() })
+    .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
 }

@@ -1,0 +1,67 @@
+// Every statement about shard regions: which follower sequence numbers hold which leader operations.
+import { and, desc, eq } from "drizzle-orm";
+import type { Store } from "./db.ts";
+import { shardRegions } from "./schema.ts";
+
+export type Region = typeof shardRegions.$inferSelect;
+
+/** A transaction or the store itself. */
+type Db = Pick<Store, "select" | "insert" | "update">;
+
+/** The bootstrap region: restored documents keep their leader `_seq_no` as follower `_seq_no`. */
+export function isRestoreRegion(region: Pick<Region, "leaderFrom" | "followerFrom">): boolean {
+  return region.leaderFrom === -1 && region.followerFrom === 0;
+}
+
+export function listRegions(db: Db, followerIndex: string, shard: number): Region[] {
+  return db.select().from(shardRegions)
+    .where(and(eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard)))
+    .orderBy(shardRegions.followerFrom).all();
+}
+
+function lastRegion(db: Db, followerIndex: string, shard: number): Region | undefined {
+  return db.select().from(shardRegions)
+    .where(and(eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard)))
+    .orderBy(desc(shardRegions.followerFrom)).limit(1).get();
+}
+
+function whereRegion(r: Region) {
+  return and(eq(shardRegions.followerIndex, r.followerIndex), eq(shardRegions.shard, r.shard), eq(shardRegions.followerFrom, r.followerFrom));
+}
+
+export function insertRestoreRegion(db: Db, followerIndex: string, shard: number, startCheckpoint: number): void {
+  if (startCheckpoint < 0) return;
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo: startCheckpoint, leaderFrom: -1, leaderTo: startCheckpoint }).run();
+}
+
+/**
+ * Records that leader operations (leaderFrom, leaderTo] landed on follower sequence numbers `written`.
+ * Adjacent regions merge, so a shard followed without interruption keeps a handful of regions; a gap
+ * (writes ferry never recorded, e.g. a batch cut short by a crash, or someone else's writes) starts a new one.
+ */
+export function recordRegion(
+  db: Db, followerIndex: string, shard: number, leaderFrom: number, leaderTo: number,
+  written: { from: number; to: number } | undefined,
+): void {
+  const last = lastRegion(db, followerIndex, shard);
+  const continues = last !== undefined && !isRestoreRegion(last) && last.leaderTo === leaderFrom;
+  if (!written) {
+    // Nothing live in that leader range any more; stretching the region keeps it mergeable.
+    if (continues) db.update(shardRegions).set({ leaderTo }).where(whereRegion(last)).run();
+    return;
+  }
+  if (continues && last.followerTo + 1 === written.from) {
+    db.update(shardRegions).set({ leaderTo, followerTo: written.to }).where(whereRegion(last)).run();
+    return;
+  }
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: written.from, followerTo: written.to, leaderFrom, leaderTo }).run();
+}
+
+/** Ferry's own deletes consume follower sequence numbers; right after a region they extend it. */
+export function absorbOwnSeqNos(db: Db, followerIndex: string, shard: number, seqNos: number[]): void {
+  const last = lastRegion(db, followerIndex, shard);
+  if (!last || isRestoreRegion(last)) return;
+  let to = last.followerTo;
+  for (const seqNo of [...seqNos].sort((a, b) => a - b)) if (seqNo === to + 1) to = seqNo;
+  if (to !== last.followerTo) db.update(shardRegions).set({ followerTo: to }).where(whereRegion(last)).run();
+}
