@@ -6,12 +6,13 @@ import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
+import { metadataVersions, syncMetadata, type MetadataVersions } from "./metadata-sync.ts";
 import { isFerryError } from "./errors.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
 import {
-  listShards, recordCycle, recordDeletes, recordLeaderCheckpoint, recordShardError, type ReplicationRow,
+  getReplication, listShards, recordCycle, recordDeletes, recordLeaderCheckpoint, recordShardError, type ReplicationRow,
 } from "./store/replications.ts";
 import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follow.ts";
 import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
@@ -39,6 +40,9 @@ interface FollowedIndex {
   leaderUuid: string;
   followerUuid: string;
   shards: ShardState[];
+  /** Leader metadata versions the follower matches; unknown until the first sync after (re)start. */
+  metadata: MetadataVersions | undefined;
+  metadataCheckedAt: number;
 }
 
 export interface SchedulerDeps {
@@ -124,11 +128,15 @@ class LeaderPoller {
         else if (state.sweepDue && state.sweepAt <= now) this.scheduler.runSweep(this.alias, index, shard);
       });
     }
+    const metadataInterval = deps.settings["plugins.replication.follower.metadata_sync_interval"];
+    const dueIndices = [...new Set(due.map((d) => d.index))];
+    const metadataDue = followed.filter((i) => this.indices.get(i.followerIndex) === i &&
+      (dueIndices.includes(i) || !i.metadata || now - i.metadataCheckedAt > metadataInterval));
+    if (metadataDue.length) await this.syncMetadata(leader, metadataDue);
     if (due.length === 0) {
       if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) await this.checkFollowers(followed);
       return;
     }
-    const dueIndices = [...new Set(due.map((d) => d.index))];
     await this.checkFollowers(dueIndices);
     // Every operation at or below the targets read above must be searchable before we search.
     await call(leader, "leader", {
@@ -138,6 +146,27 @@ class LeaderPoller {
     });
     for (const { index, shard, target } of due) {
       if (this.indices.get(index.followerIndex) === index) this.scheduler.runCycle(this.alias, index, shard, target);
+    }
+  }
+
+  /** Mapping, settings and aliases first: a batch may hold documents that need a new field. */
+  private async syncMetadata(leader: ClusterConnection, indices: FollowedIndex[]): Promise<void> {
+    const { deps } = this.scheduler;
+    const versions = await metadataVersions(leader, "leader", indices.map((i) => i.leaderIndex));
+    for (const index of indices) {
+      const leaderVersions = versions.get(index.leaderIndex);
+      index.metadataCheckedAt = Date.now();
+      if (!leaderVersions) continue;
+      const row = getReplication(deps.db, index.followerIndex);
+      if (!row) continue;
+      try {
+        index.metadata = await syncMetadata({
+          leader, follower: deps.follower, leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
+        }, leaderVersions, index.metadata);
+      } catch (err) {
+        if (isFerryError(err) && !err.retryable) this.scheduler.fail(index.followerIndex, err.reason);
+        else throw err;
+      }
     }
   }
 
@@ -190,7 +219,7 @@ export class Scheduler {
     }));
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
-      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, shards,
+      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, shards, metadata: undefined, metadataCheckedAt: 0,
     });
     poller.start();
   }

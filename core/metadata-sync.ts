@@ -1,0 +1,142 @@
+// Keeps a follower index's mapping, settings and aliases equal to its leader's. The leader's metadata
+// versions are polled cheaply; a changed version triggers a sync before any document of that shard set is
+// written, so new fields arrive before the documents that use them (never inferred by dynamic mapping).
+import { call } from "./clusters/client.ts";
+import type { ClusterConnection } from "./clusters/connection.ts";
+import { engineErrors, isFerryError } from "./errors.ts";
+
+export interface MetadataVersions {
+  mapping: number;
+  settings: number;
+  aliases: number;
+}
+
+/** Versions of several indices in one small cluster-state request. */
+export async function metadataVersions(conn: ClusterConnection, side: string, indices: string[]): Promise<Map<string, MetadataVersions>> {
+  const result = new Map<string, MetadataVersions>();
+  if (indices.length === 0) return result;
+  const state = await call(conn, side, {
+    method: "GET",
+    path: `/_cluster/state/metadata/${indices.map(encodeURIComponent).join(",")}`,
+    querystring: {
+      ignore_unavailable: true, expand_wildcards: "open,closed,hidden",
+      filter_path: "metadata.indices.*.mapping_version,metadata.indices.*.settings_version,metadata.indices.*.aliases_version",
+    },
+  });
+  for (const [name, meta] of Object.entries<any>(state?.metadata?.indices ?? {})) {
+    result.set(name, { mapping: Number(meta.mapping_version), settings: Number(meta.settings_version), aliases: Number(meta.aliases_version) });
+  }
+  return result;
+}
+
+/**
+ * Settings that are never copied from the leader: identity and creation facts, shard layout, blocks and
+ * allocation controls (the plugin's list), leader-side replication settings, and what ferry itself owns
+ * on the follower (its write guard).
+ */
+const NOT_COPIED = [
+  /^index\.(uuid|creation_date|provided_name|number_of_shards|number_of_routing_shards|routing_partition_size)$/,
+  /^index\.(version|history|resize|blocks|remote_store|plugins\.replication)\./,
+  /^index\.soft_deletes\./,
+  /^index\.routing\.(rebalance|allocation)\.enable$/,
+  /^index\.write\.wait_for_active_shards$/,
+  /^index\.(final_pipeline|replication\.type)$/,
+];
+
+export function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const desired: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(leaderSettings)) if (!NOT_COPIED.some((re) => re.test(key))) desired[key] = value;
+  return { ...desired, ...overrides };
+}
+
+export interface SyncTarget {
+  leader: ClusterConnection;
+  follower: ClusterConnection;
+  leaderIndex: string;
+  followerIndex: string;
+  /** Settings given at start or by `_update`: they win over the leader's. */
+  overrides: Record<string, unknown>;
+}
+
+const path = (index: string, suffix: string) => `/${encodeURIComponent(index)}/${suffix}`;
+
+export async function syncMapping(t: SyncTarget): Promise<void> {
+  const res = await call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_mapping") });
+  const mapping = { ...(res[t.leaderIndex]?.mappings ?? {}) } as Record<string, unknown>;
+  // Meta-field settings are fixed at creation and came with the restore.
+  delete mapping._source;
+  delete mapping._routing;
+  try {
+    await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_mapping"), body: mapping });
+  } catch (err) {
+    if (isFerryError(err) && !err.retryable) throw engineErrors.fatal(`the follower cannot take the leader's mapping of [${t.leaderIndex}]: ${err.reason}`);
+    throw err;
+  }
+}
+
+export async function syncSettings(t: SyncTarget): Promise<void> {
+  const [leaderRes, followerRes] = await Promise.all([
+    call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_settings"), querystring: { flat_settings: true } }),
+    call(t.follower, "follower", { method: "GET", path: path(t.followerIndex, "_settings"), querystring: { flat_settings: true } }),
+  ]);
+  const desired = copiedSettings(leaderRes[t.leaderIndex]?.settings ?? {}, t.overrides);
+  const current = (followerRes[t.followerIndex]?.settings ?? {}) as Record<string, unknown>;
+  const changes = Object.fromEntries(Object.entries(desired).filter(([k, v]) => String(current[k]) !== String(v)));
+  if (Object.keys(changes).length === 0) return;
+  try {
+    await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_settings"), body: changes });
+  } catch (err) {
+    if (!isFerryError(err) || !/non dynamic settings/.test(err.reason)) throw err;
+    // Static settings change on a closed index only, as the plugin does it: close, update, open.
+    await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_close") });
+    try {
+      await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_settings"), body: changes });
+    } finally {
+      await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_open"), querystring: { wait_for_active_shards: 1 } });
+    }
+  }
+}
+
+interface AliasDefinition {
+  filter?: unknown;
+  index_routing?: string;
+  search_routing?: string;
+  is_hidden?: boolean;
+}
+
+function aliasAction(def: AliasDefinition): Record<string, unknown> {
+  return {
+    ...(def.filter ? { filter: def.filter } : {}),
+    ...(def.index_routing ? { index_routing: def.index_routing } : {}),
+    ...(def.search_routing ? { search_routing: def.search_routing } : {}),
+    ...(def.is_hidden !== undefined ? { is_hidden: def.is_hidden } : {}),
+    // A follower never takes writes, so it is never a write index.
+    is_write_index: false,
+  };
+}
+
+export async function syncAliases(t: SyncTarget): Promise<void> {
+  const [leaderRes, followerRes] = await Promise.all([
+    call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_alias") }),
+    call(t.follower, "follower", { method: "GET", path: path(t.followerIndex, "_alias") }),
+  ]);
+  const wanted = (leaderRes[t.leaderIndex]?.aliases ?? {}) as Record<string, AliasDefinition>;
+  const present = (followerRes[t.followerIndex]?.aliases ?? {}) as Record<string, AliasDefinition>;
+  const actions: unknown[] = [];
+  for (const [alias, def] of Object.entries(wanted)) {
+    const current = present[alias];
+    if (!current || JSON.stringify(aliasAction(def)) !== JSON.stringify(aliasAction(current))) {
+      actions.push({ add: { index: t.followerIndex, alias, ...aliasAction(def) } });
+    }
+  }
+  for (const alias of Object.keys(present)) if (!(alias in wanted)) actions.push({ remove: { index: t.followerIndex, alias } });
+  if (actions.length) await call(t.follower, "follower", { method: "POST", path: "/_aliases", body: { actions } });
+}
+
+/** Brings over whatever moved since `synced`; returns the versions now matched. */
+export async function syncMetadata(t: SyncTarget, leaderVersions: MetadataVersions, synced: MetadataVersions | undefined): Promise<MetadataVersions> {
+  if (!synced || leaderVersions.mapping !== synced.mapping) await syncMapping(t);
+  if (!synced || leaderVersions.settings !== synced.settings) await syncSettings(t);
+  if (!synced || leaderVersions.aliases !== synced.aliases) await syncAliases(t);
+  return leaderVersions;
+}
