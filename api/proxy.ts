@@ -12,7 +12,7 @@ import { readBoundedBytes } from "./request-body.ts";
 import { bulkTargets, reindexTargets, writeTarget } from "./write-target.ts";
 
 /** Largest `_bulk`/`_reindex` body the proxy holds in memory to read its targets. */
-export const MAX_INSPECTED_BODY_BYTES = 100 * 1024 * 1024;
+const MAX_INSPECTED_BODY_BYTES = 100 * 1024 * 1024;
 
 // RFC 9110 §7.6.1 connection-specific headers: they describe one hop, not the message.
 const HOP_BY_HOP = new Set([

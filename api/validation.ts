@@ -44,7 +44,7 @@ function rebased(node: unknown): unknown {
 function validatorFor(schema: JsonObject): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    // Schemas are compiled inside the document so that their `#/components/...` references resolve.
+    // A `$ref` names a schema of the document added above; an inline schema is rebased onto it.
     const ref = typeof schema.$ref === "string" ? `${DOCUMENT_ID}${schema.$ref}` : undefined;
     validate = ref ? ajv.getSchema(ref)! : ajv.compile({ ...(rebased(schema) as JsonObject), $id: `inline-${compiledCount++}` });
     compiled.set(schema, validate);
