@@ -3,8 +3,9 @@
 // edge (core/clusters/errors.ts), into these.
 
 export interface ErrorDetails {
-  /** Extra fields OpenSearch puts beside type/reason, e.g. `index` for index_not_found_exception. */
-  [field: string]: string | number | boolean;
+  /** Extra fields OpenSearch puts beside type/reason, e.g. `index` for index_not_found_exception, or
+   * the `caused_by` of a wrapped exception. */
+  [field: string]: string | number | boolean | { type: string; reason: string };
 }
 
 export class FerryError extends Error {
@@ -47,6 +48,11 @@ export const requestErrors = {
     new FerryError("method_not_allowed_exception", 405,
       `Incorrect HTTP method for uri [${path}] and method [${method}], allowed: [${allowed.join(", ")}]`),
   bodyTooLarge: (limit: number) => new FerryError("content_too_long_exception", 413, `request body is larger than ${limit} bytes`),
+  /** The plugin's answer to re-creating a rule (its typo included: clients match on the text). */
+  autofollowRuleExists: () => {
+    const reason = "Exisiting autofollow replication rule cannot be recreated/updated";
+    return new FerryError("exception", 500, reason, false, { caused_by: { type: "resource_already_exists_exception", reason } });
+  },
   followerWrite: (index: string) =>
     new FerryError("cluster_block_exception", 403,
       `index [${index}] blocked by: [FORBIDDEN/1000/index read-only(cross-cluster-replication)];`),

@@ -1,9 +1,10 @@
-// Composition root of the core: store, remote registry, replication engine, auto-follow.
-import type { AutoFollowApi } from "./autofollow.ts";
+// Composition root of the core: store, remote registry, replication engine, auto-follow, wildcard start.
+import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
 import type { FerryConfig } from "./config.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
+import { WildcardStart } from "./wildcard-start.ts";
 
 export interface Ferry {
   config: FerryConfig;
@@ -11,6 +12,7 @@ export interface Ferry {
   remotes: RemoteRegistry;
   replications: ReplicationApi;
   autofollow: AutoFollowApi;
+  wildcardStart: WildcardStart;
   close(): Promise<void>;
 }
 
@@ -21,10 +23,14 @@ export async function createFerry(config: FerryConfig): Promise<Ferry> {
     db: store, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
   });
   replications.resumeAll();
-  const autofollow = {} as AutoFollowApi;
+  const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
+  autofollow.resumeAll();
+  const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, store, remotes, replications, autofollow,
+    config, store, remotes, replications, autofollow, wildcardStart,
     async close() {
+      // Rules first: an evaluation must not start a replication the engine is shutting down.
+      await autofollow.close();
       await replications.close();
       store.$client.close();
     },

@@ -25,8 +25,23 @@ export const SETTINGS = {
     doc: "How often mappings, settings and aliases are compared with the leader.",
   },
   "plugins.replication.autofollow.fetch_poll_interval": {
-    default: 30_000, min: 30_000, max: 3_600_000, unit: "ms",
+    // The plugin's floor is 30 s because each poll is a persistent task on the cluster manager; ferry's
+    // poll is one metadata read of the leader, and tests and benchmarks need a rule to act in seconds.
+    default: 30_000, min: 100, max: 3_600_000, unit: "ms",
     doc: "How often each auto-follow rule lists the leader's indices.",
+  },
+  "plugins.replication.autofollow.retry_poll_interval": {
+    // Plugin floor 1 min; lowered for the same reason as fetch_poll_interval.
+    default: 3_600_000, min: 100, max: 14_400_000, unit: "ms",
+    doc: "How often a rule's failed_indices is cleared, so that those indices are tried again.",
+  },
+  "plugins.replication.autofollow.concurrent_replication_jobs_trigger_size": {
+    default: 3, min: 1, max: 100, unit: "count",
+    doc: "Starts one auto-follow rule keeps bootstrapping at once.",
+  },
+  "plugins.replication.follower.bulk_batch_size": {
+    default: 10, min: 1, max: 100, unit: "count",
+    doc: "Indices a bulk task or a wildcard start works on at once.",
   },
   "ferry.follower.search_page_size": {
     // A search page cannot exceed index.max_result_window (10,000 by default).

@@ -97,5 +97,8 @@ export const autofollowRules = sqliteTable("autofollow_rules", {
   numFailedLeaderCalls: integer("num_failed_leader_calls").notNull().default(0),
   failedIndices: text("failed_indices", { mode: "json" }).$type<string[]>().notNull(),
   lastExecutionTime: integer("last_execution_time").notNull().default(0),
+  /** Epoch ms: when set, the rule follows only leader indices created at or after it (the rule was
+   * created with `start_existing: false`); null follows every matching index. */
+  followFrom: integer("follow_from"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.leaderAlias, t.name] })]);

@@ -1,0 +1,1 @@
+ALTER TABLE `autofollow_rules` ADD `follow_from` integer;

@@ -1,0 +1,129 @@
+// Auto-follow rules against the real clusters: existing and new indices, stats, deletion, exclusions,
+// follower name patterns, blocked names, updates in place.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ferry } from "../../core/ferry.ts";
+import { bulk, converge, os, type Op } from "../support/documents.ts";
+import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+
+const { leader, follower } = testbed();
+const POLL_MS = 300;
+let ferry: Ferry;
+
+beforeAll(async () => {
+  ferry = await startCore({ FERRY_SETTINGS: JSON.stringify({ "plugins.replication.autofollow.fetch_poll_interval": POLL_MS }) });
+});
+afterAll(async () => {
+  await ferry?.close();
+});
+
+function docs(count: number, tag: string): Op[] {
+  return Array.from({ length: count }, (_, i) => ({ op: "index", id: `${tag}-${i}`, source: { n: i, tag } }));
+}
+
+async function leaderIndex(index: string, count = 50): Promise<void> {
+  await os(leader, "PUT", `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+  await bulk(leader, index, docs(count, index), true);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+const status = async (index: string) => (await ferry.replications.status(index, false)).status as string;
+const syncing = (index: string) => waitFor(`${index} SYNCING`, () => status(index), (s) => s === "SYNCING");
+const ruleStats = async (name: string) =>
+  ((await ferry.autofollow.stats()).autofollow_stats as Array<Record<string, any>>).find((r) => r.name === name);
+
+/** Long enough for several polls of a rule: used only where the test must show that nothing happens. */
+const severalPolls = () => new Promise((r) => setTimeout(r, POLL_MS * 6));
+
+describe("auto-follow rules", () => {
+  it("follows existing and new matching indices, counts them, and stops following new ones once deleted", async () => {
+    await leaderIndex("app-1");
+    await leaderIndex("app-2");
+    await leaderIndex("other-1");
+    const created = await ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "apps", pattern: "app-*" });
+    expect(created).toEqual({ acknowledged: true, existing_indices: 2 });
+    await leaderIndex("app-3");
+
+    for (const index of ["app-1", "app-2", "app-3"]) {
+      await syncing(index);
+      expect(await converge(leader, follower, index, index, 30_000)).toEqual([]);
+    }
+    expect(await status("other-1")).toBe("REPLICATION NOT IN PROGRESS");
+    const stats = await ferry.autofollow.stats();
+    expect(await ruleStats("apps")).toMatchObject({
+      leader_alias: LEADER_ALIAS, pattern: "app-*", num_success_start_replication: 3, num_failed_start_replication: 0,
+      num_failed_leader_calls: 0, failed_indices: [], blocked_indices: [],
+    });
+    expect((await ruleStats("apps"))!.last_execution_time).toBeGreaterThan(Date.now() - 60_000);
+    expect(stats.num_success_start_replication).toBe(3);
+
+    await ferry.autofollow.delete(LEADER_ALIAS, "apps");
+    expect(await ferry.autofollow.stats()).toEqual({
+      num_success_start_replication: 0, num_failed_start_replication: 0, num_failed_leader_calls: 0, failed_indices: [], autofollow_stats: [],
+    });
+    await leaderIndex("app-4");
+    await bulk(leader, "app-1", docs(30, "after-delete"), true);
+    expect(await converge(leader, follower, "app-1", "app-1", 30_000)).toEqual([]);
+    await severalPolls();
+    expect(await status("app-4")).toBe("REPLICATION NOT IN PROGRESS");
+    expect(await status("app-2")).toBe("SYNCING");
+    // Deleting it again, or a rule that never existed, is acknowledged.
+    expect(await ferry.autofollow.delete(LEADER_ALIAS, "apps")).toEqual({ acknowledged: true });
+  });
+
+  it("applies exclusions and a follower name pattern, reports a blocking local index, and updates in place", async () => {
+    await leaderIndex("afx-1");
+    await leaderIndex("afx-2");
+    await leaderIndex("afx-debug-1");
+    await os(follower, "PUT", "/copy-afx-2", { settings: { number_of_replicas: 0 } });
+    const rule = { leader_alias: LEADER_ALIAS, name: "afx", pattern: "afx-*,-afx-debug-*", follower_index_pattern: "copy-{{leader_index}}" };
+    expect(await ferry.autofollow.create(rule)).toEqual({ acknowledged: true, existing_indices: 1 });
+    await syncing("copy-afx-1");
+    expect(await converge(leader, follower, "afx-1", "copy-afx-1", 30_000)).toEqual([]);
+    expect(await ruleStats("afx")).toMatchObject({
+      num_success_start_replication: 1,
+      blocked_indices: [{ leader_index: "afx-2", follower_index: "copy-afx-2", reason: expect.stringContaining("Delete the index:copy-afx-2") }],
+    });
+    expect(await status("copy-afx-debug-1")).toBe("REPLICATION NOT IN PROGRESS");
+
+    // Same definition again: acknowledged, nothing changes. A different one: the plugin's refusal.
+    expect(await ferry.autofollow.create(rule)).toEqual({ acknowledged: true, existing_indices: 0 });
+    await expect(ferry.autofollow.create({ ...rule, pattern: "afx-*" })).rejects.toMatchObject({ status: 500, type: "exception" });
+    expect(ferry.autofollow.list().find((r) => r.name === "afx")?.pattern).toBe("afx-*,-afx-debug-*");
+
+    await ferry.autofollow.update({ ...rule, pattern: "afx-*" });
+    expect(ferry.autofollow.list().find((r) => r.name === "afx")).toMatchObject({ pattern: "afx-*", follower_index_pattern: "copy-{{leader_index}}" });
+    await syncing("copy-afx-debug-1");
+    expect(await ruleStats("afx")).toMatchObject({ num_success_start_replication: 2 });
+    await ferry.autofollow.delete(LEADER_ALIAS, "afx");
+    await expect(ferry.autofollow.update(rule)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("with start_existing false follows only indices created after the rule", async () => {
+    await leaderIndex("afn-old");
+    expect(await ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "afn", pattern: "afn-*" }, { startExisting: false }))
+      .toEqual({ acknowledged: true, existing_indices: 0 });
+    await leaderIndex("afn-new");
+    await syncing("afn-new");
+    expect(await status("afn-old")).toBe("REPLICATION NOT IN PROGRESS");
+    await ferry.autofollow.delete(LEADER_ALIAS, "afn");
+  });
+
+  it("refuses bad rules with the plugin's validation messages", async () => {
+    await expect(ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "bad", pattern: "_x*" }))
+      .rejects.toMatchObject({ status: 400, message: "Validation Failed: 1: Autofollow pattern: _x* must not start with '_' or '-';" });
+    await expect(ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "bad", pattern: "x*", follower_index_pattern: "copy" }))
+      .rejects.toMatchObject({ status: 400, message: expect.stringContaining("follower_index_pattern must contain the {{leader_index}} placeholder") });
+    await expect(ferry.autofollow.create({ leader_alias: "nope", name: "bad", pattern: "x*" }))
+      .rejects.toMatchObject({ status: 404, type: "no_such_remote_cluster_exception" });
+  });
+});
