@@ -1,5 +1,7 @@
-// Composition root of the core: store, remote registry, replication engine, auto-follow, wildcard start.
+// Composition root of the core: store, remote registry, replication engine, auto-follow, wildcard start,
+// bulk tasks.
 import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
+import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
@@ -13,6 +15,7 @@ export interface Ferry {
   replications: ReplicationApi;
   autofollow: AutoFollowApi;
   wildcardStart: WildcardStart;
+  bulk: BulkTasks;
   close(): Promise<void>;
 }
 
@@ -26,11 +29,13 @@ export async function createFerry(config: FerryConfig): Promise<Ferry> {
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
   autofollow.resumeAll();
   const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
+  const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, store, remotes, replications, autofollow, wildcardStart,
+    config, store, remotes, replications, autofollow, wildcardStart, bulk,
     async close() {
-      // Rules first: an evaluation must not start a replication the engine is shutting down.
+      // Rules and bulk tasks first: neither may start a replication the engine is shutting down.
       await autofollow.close();
+      await bulk.close();
       await replications.close();
       store.$client.close();
     },

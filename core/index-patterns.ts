@@ -82,19 +82,20 @@ export function isFollowerTemplate(template: string): boolean {
 // comma lists with exclusions (plugin #447).
 const PATTERN_INVALID_CHARS = ["\\", "/", "?", '"', "<", ">", "|", " "];
 
-/** Problems with a rule's or a bulk request's pattern, in the plugin's wording, one per bad term. */
-export function patternProblems(pattern: string): string[] {
+/** Problems with a rule's or a bulk request's pattern, in the plugin's wording, one per bad term;
+ * `subject` opens each message ("Autofollow pattern" for rules). */
+export function patternProblems(pattern: string, subject = "Autofollow pattern"): string[] {
   const { includes, excludes } = parseIndexExpression(pattern);
   if (includes.length === 0) {
-    return [pattern.trim() === "" ? "Autofollow pattern:  must not be empty" : `Autofollow pattern: ${pattern} must name at least one index to include`];
+    return [pattern.trim() === "" ? `${subject}:  must not be empty` : `${subject}: ${pattern} must name at least one index to include`];
   }
   const problems: string[] = [];
   for (const term of [...includes, ...excludes]) {
     if (PATTERN_INVALID_CHARS.some((c) => term.includes(c))) {
-      problems.push(`Autofollow pattern: ${term} must not contain the following characters ${PATTERN_INVALID_CHARS.map((c) => `'${c}'`).join(",")}`);
+      problems.push(`${subject}: ${term} must not contain the following characters ${PATTERN_INVALID_CHARS.map((c) => `'${c}'`).join(",")}`);
     }
-    if (term.includes("#") || term.includes(":")) problems.push(`Autofollow pattern: ${term} must not contain '#' or ':'`);
-    if (/^[_-]/.test(term)) problems.push(`Autofollow pattern: ${term} must not start with '_' or '-'`);
+    if (term.includes("#") || term.includes(":")) problems.push(`${subject}: ${term} must not contain '#' or ':'`);
+    if (/^[_-]/.test(term)) problems.push(`${subject}: ${term} must not start with '_' or '-'`);
   }
   return problems;
 }
