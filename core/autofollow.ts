@@ -34,6 +34,9 @@ export interface AutoFollowRule {
   use_roles?: { leader_cluster_role: string; follower_cluster_role: string };
 }
 
+/** A rule as stored: settings are always present (`{}` when none were given). */
+export type StoredRule = AutoFollowRule & { settings: Record<string, unknown> };
+
 export interface RuleCreated extends Acknowledged {
   /** ferry extension: existing leader indices the new rule starts following now. */
   existing_indices: number;
@@ -53,7 +56,7 @@ export interface AutoFollowApi {
   update(rule: AutoFollowRule): Promise<Acknowledged>;
   delete(leaderAlias: string, name: string): Promise<Acknowledged>;
   /** ferry extension (#1394): every rule, as it was defined. */
-  list(): AutoFollowRule[];
+  list(): StoredRule[];
   /** The plugin's `autofollow_stats` body (reference §4.8), with `blocked_indices` per rule. */
   stats(): Promise<Record<string, unknown>>;
 }
@@ -98,7 +101,7 @@ function sameDefinition(row: RuleRow, definition: RuleDefinition): boolean {
   return JSON.stringify(stored) === JSON.stringify(definition);
 }
 
-function ruleView(row: RuleRow): AutoFollowRule {
+function ruleView(row: RuleRow): StoredRule {
   return {
     leader_alias: row.leaderAlias,
     name: row.name,
@@ -183,7 +186,7 @@ export class AutoFollowEngine implements AutoFollowApi {
     return ACK;
   }
 
-  list(): AutoFollowRule[] {
+  list(): StoredRule[] {
     return listRules(this.deps.db).map(ruleView);
   }
 

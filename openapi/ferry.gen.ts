@@ -11,6 +11,13 @@ export interface paths {
     "/_plugins/_replication/leader_stats": components["pathItems"]["LeaderStats"];
     "/_plugins/_replication/follower_stats": components["pathItems"]["FollowerStats"];
     "/_plugins/_replication/autofollow_stats": components["pathItems"]["AutoFollowStats"];
+    "/_plugins/_replication/_bulk_start": components["pathItems"]["BulkStart"];
+    "/_plugins/_replication/_bulk_stop": components["pathItems"]["BulkStop"];
+    "/_plugins/_replication/_bulk_pause": components["pathItems"]["BulkPause"];
+    "/_plugins/_replication/_bulk_resume": components["pathItems"]["BulkResume"];
+    "/_plugins/_replication/_bulk_status": components["pathItems"]["BulkStatus"];
+    "/_plugins/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
+    "/_plugins/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_opendistro/_replication/{index}/_start": components["pathItems"]["OpenDistroStart"];
     "/_opendistro/_replication/{index}/_stop": components["pathItems"]["Stop"];
     "/_opendistro/_replication/{index}/_pause": components["pathItems"]["Pause"];
@@ -313,6 +320,80 @@ export interface components {
             follower_index_pattern?: string;
             use_roles?: components["schemas"]["UseRoles"];
             settings?: components["schemas"]["IndexSettings"];
+            /** @description ferry extension. False follows only leader indices created after the rule; default true. */
+            start_existing?: boolean;
+        };
+        AutoFollowUpdateRequest: {
+            leader_alias: string;
+            name: string;
+            pattern: string;
+            follower_index_pattern?: string;
+            use_roles?: components["schemas"]["UseRoles"];
+            settings?: components["schemas"]["IndexSettings"];
+        };
+        AutoFollowCreated: {
+            acknowledged: boolean;
+            /** @description ferry extension. Existing leader indices the new rule starts following now. */
+            existing_indices?: number;
+        };
+        AutoFollowRule: {
+            leader_alias: string;
+            name: string;
+            pattern: string;
+            follower_index_pattern?: string;
+            settings: {
+                [key: string]: unknown;
+            };
+            use_roles?: components["schemas"]["UseRoles"];
+        };
+        AutoFollowRuleList: {
+            rules: components["schemas"]["AutoFollowRule"][];
+        };
+        StartOutcome: {
+            leader_index: string;
+            follower_index: string;
+            /** @enum {string} */
+            result: "started" | "already_replicating" | "refused";
+            reason?: string;
+        };
+        StartResponse: {
+            acknowledged: boolean;
+            /** @description ferry extension, on a wildcard start only. The outcome per matching leader index. */
+            indices?: components["schemas"]["StartOutcome"][];
+        };
+        BulkRequest: {
+            /** @description Index pattern; ferry also takes comma lists with `-` exclusions. */
+            pattern: string;
+            /** @description Required for `_bulk_start`. */
+            leader_alias?: string;
+            use_roles?: components["schemas"]["UseRoles"];
+            filters?: {
+                exclude_index?: string[];
+            };
+        };
+        BulkAccepted: {
+            acknowledged: boolean;
+            task_id: string;
+        };
+        BulkStatus: {
+            indices: {
+                [key: string]: components["schemas"]["StatusResponse"];
+            };
+        };
+        BulkTaskStatus: {
+            /** @enum {string} */
+            operation_type: "bulk_start_replication" | "bulk_stop_replication" | "bulk_pause_replication" | "bulk_resume_replication";
+            pattern: string;
+            /** @description Epoch milliseconds. */
+            start_time: number;
+            num_success: number;
+            num_failed: number;
+            num_pending: number;
+            num_cancelled: number;
+            failed_indices: {
+                index: string;
+                failure_reason: string;
+            }[];
         };
         AutoFollowDeleteRequest: {
             leader_alias: string;
@@ -417,6 +498,15 @@ export interface components {
             failed_indices: string[];
             /** @description Epoch milliseconds. */
             last_execution_time: number;
+            /**
+             * @description ferry extension (plugin issue 327): matching leader indices whose follower name is taken by a
+             *     local index ferry does not replicate, as of the latest poll.
+             */
+            blocked_indices?: {
+                leader_index: string;
+                follower_index: string;
+                reason: string;
+            }[];
         };
         AutoFollowStats: {
             num_success_start_replication: number;
@@ -519,6 +609,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description `<node>:<n>`, as answered by a bulk route. */
+        TaskId: string;
         /** @description The follower index. */
         Index: string;
         /** @description The leader cluster's alias, as used in `leader_alias`. */
@@ -559,7 +651,13 @@ export interface components {
                 cookie?: never;
             };
             get?: never;
-            /** Start replicating a leader index into the follower index named in the path. */
+            /**
+             * Start replicating a leader index into the follower index named in the path.
+             * @description ferry extension (wildcard start): `leader_index` may be a pattern or a comma list with
+             *     exclusions (`logs-*,-logs-debug-*`); the path's index is then `*` (followers keep the leaders'
+             *     names) or holds `{{leader_index}}` (`copy-{{leader_index}}`). Every matching open leader index
+             *     is started (hidden and dot indices only when named), and the answer lists the outcome per index.
+             */
             put: {
                 parameters: {
                     query?: {
@@ -587,7 +685,15 @@ export interface components {
                     };
                 };
                 responses: {
-                    200: components["responses"]["Acknowledged"];
+                    /** @description Acknowledged; a wildcard start adds the outcome per index. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["StartResponse"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };
@@ -637,7 +743,15 @@ export interface components {
                     };
                 };
                 responses: {
-                    200: components["responses"]["Acknowledged"];
+                    /** @description Acknowledged; a wildcard start adds the outcome per index. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["StartResponse"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };
@@ -903,9 +1017,68 @@ export interface components {
                 path?: never;
                 cookie?: never;
             };
-            get?: never;
-            put?: never;
-            /** Create an auto-follow rule. */
+            /** List the auto-follow rules as they were defined (plugin issue 1394). */
+            get: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Every rule. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["AutoFollowRuleList"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            /**
+             * Replace a rule's pattern, follower pattern, settings and roles in place (plugin issue 1394).
+             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once.
+             */
+            put: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowUpdateRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            /**
+             * Create an auto-follow rule.
+             * @description The rule also starts the matching leader indices that exist already (their number is in
+             *     `existing_indices`) unless `start_existing` is false. Re-posting the same definition is
+             *     acknowledged; a different definition for an existing name is refused as by the plugin (500):
+             *     use PUT to change a rule.
+             */
             post: {
                 parameters: {
                     query?: {
@@ -925,7 +1098,15 @@ export interface components {
                     };
                 };
                 responses: {
-                    200: components["responses"]["Acknowledged"];
+                    /** @description Acknowledged, with the number of existing indices the rule starts following. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["AutoFollowCreated"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };
@@ -987,7 +1168,15 @@ export interface components {
                     };
                 };
                 responses: {
-                    200: components["responses"]["Acknowledged"];
+                    /** @description Acknowledged, with the number of existing indices the rule starts following. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["AutoFollowCreated"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };
@@ -1140,6 +1329,334 @@ export interface components {
             };
             put?: never;
             post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        BulkStart: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Start replicating every open leader index the pattern selects, as a task (no one-task lock). */
+            post: {
+                parameters: {
+                    query?: {
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["BulkRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The task was created. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkAccepted"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        BulkStop: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Stop every follower the pattern selects, as a task. */
+            post: {
+                parameters: {
+                    query?: {
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["BulkRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The task was created. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkAccepted"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        BulkPause: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Pause every follower the pattern selects (reason `bulk_pause`), as a task. */
+            post: {
+                parameters: {
+                    query?: {
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["BulkRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The task was created. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkAccepted"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        BulkResume: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Resume every paused follower the pattern selects, as a task. */
+            post: {
+                parameters: {
+                    query?: {
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["BulkRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The task was created. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkAccepted"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        BulkStatus: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** Status of every follower the pattern selects, in natural name order. */
+            get: {
+                parameters: {
+                    query?: {
+                        /** @description Required; its absence is answered with the plugin's `pattern parameter is required`. */
+                        pattern?: string;
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Status per follower index. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkStatus"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        TaskStatus: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description `<node>:<n>`, as answered by a bulk route. */
+                    task_id: components["parameters"]["TaskId"];
+                };
+                cookie?: never;
+            };
+            /** Progress of a bulk task. ferry keeps tasks in memory, also for a while after they finish. */
+            get: {
+                parameters: {
+                    query?: {
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description `<node>:<n>`, as answered by a bulk route. */
+                        task_id: components["parameters"]["TaskId"];
+                    };
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description The task's counters. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkTaskStatus"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            put?: never;
+            post?: never;
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        TaskCancel: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description `<node>:<n>`, as answered by a bulk route. */
+                    task_id: components["parameters"]["TaskId"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /** Cancel a bulk task; indices not yet reached are left alone. */
+            post: {
+                parameters: {
+                    query?: {
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description `<node>:<n>`, as answered by a bulk route. */
+                        task_id: components["parameters"]["TaskId"];
+                    };
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
             delete?: never;
             options?: never;
             head?: never;

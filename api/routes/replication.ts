@@ -2,8 +2,11 @@
 // `/_opendistro/_replication`, whose OpenDistro-era field names are mapped here to the current ones.
 import { Hono } from "hono";
 import type { AutoFollowRule } from "../../core/autofollow.ts";
+import type { BulkOperation } from "../../core/bulk-tasks.ts";
+import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replications.ts";
+import { isWildcardStart } from "../../core/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { respond } from "../respond.ts";
 import type { ValidationEnv } from "../validation.ts";
@@ -26,7 +29,7 @@ function useRoles(roles: Schemas["UseRoles"] | undefined): { use_roles: { leader
   return { use_roles: { leader_cluster_role: roles.leader_cluster_role, follower_cluster_role: roles.follower_cluster_role } };
 }
 
-function autoFollowRule(body: Schemas["AutoFollowRequest"] | Schemas["OpenDistroAutoFollowRequest"]): AutoFollowRule {
+function autoFollowRule(body: Schemas["AutoFollowRequest"] | Schemas["AutoFollowUpdateRequest"] | Schemas["OpenDistroAutoFollowRequest"]): AutoFollowRule {
   if ("connection" in body) return { leader_alias: body.connection, name: body.name, pattern: body.pattern };
   return {
     leader_alias: body.leader_alias,
@@ -46,14 +49,16 @@ function updateSettings(body: Schemas["UpdateSettingsRequest"]): Record<string, 
 
 export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
-  const { replications, autofollow } = ferry;
+  const { replications, autofollow, wildcardStart, bulk } = ferry;
 
   router.put("/:index/_start", async (c) => {
     const { params, query, body } = c.var.input;
-    const ack = await replications.start(params.index!, startRequest(body as Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]), {
-      waitForRestore: query.wait_for_restore === true,
-    });
-    return respond(c, ack satisfies Schemas["Acknowledged"]);
+    const request = startRequest(body as Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]);
+    const options = { waitForRestore: query.wait_for_restore === true };
+    if (isWildcardStart(params.index!, request.leader_index)) {
+      return respond(c, await wildcardStart.start(params.index!, request, options) satisfies Schemas["StartResponse"]);
+    }
+    return respond(c, await replications.start(params.index!, request, options) satisfies Schemas["Acknowledged"]);
   });
 
   router.post("/:index/_stop", async (c) => respond(c, await replications.stop(c.var.input.params.index!)));
@@ -77,7 +82,16 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.post("/_autofollow", async (c) => {
     const body = c.var.input.body as Schemas["AutoFollowRequest"] | Schemas["OpenDistroAutoFollowRequest"];
-    return respond(c, await autofollow.create(autoFollowRule(body)));
+    const startExisting = "start_existing" in body ? body.start_existing : undefined;
+    const created = await autofollow.create(autoFollowRule(body), startExisting === undefined ? {} : { startExisting });
+    return respond(c, created satisfies Schemas["AutoFollowCreated"]);
+  });
+
+  router.get("/_autofollow", (c) => respond(c, { rules: autofollow.list() } satisfies Schemas["AutoFollowRuleList"]));
+
+  router.put("/_autofollow", async (c) => {
+    const body = c.var.input.body as Schemas["AutoFollowUpdateRequest"];
+    return respond(c, await autofollow.update(autoFollowRule(body)));
   });
 
   router.delete("/_autofollow", async (c) => {
@@ -90,6 +104,27 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   router.get("/leader_stats", async (c) => respond(c, await replications.leaderStats(), 200, { pretty: true }));
   router.get("/follower_stats", async (c) => respond(c, await replications.followerStats(), 200, { pretty: true }));
   router.get("/autofollow_stats", async (c) => respond(c, await autofollow.stats(), 200, { pretty: true }));
+
+  for (const operation of ["start", "stop", "pause", "resume"] as const satisfies readonly BulkOperation[]) {
+    router.post(`/_bulk_${operation}`, async (c) => {
+      const body = c.var.input.body as Schemas["BulkRequest"];
+      return respond(c, await bulk.submit(operation, {
+        pattern: body.pattern,
+        ...(body.leader_alias !== undefined ? { leader_alias: body.leader_alias } : {}),
+        ...(useRoles(body.use_roles) ?? {}),
+        ...(body.filters?.exclude_index ? { filters: { exclude_index: body.filters.exclude_index } } : {}),
+      }) satisfies Schemas["BulkAccepted"]);
+    });
+  }
+
+  router.get("/_bulk_status", async (c) => {
+    const pattern = c.var.input.query.pattern;
+    if (typeof pattern !== "string" || pattern === "") throw requestErrors.illegalArgument("pattern parameter is required");
+    return respond(c, await bulk.bulkStatus(pattern));
+  });
+
+  router.get("/_task_status/:task_id", (c) => respond(c, bulk.taskStatus(c.var.input.params.task_id!) satisfies Schemas["BulkTaskStatus"]));
+  router.post("/_task_cancel/:task_id", (c) => respond(c, bulk.cancel(c.var.input.params.task_id!)));
 
   return router;
 }

@@ -3,10 +3,8 @@
 // answering exactly as the current one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { loadConfig } from "../../core/config.ts";
-import { createFerry } from "../../core/ferry.ts";
 import { os } from "../support/documents.ts";
-import { startFerry, testbedFerryEnv, type FerryProcess } from "../support/ferry-process.ts";
+import { startFerry, type FerryProcess } from "../support/ferry-process.ts";
 
 const { leader, follower } = inject("testbed");
 let ferry: FerryProcess;
@@ -168,23 +166,25 @@ describe("ferry's own routes", () => {
   });
 });
 
-// Auto-follow lives in the engine (core/autofollow.ts); these run once it is implemented.
-const core = await createFerry(loadConfig(testbedFerryEnv()));
-const autoFollowReady = typeof core.autofollow.create === "function";
-await core.close();
+describe("auto-follow routes", () => {
+  const CREATED = { status: 200, body: { acknowledged: true, existing_indices: 0 } };
 
-describe.runIf(autoFollowReady)("auto-follow routes", () => {
   it("handbook calls: create a rule, see it in stats, delete it", async () => {
-    expect(await call("POST", `${P}/_autofollow`, { leader_alias: "leader-cluster", pattern: "routes-auto-*", name: "my-replication" })).toEqual(ACK);
+    const rule = { leader_alias: "leader-cluster", pattern: "routes-auto-*", name: "my-replication" };
+    expect(await call("POST", `${P}/_autofollow`, rule)).toEqual(CREATED);
     const stats = await call("GET", `${P}/autofollow_stats`);
     expect(stats.status).toBe(200);
     expect(stats.body.autofollow_stats).toEqual(expect.arrayContaining([expect.objectContaining({ name: "my-replication", pattern: "routes-auto-*" })]));
-    expect((await call("POST", `${P}/_autofollow`, { leader_alias: "leader-cluster", pattern: "routes-auto-*", name: "my-replication" })).status).toBe(500);
+    // The same definition again is acknowledged; another one under the same name gets the plugin's 500.
+    expect(await call("POST", `${P}/_autofollow`, rule)).toEqual(CREATED);
+    expect(await call("POST", `${P}/_autofollow`, { ...rule, pattern: "routes-other-*" })).toEqual(error(500, "exception",
+      "Exisiting autofollow replication rule cannot be recreated/updated"));
+    expect(await call("DELETE", `${P}/_autofollow`, { leader_alias: "leader-cluster", name: "my-replication" })).toEqual(ACK);
     expect(await call("DELETE", `${P}/_autofollow`, { leader_alias: "leader-cluster", name: "my-replication" })).toEqual(ACK);
   });
 
   it("OpenDistro-era rule fields", async () => {
-    expect(await call("POST", "/_opendistro/_replication/_autofollow", { connection: "leader-cluster", name: "od-rule", pattern: "routes-od-*" })).toEqual(ACK);
+    expect(await call("POST", "/_opendistro/_replication/_autofollow", { connection: "leader-cluster", name: "od-rule", pattern: "routes-od-*" })).toEqual(CREATED);
     expect(await call("DELETE", "/_opendistro/_replication/_autofollow", { connection: "leader-cluster", name: "od-rule" })).toEqual(ACK);
   });
 });
