@@ -28,6 +28,13 @@ export interface paths {
     "/_opendistro/_replication/leader_stats": components["pathItems"]["LeaderStats"];
     "/_opendistro/_replication/follower_stats": components["pathItems"]["FollowerStats"];
     "/_opendistro/_replication/autofollow_stats": components["pathItems"]["AutoFollowStats"];
+    "/_opendistro/_replication/_bulk_start": components["pathItems"]["BulkStart"];
+    "/_opendistro/_replication/_bulk_stop": components["pathItems"]["BulkStop"];
+    "/_opendistro/_replication/_bulk_pause": components["pathItems"]["BulkPause"];
+    "/_opendistro/_replication/_bulk_resume": components["pathItems"]["BulkResume"];
+    "/_opendistro/_replication/_bulk_status": components["pathItems"]["BulkStatus"];
+    "/_opendistro/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
+    "/_opendistro/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_ferry/remotes": {
         parameters: {
             query?: never;
@@ -1146,8 +1153,61 @@ export interface components {
                 path?: never;
                 cookie?: never;
             };
-            get?: never;
-            put?: never;
+            /** List the auto-follow rules as they were defined (plugin issue 1394). */
+            get: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody?: never;
+                responses: {
+                    /** @description Every rule. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["AutoFollowRuleList"];
+                        };
+                    };
+                    default: components["responses"]["Error"];
+                };
+            };
+            /**
+             * Replace a rule's pattern, follower pattern, settings and roles in place (plugin issue 1394).
+             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once.
+             */
+            put: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["AutoFollowUpdateRequest"];
+                    };
+                };
+                responses: {
+                    200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
             /** Create an auto-follow rule, also with the OpenDistro-era `connection` field. */
             post: {
                 parameters: {
