@@ -3,12 +3,14 @@
 import { call, callOptional } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
+import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import {
   createSnapshot, deleteSnapshot, ensureRepositories, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
   type RepositoryDefinition,
 } from "./bootstrap.ts";
 import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
 import { indexNameProblems } from "./index-names.ts";
+import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -220,8 +222,11 @@ export class ReplicationEngine implements ReplicationApi {
         }
         await waitForRestore(follower, row.followerIndex, cancelled);
         if (cancelled()) return;
+        if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
         await deleteSnapshot(leader, repository, plan.snapshot);
-        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints);
+        const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
+        const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
+        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos);
         this.scheduler.follow(this.record(row.followerIndex));
         return;
       } catch (err) {
@@ -288,6 +293,7 @@ export class ReplicationEngine implements ReplicationApi {
       await bootstrap.done;
     }
     await this.scheduler.halt(followerIndex);
+    await removeGuard(this.deps.follower, followerIndex);
     deleteReplication(this.deps.db, followerIndex);
   }
 
@@ -314,7 +320,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (!followerIndex) throw requestErrors.validation(["Index name must be specified to obtain replication status"]);
     const row = getReplication(this.deps.db, followerIndex);
     if (!row) return { status: NOT_IN_PROGRESS };
-    const base = {
+    const base: Record<string, unknown> = {
       status: row.state as ReplicationState,
       reason: row.reason ?? DEFAULT_REASON,
       leader_alias: row.leaderAlias,
@@ -330,6 +336,11 @@ export class ReplicationEngine implements ReplicationApi {
     const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((acc, s) => acc + f(s), 0);
     const result: Record<string, unknown> = {
       ...base,
+      // ferry extensions: how the follower is kept read-only, and what delete and foreign-write
+      // detection did so far.
+      ferry_write_guard: (await guardActive(this.deps.follower, followerIndex).catch(() => false)) ? "final_pipeline" : "proxy_only",
+      deletes_replicated: sum((s) => s.deletesReplicated),
+      foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
       syncing_details: {
         leader_checkpoint: sum((s) => s.leaderCheckpoint),
         follower_checkpoint: sum((s) => s.checkpoint),

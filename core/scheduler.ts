@@ -12,12 +12,12 @@ import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
 import {
-  getReplication, listShards, recordCycle, recordDeletes, recordLeaderCheckpoint, recordShardError, type ReplicationRow,
+  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordShardError, recordSweep, type ReplicationRow,
 } from "./store/replications.ts";
 import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follow.ts";
 import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
 import type { TaskOutcome } from "../workers/task-outcome.ts";
-import { absorbOwnSeqNos, isRestoreRegion, listRegions } from "./store/regions.ts";
+import { isRestoreRegion, listRegions } from "./store/regions.ts";
 
 interface ShardState {
   checkpoint: number;
@@ -27,6 +27,8 @@ interface ShardState {
   /** A delete sweep is owed: the shard caught up since the last clean one. */
   sweepDue: boolean;
   sweepAt: number;
+  /** Follower sequence numbers appeared that ferry did not write: the next sweep compares both ways. */
+  foreignSuspected: boolean;
 }
 
 const WORKERS = {
@@ -175,12 +177,28 @@ class LeaderPoller {
     const { deps } = this.scheduler;
     const present = await shardCheckpoints(deps.follower, "follower", indices.map((i) => i.followerIndex));
     for (const index of indices) {
-      const uuid = present.get(index.followerIndex)?.uuid;
-      if (uuid === undefined) this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted; replication ended`);
-      else if (uuid !== index.followerUuid) {
+      const stats = present.get(index.followerIndex);
+      if (stats === undefined) this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted; replication ended`);
+      else if (stats.uuid !== index.followerUuid) {
         this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted and re-created outside ferry; replication ended`);
+      } else {
+        this.noticeForeignOperations(index, stats.shards.map((s) => s?.maxSeqNo ?? -1));
       }
     }
+  }
+
+  /** Every operation takes a follower sequence number; one beyond ferry's own writes is someone else's
+   * (deletes and partial updates pass the write guard). The next sweep then repairs from the leader. */
+  private noticeForeignOperations(index: FollowedIndex, followerMaxSeqNos: number[]): void {
+    index.shards.forEach((state, shard) => {
+      if (state.inFlight) return;
+      const ownMax = Math.max(-1, ...listRegions(this.scheduler.deps.db, index.followerIndex, shard).map((r) => r.followerTo));
+      if ((followerMaxSeqNos[shard] ?? -1) > ownMax) {
+        state.foreignSuspected = true;
+        state.sweepDue = true;
+        state.sweepAt = 0;
+      }
+    });
   }
 }
 
@@ -215,7 +233,7 @@ export class Scheduler {
       this.pollers.set(row.leaderAlias, poller);
     }
     const shards = listShards(this.deps.db, row.followerIndex).map((s) => ({
-      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0,
+      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0, foreignSuspected: false,
     }));
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
@@ -260,7 +278,10 @@ export class Scheduler {
       bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
     };
     this.runTask<ShardFollowResult>(WORKERS.follow, input, index, shard, (result) => {
-      recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
+      const { gap } = recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
+      const written = result.followerSeqNos;
+      // A gap, someone else's sequence numbers between ours, or a newer version already on the follower.
+      if (gap || result.conflicts > 0 || (written && written.to - written.from + 1 > result.opsWritten)) state.foreignSuspected = true;
       state.checkpoint = Math.max(state.checkpoint, result.checkpoint);
       if (result.checkpoint >= target) state.sweepDue = true;
     });
@@ -278,11 +299,12 @@ export class Scheduler {
       checkpoint: state.checkpoint,
       regions: listRegions(deps.db, index.followerIndex, shard).map((r) => ({ ...r, restore: isRestoreRegion(r) })),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],
+      foreignSuspected: state.foreignSuspected,
     };
     state.sweepDue = false;
+    state.foreignSuspected = false;
     this.runTask<DeleteSweepResult>(WORKERS.sweep, input, index, shard, (result) => {
-      if (result.ownSeqNos.length) absorbOwnSeqNos(deps.db, index.followerIndex, shard, result.ownSeqNos);
-      if (result.deleted) recordDeletes(deps.db, index.followerIndex, shard, result.deleted);
+      recordSweep(deps.db, index.followerIndex, shard, result);
       if (result.unresolved) state.sweepDue = true;
       state.sweepAt = Date.now() + deps.settings["ferry.follower.delete_check_interval"];
     });
@@ -306,7 +328,7 @@ export class Scheduler {
           recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
           state.attempts++;
           state.retryAt = Date.now() + backoffDelay(this.backoff, state.attempts);
-          if (filename === WORKERS.sweep) state.sweepDue = true;
+          if (filename === WORKERS.sweep) state.sweepDue = state.foreignSuspected = true;
         } else {
           this.fail(index.followerIndex, outcome.error.reason);
         }

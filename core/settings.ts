@@ -60,6 +60,10 @@ export const SETTINGS = {
     default: 256, min: 1, max: 10_000, unit: "count",
     doc: "Follower documents at which delete detection stops bisecting and compares ids.",
   },
+  "ferry.follower.write_guard": {
+    default: 1, min: 0, max: 1, unit: "count",
+    doc: "1: install the final-pipeline write guard on following indices (the guard rewrites each _source, keys possibly reordered); 0: refuse writes through ferry's proxy only.",
+  },
   "ferry.pool.max_threads": {
     default: 2, min: 1, max: 64, unit: "count",
     doc: "Worker threads running shard cycles.",

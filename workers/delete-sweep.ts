@@ -1,13 +1,17 @@
-// Finds documents deleted on the leader but still on the follower, for one shard, by counting instead of
-// scanning: per region (see core/store/regions.ts) the follower's live documents are compared with the
-// leader's live documents of the matching sequence-number range, and only ranges whose counts differ are
-// bisected. At a small leaf the ids are compared; a follower id missing from the leader range is deleted
-// only after a real-time GET on the leader confirms it is gone (an update moves a document to a higher
-// sequence number, which looks the same to a count).
+// Reconciles one follower shard with its leader shard without scanning either: finds documents deleted on
+// the leader but still on the follower, and repairs writes made on the follower by anyone but ferry.
+//
+// Per region (see core/store/regions.ts) the follower's live documents are counted against the leader's
+// live documents of the matching sequence-number range; only ranges whose counts differ are bisected. At a
+// small leaf the ids are compared. A follower id missing from the leader range is deleted only after a
+// real-time GET on the leader confirms it is gone (an update moves a document to a higher sequence number,
+// which looks the same to a count). Foreign writes show in sequence numbers: ferry knows which follower
+// sequence numbers its own writes got, so operations past them are someone else's; those, and documents a
+// foreign delete removed, are rewritten from the leader.
 import { call } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
-import { versionedDeleteLine } from "../core/clusters/bulk-body.ts";
+import { leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { engineErrors } from "../core/errors.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
 
@@ -31,12 +35,19 @@ export interface DeleteSweepInput {
   checkpoint: number;
   regions: SweepRegion[];
   leafSize: number;
+  /** A cycle saw follower sequence numbers it did not write between its own. */
+  foreignSuspected: boolean;
 }
 
 export interface DeleteSweepResult {
   deleted: number;
   /** Follower sequence numbers of ferry's own deletes. */
   ownSeqNos: number[];
+  /** Documents rewritten from the leader: each is a one-operation region. */
+  repairs: Array<{ followerSeqNo: number; leaderSeqNo: number }>;
+  /** Follower sequence numbers found to be foreign and now dealt with. */
+  foreignRange: { from: number; to: number } | undefined;
+  foreignRepaired: number;
   /** Follower documents whose leader copy moved past the checkpoint: the next sweep looks again. */
   unresolved: number;
 }
@@ -44,6 +55,9 @@ export interface DeleteSweepResult {
 interface Candidate {
   id: string;
   routing: string | undefined;
+  version: number;
+  /** Found in follower sequence numbers no ferry write produced. */
+  foreign: boolean;
 }
 
 type Query = Record<string, unknown>;
@@ -67,99 +81,227 @@ class ShardView {
   }
 
   /** Live documents matching `query`, newest sequence number first. */
-  async search(query: Query, size: number, order: "asc" | "desc" = "desc"): Promise<{ total: number; hits: any[] }> {
+  async search(query: Query, size: number): Promise<{ total: number; hits: any[] }> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_search`,
       querystring: { preference: this.preference, filter_path: "hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
-      body: { query, size, sort: [{ _seq_no: order }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
+      body: { query, size, sort: [{ _seq_no: "desc" }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
     });
     return { total: res.hits.total.value as number, hits: (res.hits.hits ?? []) as any[] };
   }
 }
 
 const seqRange = (gte: number, lte: number): Query => ({ range: { _seq_no: { gte, lte } } });
-const leaderRange = (gtExclusive: number, lte: number): Query => ({ range: { _seq_no: { gt: gtExclusive, lte } } });
+
+/** Leader operations (from, to], less those whose follower copy lives in a one-operation repair region. */
+function leaderRange(from: number, to: number, excluded: number[]): Query {
+  const range = { range: { _seq_no: { gt: from, lte: to } } };
+  const inside = excluded.filter((s) => s > from && s <= to);
+  return inside.length ? { bool: { filter: [range], must_not: [{ terms: { _seq_no: inside } }] } } : range;
+}
+
+const isRepairRegion = (r: SweepRegion) => !r.restore && r.leaderTo - r.leaderFrom === 1 && r.followerFrom === r.followerTo;
+
+interface Sweep {
+  input: DeleteSweepInput;
+  follower: ShardView;
+  leader: ShardView;
+  excluded: number[];
+  /** Compare in both directions: foreign deletes leave the follower short. */
+  bothWays: boolean;
+  extra: Candidate[];
+  /** Leader documents (id → routing) the follower lacks. */
+  missing: Map<string, string | undefined>;
+}
 
 export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepResult> {
   const follower = new ShardView(input.follower, "follower", input.followerIndex, input.shard);
   const leader = new ShardView(input.leader, "leader", input.leaderIndex, input.shard);
   // ferry's own writes only become countable after a refresh of the follower.
   await call(input.follower, "follower", { method: "POST", path: `/${encodeURIComponent(input.followerIndex)}/_refresh` });
-  const [followerTotal, leaderTotal] = await Promise.all([
+  const [followerTotal, seenOnLeader, followerStats] = await Promise.all([
     follower.count({ match_all: {} }),
     leader.count(seqRange(0, input.checkpoint)),
+    shardCheckpoints(input.follower, "follower", [input.followerIndex]),
   ]);
-  if (followerTotal <= leaderTotal) return { deleted: 0, ownSeqNos: [], unresolved: 0 };
+  const followerMax = followerStats.get(input.followerIndex)?.shards[input.shard]?.maxSeqNo ?? -1;
+  const ownMax = Math.max(-1, ...input.regions.map((r) => r.followerTo));
+  const foreignRange = followerMax > ownMax ? { from: ownMax + 1, to: followerMax } : undefined;
+  const bothWays = input.foreignSuspected || foreignRange !== undefined;
+  const nothing = { deleted: 0, ownSeqNos: [], repairs: [], foreignRange, foreignRepaired: 0, unresolved: 0 };
+  if (!bothWays && followerTotal === seenOnLeader) return nothing;
+  // Counts only mean something once every leader operation up to the checkpoint is searchable; after a
+  // restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
+  await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
+  const leaderTotal = await leader.count(seqRange(0, input.checkpoint));
+  if (!bothWays && followerTotal <= leaderTotal) return nothing;
 
-  const candidates: Candidate[] = [];
+  const sweep: Sweep = {
+    input, follower, leader, bothWays, extra: [], missing: new Map(),
+    excluded: input.regions.filter(isRepairRegion).map((r) => r.leaderTo),
+  };
   let inRegions = 0;
   for (const region of input.regions) {
+    const excluded = isRepairRegion(region) ? [] : sweep.excluded;
     const [fc, lc] = await Promise.all([
       follower.count(seqRange(region.followerFrom, region.followerTo)),
-      leader.count(leaderRange(region.leaderFrom, region.leaderTo)),
+      leader.count(leaderRange(region.leaderFrom, region.leaderTo, excluded)),
     ]);
     inRegions += fc;
-    if (fc > lc) await bisect(input, follower, leader, region, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc, candidates);
+    if (fc > lc || (bothWays && fc < lc)) await bisect(sweep, region, excluded, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc);
   }
   if (followerTotal > inRegions) {
-    // Live documents outside every region: left by a batch cut short before it was recorded.
+    // Live documents outside every region: left by a batch cut short before it was recorded, or foreign.
     const outside = await follower.search({
       bool: { must_not: input.regions.map((r) => seqRange(r.followerFrom, r.followerTo)) },
     }, Math.min(followerTotal - inRegions, 10_000));
-    candidates.push(...outside.hits.map((h) => ({ id: h._id as string, routing: h._routing as string | undefined })));
+    for (const h of outside.hits) {
+      sweep.extra.push({ id: h._id, routing: h._routing, version: h._version, foreign: foreignRange !== undefined && h._seq_no >= foreignRange.from });
+    }
   }
-  return confirmAndDelete(input, candidates);
+  return { ...(await resolve(sweep)), foreignRange };
 }
 
 async function bisect(
-  input: DeleteSweepInput, follower: ShardView, leader: ShardView, region: SweepRegion,
-  fFrom: number, fTo: number, lFrom: number, lTo: number, fc: number, lc: number, out: Candidate[],
+  sweep: Sweep, region: SweepRegion, excluded: number[], fFrom: number, fTo: number, lFrom: number, lTo: number, fc: number, lc: number,
 ): Promise<void> {
-  if (fc <= input.leafSize || fTo - fFrom < 2) {
-    const [f, l] = await Promise.all([follower.search(seqRange(fFrom, fTo), fc), leader.search(leaderRange(lFrom, lTo), Math.min(Math.max(lc, 1), 10_000))]);
+  const { follower, leader, input } = sweep;
+  if (Math.max(fc, lc) <= input.leafSize || fTo - fFrom < 2) {
+    const [f, l] = await Promise.all([
+      follower.search(seqRange(fFrom, fTo), Math.min(Math.max(fc, 1), 10_000)),
+      leader.search(leaderRange(lFrom, lTo, excluded), Math.min(Math.max(lc, 1), 10_000)),
+    ]);
     const onLeader = new Set(l.hits.map((h) => h._id as string));
-    for (const hit of f.hits) if (!onLeader.has(hit._id)) out.push({ id: hit._id, routing: hit._routing });
+    const onFollower = new Set(f.hits.map((h) => h._id as string));
+    for (const hit of f.hits) {
+      if (!onLeader.has(hit._id)) sweep.extra.push({ id: hit._id, routing: hit._routing, version: hit._version, foreign: false });
+    }
+    if (sweep.bothWays) for (const hit of l.hits) if (!onFollower.has(hit._id)) sweep.missing.set(hit._id, hit._routing);
     return;
   }
   const fMid = Math.floor((fFrom + fTo) / 2);
   // The last live follower document of the left half tells where the left half ends on the leader.
   const left = await follower.search(seqRange(fFrom, fMid), 1);
   const last = left.hits[0];
-  const lMid = last ? (region.restore ? (last._seq_no as number) : (last._version as number) - 1) : lFrom;
-  const lcLeft = last ? await leader.count(leaderRange(lFrom, lMid)) : 0;
-  if (left.total > lcLeft) await bisect(input, follower, leader, region, fFrom, fMid, lFrom, lMid, left.total, lcLeft, out);
+  const mapped = last ? (region.restore ? (last._seq_no as number) : (last._version as number) - 1) : lFrom;
+  // A repaired document may carry a higher version than its leader operation: stay inside the region.
+  const lMid = Math.min(lTo, Math.max(lFrom, mapped));
+  const lcLeft = lMid > lFrom ? await leader.count(leaderRange(lFrom, lMid, excluded)) : 0;
   const fcRight = fc - left.total;
   const lcRight = lc - lcLeft;
-  if (fcRight > lcRight) await bisect(input, follower, leader, region, fMid + 1, fTo, lMid, lTo, fcRight, lcRight, out);
+  const differs = (f: number, l: number) => f > l || (sweep.bothWays && f < l);
+  if (differs(left.total, lcLeft)) await bisect(sweep, region, excluded, fFrom, fMid, lFrom, lMid, left.total, lcLeft);
+  if (differs(fcRight, lcRight)) await bisect(sweep, region, excluded, fMid + 1, fTo, lMid, lTo, fcRight, lcRight);
 }
 
-async function confirmAndDelete(input: DeleteSweepInput, candidates: Candidate[]): Promise<DeleteSweepResult> {
-  if (candidates.length === 0) return { deleted: 0, ownSeqNos: [], unresolved: 0 };
+interface LeaderDoc {
+  _id: string;
+  found: boolean;
+  _seq_no?: number;
+  _version?: number;
+  _routing?: string;
+  _source?: unknown;
+}
+
+/** Deletes what the leader no longer has, rewrites what someone changed on the follower. */
+async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange">> {
+  const { input } = sweep;
+  const result = { deleted: 0, ownSeqNos: [] as number[], repairs: [] as DeleteSweepResult["repairs"], foreignRepaired: 0, unresolved: 0 };
+  if (sweep.extra.length === 0 && sweep.missing.size === 0) return result;
   // The leader's max sequence number read before the GET: a re-creation after it gets a higher one.
   const stats = (await shardCheckpoints(input.leader, "leader", [input.leaderIndex])).get(input.leaderIndex);
   const maxSeqNo = stats?.shards[input.shard]?.maxSeqNo;
   if (maxSeqNo === undefined) throw engineErrors.transient(`leader shard [${input.leaderIndex}][${input.shard}] has no active primary`);
+
+  // A foreign overwrite shows twice: as an extra copy outside its region and as a gap inside it.
+  for (const c of sweep.extra) sweep.missing.delete(c.id);
+  const wanted = [...sweep.extra.map((c) => ({ _id: c.id, routing: c.routing })), ...[...sweep.missing].map(([id, routing]) => ({ _id: id, routing }))];
   const found = await call(input.leader, "leader", {
-    method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true, _source: false },
-    body: { docs: candidates.map((c) => ({ _id: c.id, ...(c.routing !== undefined ? { routing: c.routing } : {}) })) },
+    method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true },
+    body: { docs: wanted.map((d) => ({ _id: d._id, ...(d.routing !== undefined ? { routing: d.routing } : {}) })) },
   });
-  const gone = candidates.filter((_, i) => !found.docs[i]?.found);
-  const unresolved = candidates.length - gone.length;
-  if (gone.length === 0) return { deleted: 0, ownSeqNos: [], unresolved };
-  const res = await call(input.follower, "follower", {
-    method: "POST", path: "/_bulk",
-    bulkBody: gone.map((c) => versionedDeleteLine(input.followerIndex, c.id, c.routing, maxSeqNo)).join(""),
+  const docs = found.docs as LeaderDoc[];
+  const lines: string[] = [];
+  const kinds: Array<"delete" | "repair"> = [];
+  const repairedFrom: number[] = [];
+  const foreign: boolean[] = [];
+  sweep.extra.forEach((c, i) => {
+    const doc = docs[i]!;
+    if (!doc.found) {
+      // The follower copy may carry a foreign, higher version: the delete must still win.
+      lines.push(versionedDeleteLine(input.followerIndex, c.id, c.routing, Math.max(maxSeqNo, c.version - 1)));
+      kinds.push("delete");
+      repairedFrom.push(-1);
+      foreign.push(c.foreign);
+    } else if (c.version === leaderVersion(doc._seq_no!) || c.version === doc._version) {
+      // The follower holds exactly the leader's state (written by ferry, or restored): nothing to repair.
+    } else if (doc._seq_no! <= input.checkpoint) {
+      // The leader's copy is older than the checkpoint, so the follower should hold it: someone overwrote it.
+      lines.push(repairLines(input.followerIndex, doc, Math.max(leaderVersion(doc._seq_no!), c.version)));
+      kinds.push("repair");
+      repairedFrom.push(doc._seq_no!);
+      foreign.push(true);
+    } else {
+      result.unresolved++;
+    }
   });
-  let deleted = 0;
-  const ownSeqNos: number[] = [];
-  for (const item of res.items as Array<{ delete: { status: number; result?: string; _seq_no?: number; error?: { type: string; reason: string } } }>) {
-    const { status, result, _seq_no: seqNo, error } = item.delete;
-    if (seqNo !== undefined && seqNo >= 0) ownSeqNos.push(seqNo);
-    if (result === "deleted") deleted++;
-    // 404: already gone; 409: a newer leader state (a re-creation) is already on the follower.
-    else if (status !== 404 && status !== 409) throw engineErrors.transient(`follower refused a delete with ${status}: ${error?.type}: ${error?.reason}`);
+  for (const doc of docs.slice(sweep.extra.length)) {
+    if (!doc.found || doc._seq_no! > input.checkpoint) continue;
+    lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!)));
+    kinds.push("repair");
+    repairedFrom.push(doc._seq_no!);
+    foreign.push(true);
   }
-  return { deleted, ownSeqNos, unresolved };
+  if (lines.length === 0) return result;
+  const items = await bulkWithConflictRetry(input, lines);
+  items.forEach((item, i) => {
+    const seqNo = item._seq_no;
+    if (kinds[i] === "delete") {
+      if (seqNo !== undefined && seqNo >= 0) result.ownSeqNos.push(seqNo);
+      if (item.result === "deleted") foreign[i] ? result.foreignRepaired++ : result.deleted++;
+    } else if (seqNo !== undefined && seqNo >= 0) {
+      result.repairs.push({ followerSeqNo: seqNo, leaderSeqNo: repairedFrom[i]! });
+      result.foreignRepaired++;
+    }
+  });
+  return result;
+}
+
+function repairLines(followerIndex: string, doc: LeaderDoc, version: number): string {
+  const action = {
+    index: { _index: followerIndex, _id: doc._id, version, version_type: "external_gte", ...(doc._routing !== undefined ? { routing: doc._routing } : {}) },
+  };
+  return `${JSON.stringify(action)}\n${JSON.stringify(doc._source)}\n`;
+}
+
+interface BulkItem {
+  status: number;
+  result?: string;
+  _seq_no?: number;
+  error?: { type: string; reason: string };
+}
+
+/**
+ * A foreign delete leaves a tombstone with a version above ferry's (for `index.gc_deletes`), so a repair
+ * can meet a conflict; it is sent again with the version the follower reports.
+ */
+async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): Promise<BulkItem[]> {
+  const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: lines.join("") });
+  const items = (res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!);
+  for (const [i, item] of items.entries()) {
+    const current = item.status === 409 ? /current version \[(\d+)\]/.exec(item.error?.reason ?? "")?.[1] : undefined;
+    if (current && lines[i]!.startsWith('{"index"')) {
+      const retried = lines[i]!.replace(/"version":\d+/, `"version":${Number(current)}`);
+      const again = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: retried });
+      items[i] = Object.values((again.items as Array<Record<string, BulkItem>>)[0]!)[0]!;
+    }
+  }
+  for (const item of items) {
+    if (item.status >= 300 && item.status !== 404 && item.status !== 409) {
+      throw engineErrors.transient(`follower refused a reconciling write with ${item.status}: ${item.error?.type}: ${item.error?.reason}`);
+    }
+  }
+  return items;
 }
 
 export default function deleteSweepTask(input: DeleteSweepInput): Promise<TaskOutcome<DeleteSweepResult>> {

@@ -13,6 +13,26 @@ export function isRestoreRegion(region: Pick<Region, "leaderFrom" | "followerFro
   return region.leaderFrom === -1 && region.followerFrom === 0;
 }
 
+/** Follower sequence numbers ferry accounts for but that hold no leader range: the restore's tail, and
+ * foreign operations already dealt with. Any live document there is examined by the next sweep. */
+export function isGapRegion(region: Pick<Region, "leaderFrom" | "leaderTo">): boolean {
+  return region.leaderFrom === region.leaderTo;
+}
+
+const GAP_LEADER_SEQ_NO = -2;
+
+export function insertGapRegion(db: Db, followerIndex: string, shard: number, from: number, to: number): void {
+  if (to < from) return;
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: from, followerTo: to, leaderFrom: GAP_LEADER_SEQ_NO, leaderTo: GAP_LEADER_SEQ_NO })
+    .onConflictDoNothing().run();
+}
+
+/** A document rewritten from the leader after a foreign write: its own one-operation region. */
+export function insertRepairRegion(db: Db, followerIndex: string, shard: number, followerSeqNo: number, leaderSeqNo: number): void {
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: followerSeqNo, followerTo: followerSeqNo, leaderFrom: leaderSeqNo - 1, leaderTo: leaderSeqNo })
+    .onConflictDoNothing().run();
+}
+
 export function listRegions(db: Db, followerIndex: string, shard: number): Region[] {
   return db.select().from(shardRegions)
     .where(and(eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard)))
@@ -42,25 +62,27 @@ export function insertRestoreRegion(db: Db, followerIndex: string, shard: number
 export function recordRegion(
   db: Db, followerIndex: string, shard: number, leaderFrom: number, leaderTo: number,
   written: { from: number; to: number } | undefined,
-): void {
+): { gap: boolean } {
   const last = lastRegion(db, followerIndex, shard);
-  const continues = last !== undefined && !isRestoreRegion(last) && last.leaderTo === leaderFrom;
+  const continues = last !== undefined && !isRestoreRegion(last) && !isGapRegion(last) && last.leaderTo === leaderFrom;
   if (!written) {
     // Nothing live in that leader range any more; stretching the region keeps it mergeable.
     if (continues) db.update(shardRegions).set({ leaderTo }).where(whereRegion(last)).run();
-    return;
+    return { gap: false };
   }
-  if (continues && last.followerTo + 1 === written.from) {
+  const gap = last !== undefined && last.followerTo + 1 !== written.from;
+  if (continues && !gap) {
     db.update(shardRegions).set({ leaderTo, followerTo: written.to }).where(whereRegion(last)).run();
-    return;
+  } else {
+    db.insert(shardRegions).values({ followerIndex, shard, followerFrom: written.from, followerTo: written.to, leaderFrom, leaderTo }).run();
   }
-  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: written.from, followerTo: written.to, leaderFrom, leaderTo }).run();
+  return { gap };
 }
 
 /** Ferry's own deletes consume follower sequence numbers; right after a region they extend it. */
 export function absorbOwnSeqNos(db: Db, followerIndex: string, shard: number, seqNos: number[]): void {
   const last = lastRegion(db, followerIndex, shard);
-  if (!last || isRestoreRegion(last)) return;
+  if (!last || isRestoreRegion(last) || isGapRegion(last)) return;
   let to = last.followerTo;
   for (const seqNo of [...seqNos].sort((a, b) => a - b)) if (seqNo === to + 1) to = seqNo;
   if (to !== last.followerTo) db.update(shardRegions).set({ followerTo: to }).where(whereRegion(last)).run();

@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ReplicationState } from "../statuses.ts";
 import type { Store } from "./db.ts";
-import { insertRestoreRegion, recordRegion } from "./regions.ts";
+import { absorbOwnSeqNos, insertGapRegion, insertRepairRegion, insertRestoreRegion, recordRegion } from "./regions.ts";
 import { replications, shards, type BootstrapRecord } from "./schema.ts";
 
 export type ReplicationRow = typeof replications.$inferSelect;
@@ -36,14 +36,20 @@ export function setSettings(db: Store, followerIndex: string, settings: Record<s
     .where(eq(replications.followerIndex, followerIndex)).run();
 }
 
-/** Bootstrap done: shard checkpoints start at the leader's pre-snapshot global checkpoints. */
-export function completeBootstrap(db: Store, followerIndex: string, followerUuid: string, startCheckpoints: number[]): void {
+/** Bootstrap done: shard checkpoints start at the leader's pre-snapshot global checkpoints.
+ * `restoredMaxSeqNos` are the follower shards' max sequence numbers right after the restore. */
+export function completeBootstrap(
+  db: Store, followerIndex: string, followerUuid: string, startCheckpoints: number[], restoredMaxSeqNos: number[],
+): void {
   db.transaction((tx) => {
     const now = Date.now();
     tx.delete(shards).where(eq(shards.followerIndex, followerIndex)).run();
     startCheckpoints.forEach((checkpoint, shard) => {
       tx.insert(shards).values({ followerIndex, shard, checkpoint, leaderCheckpoint: checkpoint, updatedAt: now }).run();
       insertRestoreRegion(tx, followerIndex, shard, checkpoint);
+      // Restored operations above the start checkpoint are replayed by following; what stays live there
+      // was deleted in between, and the first sweep looks at it.
+      insertGapRegion(tx, followerIndex, shard, checkpoint + 1, restoredMaxSeqNos[shard] ?? checkpoint);
     });
     tx.update(replications).set({ state: "SYNCING", followerUuid, bootstrap: null, updatedAt: now })
       .where(eq(replications.followerIndex, followerIndex)).run();
@@ -70,9 +76,11 @@ export interface CycleRecord {
 }
 
 /** A cycle's outcome, written only after the follower acknowledged it. Checkpoints never go back. */
-export function recordCycle(db: Store, followerIndex: string, shard: number, c: CycleRecord): void {
-  db.transaction((tx) => {
-    if (c.checkpoint > c.from) recordRegion(tx, followerIndex, shard, c.from, c.checkpoint, c.followerSeqNos);
+/** Returns whether the cycle's writes did not follow ferry's previous ones directly (someone else wrote
+ * in between, or a cycle was cut short before it was recorded). */
+export function recordCycle(db: Store, followerIndex: string, shard: number, c: CycleRecord): { gap: boolean } {
+  return db.transaction((tx) => {
+    const { gap } = c.checkpoint > c.from ? recordRegion(tx, followerIndex, shard, c.from, c.checkpoint, c.followerSeqNos) : { gap: false };
     tx.update(shards).set({
       checkpoint: sql`max(${shards.checkpoint}, ${c.checkpoint})`,
       leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${c.leaderCheckpoint})`,
@@ -83,6 +91,7 @@ export function recordCycle(db: Store, followerIndex: string, shard: number, c: 
       lastError: null,
       updatedAt: Date.now(),
     }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+    return { gap };
   });
 }
 
@@ -100,7 +109,26 @@ export function recordShardError(db: Store, followerIndex: string, shard: number
   }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
 }
 
-export function recordDeletes(db: Store, followerIndex: string, shard: number, deleted: number): void {
-  db.update(shards).set({ deletesReplicated: sql`${shards.deletesReplicated} + ${deleted}`, updatedAt: Date.now() })
-    .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+export interface SweepRecord {
+  deleted: number;
+  foreignRepaired: number;
+  ownSeqNos: number[];
+  repairs: Array<{ followerSeqNo: number; leaderSeqNo: number }>;
+  foreignRange: { from: number; to: number } | undefined;
+}
+
+/** A sweep's outcome in one transaction: counters, and the follower sequence numbers it accounted for. */
+export function recordSweep(db: Store, followerIndex: string, shard: number, r: SweepRecord): void {
+  db.transaction((tx) => {
+    if (r.foreignRange) insertGapRegion(tx, followerIndex, shard, r.foreignRange.from, r.foreignRange.to);
+    if (r.ownSeqNos.length) absorbOwnSeqNos(tx, followerIndex, shard, r.ownSeqNos);
+    for (const repair of r.repairs) insertRepairRegion(tx, followerIndex, shard, repair.followerSeqNo, repair.leaderSeqNo);
+    if (r.deleted || r.foreignRepaired) {
+      tx.update(shards).set({
+        deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
+        foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,
+        updatedAt: Date.now(),
+      }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+    }
+  });
 }

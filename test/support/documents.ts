@@ -55,13 +55,20 @@ export async function documents(base: string, index: string): Promise<Map<string
   return docs;
 }
 
+/** JSON with object keys sorted: an ingest pipeline (ferry's write guard) rewrites `_source` with its keys
+ * in another order, and that order carries no meaning. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+}
+
 /** Differences between two document sets, at most `limit` of them, for readable assertion failures. */
 export function differences(leader: Map<string, StoredDoc>, follower: Map<string, StoredDoc>, limit = 5): string[] {
   const out: string[] = [];
   for (const [id, doc] of leader) {
     const other = follower.get(id);
     if (!other) out.push(`missing on follower: ${id}`);
-    else if (JSON.stringify(other) !== JSON.stringify(doc)) out.push(`differs: ${id} leader=${JSON.stringify(doc)} follower=${JSON.stringify(other)}`);
+    else if (canonical(other) !== canonical(doc)) out.push(`differs: ${id} leader=${JSON.stringify(doc)} follower=${JSON.stringify(other)}`);
     if (out.length >= limit) return out;
   }
   for (const id of follower.keys()) {
