@@ -49,7 +49,8 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
   let maxSeqNo = -Infinity;
   const lines = hits.map((hit) => versionedIndexLines(input.followerIndex, hit));
   for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
-    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", bulkBody: body });
+    // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
+    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
     for (const item of res.items as Array<{ index: { status: number; _seq_no?: number; error?: { type: string; reason: string } } }>) {
       const { status, error, _seq_no: seqNo } = item.index;
       if (status < 300) {
