@@ -1,5 +1,8 @@
 // Auto-follow rules against the real clusters: existing and new indices, stats, deletion, exclusions,
 // follower name patterns, blocked names, updates in place.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ferry } from "../../core/ferry.ts";
 import { bulk, converge, os, type Op } from "../support/documents.ts";
@@ -7,10 +10,14 @@ import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
 const POLL_MS = 300;
+const SETTINGS = JSON.stringify({
+  "plugins.replication.autofollow.fetch_poll_interval": POLL_MS,
+  "plugins.replication.autofollow.retry_poll_interval": 1_000,
+});
 let ferry: Ferry;
 
 beforeAll(async () => {
-  ferry = await startCore({ FERRY_SETTINGS: JSON.stringify({ "plugins.replication.autofollow.fetch_poll_interval": POLL_MS }) });
+  ferry = await startCore({ FERRY_SETTINGS: SETTINGS });
 });
 afterAll(async () => {
   await ferry?.close();
@@ -116,6 +123,38 @@ describe("auto-follow rules", () => {
     await syncing("afn-new");
     expect(await status("afn-old")).toBe("REPLICATION NOT IN PROGRESS");
     await ferry.autofollow.delete(LEADER_ALIAS, "afn");
+  });
+
+  it("puts an index that cannot be started in failed_indices and tries it again after retry_poll_interval", async () => {
+    await leaderIndex("aff-ok");
+    await os(leader, "PUT", "/aff-nosource", { settings: { number_of_replicas: 0 }, mappings: { _source: { enabled: false } } });
+    await ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "aff", pattern: "aff-*" });
+    await syncing("aff-ok");
+    const failed = await waitFor("aff-nosource failed", () => ruleStats("aff"), (r) => r?.failed_indices.includes("aff-nosource"));
+    expect(failed).toMatchObject({ num_success_start_replication: 1, failed_indices: ["aff-nosource"] });
+    expect((await ferry.autofollow.stats()).failed_indices).toContain("aff-nosource");
+    // Cleared after retry_poll_interval, then tried and failed again.
+    await waitFor("failed_indices cleared", () => ruleStats("aff"), (r) => r?.failed_indices.length === 0, 30_000);
+    await waitFor("aff-nosource failed again", () => ruleStats("aff"), (r) => r?.failed_indices.includes("aff-nosource"), 30_000);
+    expect(await status("aff-nosource")).toBe("REPLICATION NOT IN PROGRESS");
+    await ferry.autofollow.delete(LEADER_ALIAS, "aff");
+  });
+
+  it("keeps its rules across a restart and goes on following new indices", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "ferry-af-restart-")), "ferry.db");
+    const first = await startCore({ FERRY_DB: db, FERRY_SETTINGS: SETTINGS });
+    await first.autofollow.create({ leader_alias: LEADER_ALIAS, name: "afr", pattern: "afr-*", follower_index_pattern: "{{leader_index}}-copy" });
+    await first.close();
+    const second = await startCore({ FERRY_DB: db, FERRY_SETTINGS: SETTINGS });
+    try {
+      expect(second.autofollow.list()).toEqual([{ leader_alias: LEADER_ALIAS, name: "afr", pattern: "afr-*", follower_index_pattern: "{{leader_index}}-copy", settings: {} }]);
+      await leaderIndex("afr-1");
+      await waitFor("afr-1-copy SYNCING", async () => (await second.replications.status("afr-1-copy", false)).status, (s) => s === "SYNCING");
+      expect(await converge(leader, follower, "afr-1", "afr-1-copy", 30_000)).toEqual([]);
+    } finally {
+      await second.autofollow.delete(LEADER_ALIAS, "afr");
+      await second.close();
+    }
   });
 
   it("refuses bad rules with the plugin's validation messages", async () => {
