@@ -1,0 +1,86 @@
+// `npm run demo`: two local OpenSearch clusters, ferry in front of the follower, and a sample index
+// replicated while it changes. Prints one line a second until Ctrl-C, then stops everything it started.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { bulk, os, type Op } from "../support/documents.ts";
+import { startPair, stopPair } from "./pair.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+say("ferry demo: starting a leader and a follower OpenSearch cluster (the first run downloads OpenSearch)…");
+const pair = await startPair({ ownerPid: process.pid });
+say(`  leader   ${pair.leader.url}\n  follower ${pair.follower.url}`);
+
+const ferry = spawn(process.execPath, ["--import", "tsx", "api/main.ts"], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+  env: {
+    ...process.env,
+    FERRY_PORT: "0",
+    FERRY_DB: join(mkdtempSync(join(tmpdir(), "ferry-demo-")), "ferry.db"),
+    FERRY_FOLLOWER_URL: pair.follower.url,
+    FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: [pair.leader.url] } }),
+    FERRY_SNAPSHOT_PATH: pair.repoPath,
+  },
+});
+const ferryUrl = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: ferry.stdout! }).on("line", (line) => {
+    try {
+      const message = JSON.parse(line) as { ferry?: string; url?: string };
+      if (message.ferry === "listening" && message.url) resolve(message.url);
+    } catch {
+      // ferry's log lines
+    }
+  });
+  ferry.once("exit", (code) => reject(new Error(`ferry exited with ${code}`)));
+});
+say(`  ferry    ${ferryUrl}   (use it as the follower's address: the replication API and everything else)`);
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say("\nstopping ferry and both clusters…");
+  ferry.kill("SIGTERM");
+  await new Promise((r) => ferry.once("exit", r));
+  await stopPair(pair);
+  say("done.");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+
+const doc = (i: number, round: number): Op => ({ op: "index", id: `event-${i}`, routing: i % 10 === 0 ? "tenant-a" : undefined, source: { i, round, message: `event ${i} seen in round ${round}` } });
+await os(pair.leader.url, "PUT", "/demo-events", { settings: { number_of_shards: 3, number_of_replicas: 0 } });
+await bulk(pair.leader.url, "demo-events", Array.from({ length: 5_000 }, (_, i) => doc(i, 0)));
+say("\nleader index demo-events: 5,000 documents. Starting replication through ferry:");
+say(`  curl -XPUT ${ferryUrl}/_plugins/_replication/demo-events-replica/_start -H 'content-type: application/json' \\\n       -d '{"leader_alias":"leader-cluster","leader_index":"demo-events"}'`);
+const start = await fetch(`${ferryUrl}/_plugins/_replication/demo-events-replica/_start?wait_for_restore=true`, {
+  method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ leader_alias: "leader-cluster", leader_index: "demo-events" }),
+});
+say(`  → ${start.status} ${await start.text()}`);
+say(`\nEach second the leader gets 200 new documents, 100 updates and 20 deletes; watch the follower keep up.`);
+say(`Status: curl ${ferryUrl}/_plugins/_replication/demo-events-replica/_status?pretty   — Ctrl-C to stop.\n`);
+
+let next = 5_000;
+for (let round = 1; !stopping; round++) {
+  const ops: Op[] = Array.from({ length: 200 }, () => doc(next++, round));
+  for (let k = 0; k < 100; k++) ops.push(doc(Math.floor(Math.random() * next), round));
+  for (let k = 0; k < 20; k++) ops.push({ op: "delete", id: `event-${Math.floor(Math.random() * next)}` });
+  await bulk(pair.leader.url, "demo-events", ops);
+  await new Promise((r) => setTimeout(r, 1_000));
+  if (stopping) break;
+  const [leaderCount, followerCount, status] = await Promise.all([
+    os(pair.leader.url, "GET", "/demo-events/_count"),
+    os(pair.follower.url, "GET", "/demo-events-replica/_count"),
+    fetch(`${ferryUrl}/_plugins/_replication/demo-events-replica/_status`).then((r) => r.json() as Promise<any>),
+  ]);
+  const d = status.syncing_details ?? {};
+  say(`${new Date().toISOString().slice(11, 19)}  ${status.status}  leader docs ${leaderCount.count}  follower docs ${followerCount.count}  ` +
+    `checkpoints leader ${d.leader_checkpoint ?? "-"} / follower ${d.follower_checkpoint ?? "-"}  deletes replicated ${status.deletes_replicated ?? 0}`);
+}
