@@ -64,6 +64,11 @@ export const engineErrors = {
   transient: (reason: string) => new FerryError("replication_transient_exception", 503, reason, true),
   /** Leader or follower index gone or replaced, `_source` disabled, shard mismatch, mapping refused. */
   fatal: (reason: string) => new FerryError("replication_exception", 500, reason, false),
+  /** A replicated index disappeared: nothing to retry, and a person must decide what comes next. */
+  indexGone: (side: "leader" | "follower", index: string) =>
+    new FerryError("index_not_found_exception", 404, side === "leader"
+      ? `leader index [${index}] no longer exists; the follower keeps its data, stop the replication to write to it`
+      : `follower index [${index}] was deleted; replication ended`, false),
 } as const;
 
 export function isFerryError(err: unknown): err is FerryError {

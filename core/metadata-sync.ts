@@ -69,7 +69,9 @@ export async function syncMapping(t: SyncTarget): Promise<void> {
   try {
     await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_mapping"), body: mapping });
   } catch (err) {
-    if (isFerryError(err) && !err.retryable) throw engineErrors.fatal(`the follower cannot take the leader's mapping of [${t.leaderIndex}]: ${err.reason}`);
+    if (isFerryError(err) && !err.retryable && err.type !== "index_not_found_exception") {
+      throw engineErrors.fatal(`the follower cannot take the leader's mapping of [${t.leaderIndex}]: ${err.reason}`);
+    }
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import { metadataVersions, syncMetadata, type MetadataVersions } from "./metadata-sync.ts";
-import { isFerryError } from "./errors.ts";
+import { engineErrors, isFerryError } from "./errors.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
@@ -113,7 +113,7 @@ class LeaderPoller {
     for (const index of followed) {
       const stats = checkpoints.get(index.leaderIndex);
       if (!stats) {
-        this.scheduler.fail(index.followerIndex, `leader index [${index.leaderIndex}] no longer exists on [${this.alias}]`);
+        this.scheduler.fail(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
         continue;
       }
       if (stats.uuid !== index.leaderUuid) {
@@ -178,7 +178,7 @@ class LeaderPoller {
     const present = await shardCheckpoints(deps.follower, "follower", indices.map((i) => i.followerIndex));
     for (const index of indices) {
       const stats = present.get(index.followerIndex);
-      if (stats === undefined) this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted; replication ended`);
+      if (stats === undefined) this.scheduler.fail(index.followerIndex, engineErrors.indexGone("follower", index.followerIndex).reason);
       else if (stats.uuid !== index.followerUuid) {
         this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted and re-created outside ferry; replication ended`);
       } else {

@@ -43,6 +43,8 @@ export function classify(err: unknown, cluster: string): FerryError {
     const status = err.statusCode;
     const text = `${cluster} answered ${status}: ${remoteReason(err)}`;
     const type = remoteErrorType(err);
+    const missing = type === "index_not_found_exception" ? (err.body as { error?: { index?: string } }).error?.index : undefined;
+    if (missing && (cluster === "leader" || cluster === "follower")) return engineErrors.indexGone(cluster, missing);
     if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
     return engineErrors.fatal(text);
   }
