@@ -16,6 +16,7 @@ import {
 } from "./store/replications.ts";
 import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follow.ts";
 import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
+import type { ShardTarget } from "../workers/shard-target.ts";
 import type { TaskOutcome } from "../workers/task-outcome.ts";
 import { isRestoreRegion, listRegions } from "./store/regions.ts";
 
@@ -262,15 +263,21 @@ export class Scheduler {
     this.deps.onFatal(followerIndex, reason);
   }
 
+  private target(alias: string, index: FollowedIndex, shard: number): ShardTarget {
+    return {
+      leader: this.deps.leaderConnection(alias),
+      follower: this.deps.follower,
+      leaderIndex: index.leaderIndex,
+      followerIndex: index.followerIndex,
+      shard,
+    };
+  }
+
   runCycle(alias: string, index: FollowedIndex, shard: number, target: number): void {
     const state = index.shards[shard]!;
     const { deps } = this;
     const input: ShardFollowInput = {
-      leader: deps.leaderConnection(alias),
-      follower: deps.follower,
-      leaderIndex: index.leaderIndex,
-      followerIndex: index.followerIndex,
-      shard,
+      ...this.target(alias, index, shard),
       checkpoint: state.checkpoint,
       target,
       pageSize: deps.settings["ferry.follower.search_page_size"],
@@ -291,11 +298,7 @@ export class Scheduler {
     const state = index.shards[shard]!;
     const { deps } = this;
     const input: DeleteSweepInput = {
-      leader: deps.leaderConnection(alias),
-      follower: deps.follower,
-      leaderIndex: index.leaderIndex,
-      followerIndex: index.followerIndex,
-      shard,
+      ...this.target(alias, index, shard),
       checkpoint: state.checkpoint,
       regions: listRegions(deps.db, index.followerIndex, shard).map((r) => ({ ...r, restore: isRestoreRegion(r) })),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],

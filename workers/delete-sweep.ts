@@ -13,6 +13,7 @@ import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { engineErrors } from "../core/errors.ts";
+import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
 
 export interface SweepRegion {
@@ -25,12 +26,7 @@ export interface SweepRegion {
   restore: boolean;
 }
 
-export interface DeleteSweepInput {
-  leader: ClusterConnection;
-  follower: ClusterConnection;
-  leaderIndex: string;
-  followerIndex: string;
-  shard: number;
+export interface DeleteSweepInput extends ShardTarget {
   /** Every leader operation at or below is on the follower and searchable on the leader. */
   checkpoint: number;
   regions: SweepRegion[];

@@ -3,17 +3,12 @@
 // state between calls; the main thread persists the returned checkpoint only after this resolves, i.e.
 // after the follower acknowledged every write.
 import { call } from "../core/clusters/client.ts";
-import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { chunkBulk, versionedIndexLines, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { engineErrors } from "../core/errors.ts";
+import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
 
-export interface ShardFollowInput {
-  leader: ClusterConnection;
-  follower: ClusterConnection;
-  leaderIndex: string;
-  followerIndex: string;
-  shard: number;
+export interface ShardFollowInput extends ShardTarget {
   /** Everything at or below is already on the follower. */
   checkpoint: number;
   /** The leader shard's global checkpoint, read before the refresh that made it searchable. */

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ferry } from "../../core/ferry.ts";
+import { describe, expect, it } from "vitest";
 import { bulk, converge, os, type Op } from "../support/documents.ts";
-import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-let ferry: Ferry;
-
-beforeAll(async () => {
-  ferry = await startCore();
-});
-afterAll(async () => {
-  await ferry?.close();
-});
+const core = useCore();
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -27,7 +19,7 @@ describe("delete replication", () => {
     await os(leader, "PUT", "/del-mix-l", { settings: { number_of_shards: 3, number_of_replicas: 0 } });
     const seed: Op[] = Array.from({ length: 3_000 }, (_, i) => ({ op: "index", id: `m${i}`, routing: i % 4 === 0 ? `r${i % 3}` : undefined, source: { v: 0 } }));
     await bulk(leader, "del-mix-l", seed);
-    await ferry.replications.start("del-mix-f", { leader_alias: LEADER_ALIAS, leader_index: "del-mix-l" }, { waitForRestore: true });
+    await core().replications.start("del-mix-f", { leader_alias: LEADER_ALIAS, leader_index: "del-mix-l" }, { waitForRestore: true });
 
     const next = random(42);
     const ops: Op[] = [];

@@ -1,30 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ferry } from "../../core/ferry.ts";
+import { describe, expect, it } from "vitest";
 import { bulk, os } from "../support/documents.ts";
-import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-let ferry: Ferry;
-
-beforeAll(async () => {
-  ferry = await startCore();
-});
-afterAll(async () => {
-  await ferry?.close();
-});
+const core = useCore();
 
 async function startFollowing(name: string): Promise<void> {
   await os(leader, "PUT", `/${name}-l`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
   await bulk(leader, `${name}-l`, [{ op: "index", id: "1", source: { a: 1 } }]);
-  await ferry.replications.start(`${name}-f`, { leader_alias: LEADER_ALIAS, leader_index: `${name}-l` }, { waitForRestore: true });
+  await core().replications.start(`${name}-f`, { leader_alias: LEADER_ALIAS, leader_index: `${name}-l` }, { waitForRestore: true });
 }
 
 async function waitForFailure(index: string): Promise<any> {
   const deadline = Date.now() + 15_000;
-  let status: any = await ferry.replications.status(index, false);
+  let status: any = await core().replications.status(index, false);
   while (status.status !== "FAILED" && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    status = await ferry.replications.status(index, false);
+    status = await core().replications.status(index, false);
   }
   return status;
 }
@@ -37,17 +29,17 @@ describe("a replicated index deleted on either side", () => {
     expect(status.status).toBe("FAILED");
     expect(status.reason).toBe("leader index [gone-leader-l] no longer exists; the follower keeps its data, stop the replication to write to it");
     // Nothing runs for it any more; the data stays and stop makes it an ordinary index.
-    await ferry.replications.stop("gone-leader-f");
+    await core().replications.stop("gone-leader-f");
     expect((await os(follower, "GET", "/gone-leader-f/_count")).count).toBe(1);
   });
 
   it("fails the replication with a reason when the leader index is re-created under the same name", async () => {
     await startFollowing("reborn-leader");
     // Paused, ferry cannot see the moment the index is missing: it only sees another index afterwards.
-    await ferry.replications.pause("reborn-leader-f");
+    await core().replications.pause("reborn-leader-f");
     await os(leader, "DELETE", "/reborn-leader-l");
     await os(leader, "PUT", "/reborn-leader-l", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
-    await ferry.replications.resume("reborn-leader-f");
+    await core().replications.resume("reborn-leader-f");
     const status = await waitForFailure("reborn-leader-f");
     expect(status.reason).toMatch(/was deleted and re-created/);
   });

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ferry } from "../../core/ferry.ts";
+import { describe, expect, it } from "vitest";
 import { bulk, converge, os } from "../support/documents.ts";
-import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-let ferry: Ferry;
-
-beforeAll(async () => {
-  ferry = await startCore();
-});
-afterAll(async () => {
-  await ferry?.close();
-});
+const core = useCore();
 
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -27,7 +19,7 @@ describe("metadata replication", () => {
   it("brings a new field's mapping before its documents, dynamic settings, and aliases added and removed", async () => {
     await os(leader, "PUT", "/meta-l", { settings: { number_of_shards: 2, number_of_replicas: 0 }, mappings: { properties: { a: { type: "integer" } } } });
     await bulk(leader, "meta-l", [{ op: "index", id: "1", source: { a: 1 } }]);
-    await ferry.replications.start("meta-f", { leader_alias: LEADER_ALIAS, leader_index: "meta-l", settings: { index: { number_of_replicas: 0 } } }, { waitForRestore: true });
+    await core().replications.start("meta-f", { leader_alias: LEADER_ALIAS, leader_index: "meta-l", settings: { index: { number_of_replicas: 0 } } }, { waitForRestore: true });
 
     // A field the follower's dynamic mapping would have typed differently (text + keyword).
     await os(leader, "PUT", "/meta-l/_mapping", { properties: { code: { type: "keyword" }, price: { type: "scaled_float", scaling_factor: 100 } } });

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ferry } from "../../core/ferry.ts";
+import { describe, expect, it } from "vitest";
 import { bulk, converge, os } from "../support/documents.ts";
-import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-let ferry: Ferry;
-
-beforeAll(async () => {
-  ferry = await startCore();
-});
-afterAll(async () => {
-  await ferry?.close();
-});
+const core = useCore();
 
 async function direct(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${follower}${path}`, {
@@ -21,14 +13,14 @@ async function direct(method: string, path: string, body?: unknown): Promise<{ s
 }
 
 async function statusOf(index: string): Promise<any> {
-  return ferry.replications.status(index, false);
+  return core().replications.status(index, false);
 }
 
 describe("read-only follower", () => {
   it("guards the follower on the cluster, repairs what slips through from the leader, and lets go at stop", async () => {
     await os(leader, "PUT", "/ro-l", { settings: { number_of_shards: 2, number_of_replicas: 0 } });
     await bulk(leader, "ro-l", Array.from({ length: 200 }, (_, i) => ({ op: "index" as const, id: `r${i}`, routing: i % 5 === 0 ? "x" : undefined, source: { n: i } })));
-    await ferry.replications.start("ro-f", { leader_alias: LEADER_ALIAS, leader_index: "ro-l" }, { waitForRestore: true });
+    await core().replications.start("ro-f", { leader_alias: LEADER_ALIAS, leader_index: "ro-l" }, { waitForRestore: true });
     expect(await converge(leader, follower, "ro-l", "ro-f", 10_000)).toEqual([]);
     expect((await statusOf("ro-f")).ferry_write_guard).toBe("final_pipeline");
 
@@ -63,7 +55,7 @@ describe("read-only follower", () => {
     await bulk(leader, "ro-l", [{ op: "index", id: "r3", source: { n: 33 } }, { op: "delete", id: "r5" }, { op: "index", id: "new", source: { n: 1 } }]);
     expect(await converge(leader, follower, "ro-l", "ro-f", 10_000)).toEqual([]);
 
-    await ferry.replications.stop("ro-f");
+    await core().replications.stop("ro-f");
     const allowed = await direct("PUT", "/ro-f/_doc/local?refresh=true", { n: 0 });
     expect(allowed.status).toBe(201);
   });
