@@ -22,7 +22,7 @@ const LEADER_ONLY_SETTINGS = [
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function repositoryName(leaderAlias: string): string {
+function repositoryName(leaderAlias: string): string {
   return `ferry-${leaderAlias}`;
 }
 

@@ -43,7 +43,7 @@ const NOT_COPIED = [
   /^index\.(final_pipeline|replication\.type)$/,
 ];
 
-export function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
   const desired: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(leaderSettings)) if (!NOT_COPIED.some((re) => re.test(key))) desired[key] = value;
   return { ...desired, ...overrides };
@@ -60,7 +60,7 @@ export interface SyncTarget {
 
 const path = (index: string, suffix: string) => `/${encodeURIComponent(index)}/${suffix}`;
 
-export async function syncMapping(t: SyncTarget): Promise<void> {
+async function syncMapping(t: SyncTarget): Promise<void> {
   const res = await call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_mapping") });
   const mapping = { ...(res[t.leaderIndex]?.mappings ?? {}) } as Record<string, unknown>;
   // Meta-field settings are fixed at creation and came with the restore.
@@ -76,7 +76,7 @@ export async function syncMapping(t: SyncTarget): Promise<void> {
   }
 }
 
-export async function syncSettings(t: SyncTarget): Promise<void> {
+async function syncSettings(t: SyncTarget): Promise<void> {
   const [leaderRes, followerRes] = await Promise.all([
     call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_settings"), querystring: { flat_settings: true } }),
     call(t.follower, "follower", { method: "GET", path: path(t.followerIndex, "_settings"), querystring: { flat_settings: true } }),
@@ -117,7 +117,7 @@ function aliasAction(def: AliasDefinition): Record<string, unknown> {
   };
 }
 
-export async function syncAliases(t: SyncTarget): Promise<void> {
+async function syncAliases(t: SyncTarget): Promise<void> {
   const [leaderRes, followerRes] = await Promise.all([
     call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_alias") }),
     call(t.follower, "follower", { method: "GET", path: path(t.followerIndex, "_alias") }),

@@ -1,5 +1,6 @@
 // The replication state machine: start, pause, resume, stop, update, status. Every transition is
 // persisted before it is acknowledged; the scheduler runs the shard work, core/bootstrap.ts the copy.
+import type { components } from "../openapi/ferry.gen.ts";
 import { call, callOptional } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
@@ -22,16 +23,8 @@ import {
   setSettings, setState, type ReplicationRow,
 } from "./store/replications.ts";
 
-export interface StartRequest {
-  leader_alias: string;
-  leader_index: string;
-  settings?: Record<string, unknown>;
-  use_roles?: { leader_cluster_role: string; follower_cluster_role: string };
-}
-
-export interface Acknowledged {
-  acknowledged: boolean;
-}
+export type StartRequest = components["schemas"]["StartRequest"];
+export type Acknowledged = components["schemas"]["Acknowledged"];
 
 export interface ReplicationApi {
   start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged>;
@@ -61,7 +54,7 @@ const ACK: Acknowledged = { acknowledged: true };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
-export function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) {
     const name = prefix ? `${prefix}.${key}` : key;

@@ -6,11 +6,4 @@ export type ReplicationState = (typeof STATES)[number];
 
 export const NOT_IN_PROGRESS = "REPLICATION NOT IN PROGRESS";
 
-/** States in which shard tasks run. */
-export const ACTIVE_STATES: readonly ReplicationState[] = ["BOOTSTRAPPING", "SYNCING"];
-
 export const DEFAULT_REASON = "User initiated";
-
-export function isActive(state: ReplicationState): boolean {
-  return ACTIVE_STATES.includes(state);
-}

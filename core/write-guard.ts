@@ -6,7 +6,7 @@ import { call, callOptional } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { isFerryError } from "./errors.ts";
 
-export const GUARD_PIPELINE = "ferry-follower-guard";
+const GUARD_PIPELINE = "ferry-follower-guard";
 
 const PIPELINE = {
   description: "ferry: a following index is read-only until its replication is stopped",

@@ -4,7 +4,7 @@ import { errors } from "@opensearch-project/opensearch";
 import { engineErrors, FerryError, isFerryError } from "../errors.ts";
 
 /** The `type` of an OpenSearch error body, if the response carried one. */
-export function remoteErrorType(err: unknown): string | undefined {
+function remoteErrorType(err: unknown): string | undefined {
   if (err instanceof errors.ResponseError) {
     const body = err.body as { error?: { type?: string } | string } | undefined;
     return typeof body?.error === "object" ? body.error.type : undefined;

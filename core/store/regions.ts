@@ -15,7 +15,7 @@ export function isRestoreRegion(region: Pick<Region, "leaderFrom" | "followerFro
 
 /** Follower sequence numbers ferry accounts for but that hold no leader range: the restore's tail, and
  * foreign operations already dealt with. Any live document there is examined by the next sweep. */
-export function isGapRegion(region: Pick<Region, "leaderFrom" | "leaderTo">): boolean {
+function isGapRegion(region: Pick<Region, "leaderFrom" | "leaderTo">): boolean {
   return region.leaderFrom === region.leaderTo;
 }
 
