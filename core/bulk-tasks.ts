@@ -3,6 +3,7 @@
 // tasks may run at once. Tasks live in memory only: a restart forgets them (the replications they
 // started are persisted as usual); the latest MAX_KEPT_TASKS stay readable after they finish.
 import { randomBytes } from "node:crypto";
+import type { components } from "../openapi/ferry.gen.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { listOpenIndices } from "./clusters/index-listing.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
@@ -17,27 +18,9 @@ import { getReplication, listReplications } from "./store/replications.ts";
 
 export type BulkOperation = "start" | "stop" | "pause" | "resume";
 
-export interface BulkRequest {
-  pattern: string;
-  leader_alias?: string;
-  use_roles?: { leader_cluster_role: string; follower_cluster_role: string };
-  filters?: { exclude_index?: string[] };
-}
-
-export interface BulkAccepted extends Acknowledged {
-  task_id: string;
-}
-
-export interface TaskStatus {
-  operation_type: `bulk_${BulkOperation}_replication`;
-  pattern: string;
-  start_time: number;
-  num_success: number;
-  num_failed: number;
-  num_pending: number;
-  num_cancelled: number;
-  failed_indices: { index: string; failure_reason: string }[];
-}
+export type BulkRequest = components["schemas"]["BulkRequest"];
+export type BulkAccepted = components["schemas"]["BulkAccepted"];
+export type TaskStatus = components["schemas"]["BulkTaskStatus"];
 
 export interface BulkDeps {
   db: Store;

@@ -20,13 +20,7 @@ afterAll(async () => {
   await ferry?.stop();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${ferry.url}${path}`, {
-    method,
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const call = (method: string, path: string, body?: unknown) => ferry.call(method, path, body);
 
 function error(status: number, type: string, reason?: string) {
   return { status, body: { status, error: expect.objectContaining({ type, ...(reason ? { reason } : {}) }) } };

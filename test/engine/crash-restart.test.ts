@@ -13,13 +13,6 @@ afterAll(async () => {
   await Promise.all(running.map((f) => f.stop()));
 });
 
-async function ferryCall(ferry: FerryProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${ferry.url}${path}`, {
-    method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
 async function start(db: string): Promise<FerryProcess> {
   const ferry = await startFerry({ FERRY_DB: db });
   running.push(ferry);
@@ -39,14 +32,14 @@ describe("crash safety", () => {
     await os(leader, "PUT", "/crash-l", { settings: { number_of_shards: 3, number_of_replicas: 0 } });
     await bulk(leader, "crash-l", ops(0, 5_000, "seed"));
     const first = await start(db);
-    const started = await ferryCall(first, "PUT", "/_plugins/_replication/crash-f/_start?wait_for_restore=true",
+    const started = await first.call("PUT", "/_plugins/_replication/crash-f/_start?wait_for_restore=true",
       { leader_alias: LEADER_ALIAS, leader_index: "crash-l" });
     expect(started).toEqual({ status: 200, body: { acknowledged: true } });
 
     // 50,000 operations: new ids, then overwrites of ids written before (ids wrap at 30,000).
     const writing = bulk(leader, "crash-l", ops(5_000, 55_000, "load"));
     await new Promise((r) => setTimeout(r, 2_000));
-    const before = await ferryCall(first, "GET", "/_plugins/_replication/crash-f/_status");
+    const before = await first.call("GET", "/_plugins/_replication/crash-f/_status");
     expect(before.body.status).toBe("SYNCING");
     first.kill("SIGKILL");
     await new Promise((r) => setTimeout(r, 1_000));
@@ -54,7 +47,7 @@ describe("crash safety", () => {
     const second = await start(db);
     await writing;
     expect(await converge(leader, follower, "crash-l", "crash-f", 30_000)).toEqual([]);
-    const after = await ferryCall(second, "GET", "/_plugins/_replication/crash-f/_status");
+    const after = await second.call("GET", "/_plugins/_replication/crash-f/_status");
     expect(after.body.status).toBe("SYNCING");
     expect(after.body.syncing_details.follower_checkpoint).toBe(after.body.syncing_details.leader_checkpoint);
   });
@@ -64,7 +57,7 @@ describe("crash safety", () => {
     await os(leader, "PUT", "/crashboot-l", { settings: { number_of_shards: 2, number_of_replicas: 0 } });
     await bulk(leader, "crashboot-l", ops(0, 20_000, "seed"));
     const first = await start(db);
-    const started = await ferryCall(first, "PUT", "/_plugins/_replication/crashboot-f/_start",
+    const started = await first.call("PUT", "/_plugins/_replication/crashboot-f/_start",
       { leader_alias: LEADER_ALIAS, leader_index: "crashboot-l" });
     expect(started.status).toBe(200);
     first.kill("SIGKILL");
@@ -72,10 +65,10 @@ describe("crash safety", () => {
     const second = await start(db);
     await bulk(leader, "crashboot-l", ops(0, 1_000, "during"));
     const deadline = Date.now() + 60_000;
-    let status = await ferryCall(second, "GET", "/_plugins/_replication/crashboot-f/_status");
+    let status = await second.call("GET", "/_plugins/_replication/crashboot-f/_status");
     while (status.body.status !== "SYNCING" && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
-      status = await ferryCall(second, "GET", "/_plugins/_replication/crashboot-f/_status");
+      status = await second.call("GET", "/_plugins/_replication/crashboot-f/_status");
     }
     expect(status.body.status).toBe("SYNCING");
     await bulk(leader, "crashboot-l", ops(500, 1_500, "after"));

@@ -11,6 +11,8 @@ import { inject } from "vitest";
 export interface FerryProcess {
   url: string;
   pid: number;
+  /** A JSON request to this ferry; a string body is sent as it is (for malformed-JSON cases). */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   kill(signal?: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL if ferry has not exited within 10 s; resolves once it has exited. */
   stop(): Promise<void>;
@@ -85,6 +87,13 @@ export async function startFerry(env: Record<string, string> = {}): Promise<Ferr
   return {
     url,
     pid: child.pid!,
+    async call(method, path, body) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+      });
+      return { status: res.status, body: await res.json() };
+    },
     kill: (signal = "SIGKILL") => {
       child.kill(signal);
     },
