@@ -3,7 +3,9 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "../core/config.ts";
+import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
+import { logEvents } from "./event-log.ts";
 import { buildApp } from "./app.ts";
 
 let config;
@@ -18,7 +20,9 @@ try {
   throw err;
 }
 
-const ferry = await createFerry(config);
+const events = new FerryEventBus();
+logEvents(events);
+const ferry = await createFerry(config, events);
 const app = buildApp(ferry);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {

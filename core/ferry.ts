@@ -3,6 +3,7 @@
 import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
 import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
+import { FerryEventBus } from "./events.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -10,6 +11,7 @@ import { WildcardStart } from "./wildcard-start.ts";
 
 export interface Ferry {
   config: FerryConfig;
+  events: FerryEventBus;
   store: Store;
   remotes: RemoteRegistry;
   replications: ReplicationApi;
@@ -19,11 +21,12 @@ export interface Ferry {
   close(): Promise<void>;
 }
 
-export async function createFerry(config: FerryConfig): Promise<Ferry> {
+/** `events` is passed in so that subscribers hear what happens while persisted replications resume. */
+export async function createFerry(config: FerryConfig, events = new FerryEventBus()): Promise<Ferry> {
   const store = openStore(config.dbPath);
   const remotes = new RemoteRegistry(store, config.remotes);
   const replications = new ReplicationEngine({
-    db: store, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
+    db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
   });
   replications.resumeAll();
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
@@ -31,7 +34,7 @@ export async function createFerry(config: FerryConfig): Promise<Ferry> {
   const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, store, remotes, replications, autofollow, wildcardStart, bulk,
+    config, events, store, remotes, replications, autofollow, wildcardStart, bulk,
     async close() {
       // Rules and bulk tasks first: neither may start a replication the engine is shutting down.
       await autofollow.close();

@@ -14,6 +14,7 @@ import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { backoffDelay } from "./retry-policy.ts";
+import type { FerryEventBus } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Settings } from "./settings.ts";
 import { DEFAULT_REASON, NOT_IN_PROGRESS, type ReplicationState } from "./statuses.ts";
@@ -44,6 +45,7 @@ export interface ReplicationApi {
 
 export interface EngineDeps {
   db: Store;
+  events: FerryEventBus;
   remotes: RemoteRegistry;
   follower: ClusterConnection;
   settings: Settings;
@@ -75,6 +77,7 @@ export class ReplicationEngine implements ReplicationApi {
       settings: deps.settings,
       follower: deps.follower,
       leaderConnection: (alias) => deps.remotes.connection(alias),
+      events: deps.events,
       onFatal: (index, reason) => this.markFailed(index, reason),
     });
   }
@@ -206,8 +209,10 @@ export class ReplicationEngine implements ReplicationApi {
             restoreStarted: false,
           };
           setBootstrap(db, row.followerIndex, plan);
+          this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "snapshot", snapshot: plan.snapshot });
           await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
           if (cancelled()) return;
+          this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "restore", snapshot: plan.snapshot });
           await restoreSnapshot(follower, repository, plan.snapshot, row.leaderIndex, row.followerIndex, leaderMeta.settings, row.settings);
           setBootstrap(db, row.followerIndex, { ...plan, restoreStarted: true });
           followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
@@ -220,12 +225,13 @@ export class ReplicationEngine implements ReplicationApi {
         const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
         const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
         completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos);
+        this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
         this.scheduler.follow(this.record(row.followerIndex));
         return;
       } catch (err) {
         const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
         if (!error.retryable) throw error;
-        setState(db, row.followerIndex, "BOOTSTRAPPING", `retrying bootstrap after: ${error.reason}`);
+        this.transition(row.followerIndex, "BOOTSTRAPPING", `retrying bootstrap after: ${error.reason}`);
         await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
       }
     }
@@ -241,8 +247,14 @@ export class ReplicationEngine implements ReplicationApi {
     }
   }
 
+  /** Every state change goes through here: persisted first, then announced. */
+  private transition(followerIndex: string, state: ReplicationState, reason: string | null): void {
+    setState(this.deps.db, followerIndex, state, reason);
+    this.deps.events.emit("replication:state", { followerIndex, state, reason });
+  }
+
   private markFailed(followerIndex: string, reason: string): void {
-    if (getReplication(this.deps.db, followerIndex)) setState(this.deps.db, followerIndex, "FAILED", reason);
+    if (getReplication(this.deps.db, followerIndex)) this.transition(followerIndex, "FAILED", reason);
   }
 
   // ---- pause, resume, stop, update ----
@@ -254,7 +266,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (row.state === "BOOTSTRAPPING") {
       throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
     }
-    setState(this.deps.db, followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
+    this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
     await this.scheduler.halt(followerIndex);
     return ACK;
   }
@@ -262,7 +274,7 @@ export class ReplicationEngine implements ReplicationApi {
   async resume(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
     if (row.state !== "PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
-    setState(this.deps.db, followerIndex, "SYNCING", DEFAULT_REASON);
+    this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
     this.scheduler.follow(this.record(followerIndex));
     return ACK;
   }
@@ -288,6 +300,7 @@ export class ReplicationEngine implements ReplicationApi {
     await this.scheduler.halt(followerIndex);
     await removeGuard(this.deps.follower, followerIndex);
     deleteReplication(this.deps.db, followerIndex);
+    this.deps.events.emit("replication:stopped", { followerIndex });
   }
 
   async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {

@@ -8,6 +8,7 @@ import type { ClusterConnection } from "./clusters/connection.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import { metadataVersions, syncMetadata, type MetadataVersions } from "./metadata-sync.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
+import type { FerryEventBus } from "./events.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
@@ -50,6 +51,7 @@ interface FollowedIndex {
 
 export interface SchedulerDeps {
   db: Store;
+  events: FerryEventBus;
   settings: Settings;
   follower: ClusterConnection;
   leaderConnection(alias: string): ClusterConnection;
@@ -95,7 +97,10 @@ class LeaderPoller {
       this.attempts++;
       const reason = isFerryError(err) ? err.reason : String(err);
       for (const index of this.indices.values()) {
-        index.shards.forEach((_, shard) => recordShardError(this.scheduler.deps.db, index.followerIndex, shard, reason));
+        index.shards.forEach((_, shard) => {
+          recordShardError(this.scheduler.deps.db, index.followerIndex, shard, reason);
+          this.scheduler.deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, reason, retryable: true });
+        });
       }
       delay = backoffDelay(this.scheduler.backoff, this.attempts);
     } finally {
@@ -286,6 +291,7 @@ export class Scheduler {
     };
     this.runTask<ShardFollowResult>(WORKERS.follow, input, index, shard, (result) => {
       const { gap } = recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
+      deps.events.emit("shard:batch-applied", { followerIndex: index.followerIndex, shard, checkpoint: result.checkpoint, opsWritten: result.opsWritten });
       const written = result.followerSeqNos;
       // A gap, someone else's sequence numbers between ours, or a newer version already on the follower.
       if (gap || result.conflicts > 0 || (written && written.to - written.from + 1 > result.opsWritten)) state.foreignSuspected = true;
@@ -308,6 +314,9 @@ export class Scheduler {
     state.foreignSuspected = false;
     this.runTask<DeleteSweepResult>(WORKERS.sweep, input, index, shard, (result) => {
       recordSweep(deps.db, index.followerIndex, shard, result);
+      if (result.deleted || result.foreignRepaired) {
+        deps.events.emit("shard:reconciled", { followerIndex: index.followerIndex, shard, deleted: result.deleted, foreignRepaired: result.foreignRepaired });
+      }
       if (result.unresolved) state.sweepDue = true;
       state.sweepAt = Date.now() + deps.settings["ferry.follower.delete_check_interval"];
     });
@@ -329,6 +338,7 @@ export class Scheduler {
           state.retryAt = 0;
         } else if (outcome.error.retryable) {
           recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
+          deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, reason: outcome.error.reason, retryable: true });
           state.attempts++;
           state.retryAt = Date.now() + backoffDelay(this.backoff, state.attempts);
           if (filename === WORKERS.sweep) state.sweepDue = state.foreignSuspected = true;

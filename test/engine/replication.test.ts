@@ -65,6 +65,9 @@ describe("replication engine", () => {
     await core().replications.start("eng-life-f", { leader_alias: LEADER_ALIAS, leader_index: "eng-life-l" }, { waitForRestore: true });
     await waitForStatus("eng-life-f", "SYNCING");
 
+    const announced: string[] = [];
+    core().events.on("replication:state", (e) => e.followerIndex === "eng-life-f" && announced.push(e.state));
+    core().events.on("replication:stopped", (e) => e.followerIndex === "eng-life-f" && announced.push("stopped"));
     await core().replications.pause("eng-life-f", "maintenance");
     const paused = await core().replications.status("eng-life-f", true);
     expect(paused).toEqual({ status: "PAUSED", reason: "maintenance", leader_alias: LEADER_ALIAS, leader_index: "eng-life-l", follower_index: "eng-life-f" });
@@ -79,6 +82,7 @@ describe("replication engine", () => {
 
     await core().replications.stop("eng-life-f");
     expect(await core().replications.status("eng-life-f", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
+    expect(announced).toEqual(["PAUSED", "SYNCING", "stopped"]);
     expect(core().replications.writeRefusal("eng-life-f")).toBeUndefined();
     const direct = await os(follower, "PUT", "/eng-life-f/_doc/local?refresh=true", { local: true });
     expect(direct.result).toBe("created");
