@@ -71,6 +71,23 @@ export default function followShardTask(input: ShardFollowInput): Promise<TaskOu
   return asOutcome("shard cycle", () => followShard(input));
 }
 
+async function readPage(input: ShardFollowInput, after: number, size: number): Promise<LeaderHit[]> {
+  const page = await call(input.leader, "leader", {
+    method: "POST",
+    path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
+    // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh.
+    querystring: { preference: `_shards:${input.shard}|_primary`, filter_path: "hits.hits._id,hits.hits._seq_no,hits.hits._routing,hits.hits._source" },
+    body: {
+      size,
+      query: { range: { _seq_no: { gt: after, lte: input.target } } },
+      sort: [{ _seq_no: "asc" }],
+      seq_no_primary_term: true,
+      track_total_hits: false,
+    },
+  });
+  return (page?.hits?.hits ?? []) as LeaderHit[];
+}
+
 export async function followShard(input: ShardFollowInput): Promise<ShardFollowResult> {
   let checkpoint = input.checkpoint;
   let opsWritten = 0;
@@ -79,38 +96,34 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let copied = 0;
   let minSeqNo = Infinity;
   let maxSeqNo = -Infinity;
-  while (copied < input.maxOps) {
-    const size = Math.min(input.pageSize, input.maxOps - copied);
-    const page = await call(input.leader, "leader", {
-      method: "POST",
-      path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
-      // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh.
-      querystring: { preference: `_shards:${input.shard}|_primary`, filter_path: "hits.hits._id,hits.hits._seq_no,hits.hits._routing,hits.hits._source" },
-      body: {
-        size,
-        query: { range: { _seq_no: { gt: checkpoint, lte: input.target } } },
-        sort: [{ _seq_no: "asc" }],
-        seq_no_primary_term: true,
-        track_total_hits: false,
-      },
-    });
-    const hits = (page?.hits?.hits ?? []) as LeaderHit[];
-    if (hits.length > 0) {
+  let size = Math.min(input.pageSize, input.maxOps);
+  let page = await readPage(input, checkpoint, size);
+  for (;;) {
+    const full = page.length === size;
+    const nextSize = Math.min(input.pageSize, input.maxOps - copied - page.length);
+    // The next page is read from the leader while this one is written to the follower. Only the
+    // checkpoint decides what counts as done, and it moves after the write.
+    const next = full && nextSize > 0 ? readPage(input, page[page.length - 1]!._seq_no, nextSize) : undefined;
+    next?.catch(() => undefined);
+    if (page.length > 0) {
       const started = Date.now();
-      const result = await writeBatch(input, hits);
+      const result = await writeBatch(input, page);
       writeTimeMs += Date.now() - started;
       opsWritten += result.written;
       conflicts += result.conflicts;
       minSeqNo = Math.min(minSeqNo, result.minSeqNo);
       maxSeqNo = Math.max(maxSeqNo, result.maxSeqNo);
-      copied += hits.length;
-      checkpoint = hits[hits.length - 1]!._seq_no;
+      copied += page.length;
+      checkpoint = page[page.length - 1]!._seq_no;
     }
-    if (hits.length < size) {
+    if (!full) {
       // Range exhausted: every live document at or below target has been copied.
       checkpoint = input.target;
       break;
     }
+    if (!next) break;
+    page = await next;
+    size = nextSize;
   }
   const followerSeqNos = opsWritten > 0 ? { from: minSeqNo, to: maxSeqNo } : undefined;
   return { checkpoint, followerSeqNos, opsWritten, conflicts, writeTimeMs };
