@@ -19,6 +19,23 @@ afterAll(async () => {
 });
 
 describe("SDK against a running ferry", () => {
+  it("drives the bulk routes and lists rules", async () => {
+    await os(leader, "PUT", "/sdkbulk-1", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+    const accepted = await client.bulk("start", { pattern: "sdkbulk-*", leader_alias: "leader-cluster" });
+    expect(accepted.acknowledged).toBe(true);
+    const deadline = Date.now() + 60_000;
+    let task = await client.taskStatus(accepted.task_id);
+    while (task.num_pending > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      task = await client.taskStatus(accepted.task_id);
+    }
+    expect(task).toMatchObject({ operation_type: "bulk_start_replication", num_success: 1, num_failed: 0 });
+    expect(Object.keys((await client.bulkStatus("sdkbulk-*")).indices)).toEqual(["sdkbulk-1"]);
+    expect(await client.autoFollowRules()).toBeDefined();
+    await expect(client.taskStatus("nonode:999999")).rejects.toBeInstanceOf(FerryApiError);
+    expect(await client.stop("sdkbulk-1")).toEqual({ acknowledged: true });
+  });
+
   it("runs a replication from start to stop", async () => {
     await os(leader, "PUT", "/sdk-leader", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
     await os(leader, "PUT", "/sdk-leader/_doc/1?refresh=true", { n: 1 });

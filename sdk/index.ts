@@ -47,6 +47,15 @@ export interface FerryClient {
   leaderStats(): Promise<Schemas["LeaderStats"]>;
   followerStats(): Promise<Schemas["FollowerStats"]>;
   autoFollowStats(): Promise<Schemas["AutoFollowStats"]>;
+  /** ferry extension: the stored rules. */
+  autoFollowRules(): Promise<Schemas["AutoFollowRuleList"]>;
+  /** ferry extension: replace a rule's pattern, follower pattern, settings and roles in place. */
+  updateAutoFollow(body: Schemas["AutoFollowUpdateRequest"]): Promise<Schemas["Acknowledged"]>;
+  /** The plugin's 3.8 bulk routes (without its one-task lock). */
+  bulk(operation: "start" | "stop" | "pause" | "resume", body: Schemas["BulkRequest"]): Promise<Schemas["BulkAccepted"]>;
+  bulkStatus(pattern: string): Promise<Schemas["BulkStatus"]>;
+  taskStatus(taskId: string): Promise<Schemas["BulkTaskStatus"]>;
+  cancelTask(taskId: string): Promise<Schemas["Acknowledged"]>;
   remotes: {
     list(): Promise<Schemas["RemoteList"]>;
     get(alias: string): Promise<Schemas["Remote"]>;
@@ -78,6 +87,12 @@ export function createFerryClient(baseUrl: string, options: FerryClientOptions =
     leaderStats: () => unwrap(raw.GET("/_plugins/_replication/leader_stats")),
     followerStats: () => unwrap(raw.GET("/_plugins/_replication/follower_stats")),
     autoFollowStats: () => unwrap(raw.GET("/_plugins/_replication/autofollow_stats")),
+    autoFollowRules: () => unwrap(raw.GET("/_plugins/_replication/_autofollow")),
+    updateAutoFollow: (body) => unwrap(raw.PUT("/_plugins/_replication/_autofollow", { body })),
+    bulk: (operation, body) => unwrap(raw.POST(`/_plugins/_replication/_bulk_${operation}`, { body })),
+    bulkStatus: (pattern) => unwrap(raw.GET("/_plugins/_replication/_bulk_status", { params: { query: { pattern } } })),
+    taskStatus: (taskId) => unwrap(raw.GET("/_plugins/_replication/_task_status/{task_id}", { params: { path: { task_id: taskId } } })),
+    cancelTask: (taskId) => unwrap(raw.POST("/_plugins/_replication/_task_cancel/{task_id}", { params: { path: { task_id: taskId } } })),
     remotes: {
       list: () => unwrap(raw.GET("/_ferry/remotes")),
       get: (alias) => unwrap(raw.GET("/_ferry/remotes/{alias}", { params: { path: { alias } } })),
