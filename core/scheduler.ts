@@ -23,6 +23,8 @@ import { isRestoreRegion, listRegions } from "./store/regions.ts";
 
 interface ShardState {
   checkpoint: number;
+  /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
+  leaderCheckpoint: number;
   inFlight: Promise<void> | undefined;
   attempts: number;
   retryAt: number;
@@ -130,7 +132,10 @@ class LeaderPoller {
       index.shards.forEach((state, shard) => {
         const target = stats.shards[shard]?.globalCheckpoint;
         if (target === undefined) return;
-        recordLeaderCheckpoint(deps.db, index.followerIndex, shard, target);
+        if (target > state.leaderCheckpoint) {
+          recordLeaderCheckpoint(deps.db, index.followerIndex, shard, target);
+          state.leaderCheckpoint = target;
+        }
         if (state.inFlight || state.retryAt > now) return;
         if (target > state.checkpoint) due.push({ index, shard, target });
         else if (state.sweepDue && state.sweepAt <= now) this.scheduler.runSweep(this.alias, index, shard);
@@ -239,7 +244,7 @@ export class Scheduler {
       this.pollers.set(row.leaderAlias, poller);
     }
     const shards = listShards(this.deps.db, row.followerIndex).map((s) => ({
-      checkpoint: s.checkpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0, foreignSuspected: false,
+      checkpoint: s.checkpoint, leaderCheckpoint: s.leaderCheckpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0, foreignSuspected: false,
     }));
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
