@@ -1,69 +1,35 @@
 // Many-indices benchmark: one wildcard start over N small leader indices through a real ferry process,
 // then ferry's resident memory once every follower is SYNCING (goal: under 300 MB for 50 indices).
 // Usage: npm run bench:many-indices [-- N]   (default 50; prints one JSON line)
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { bulk, os } from "../test/support/documents.ts";
+import { ferryEnvFor, spawnFerry, type FerryProcess } from "../test/support/ferry-spawn.ts";
 import { startPair, stopPair } from "../test/testbed/pair.ts";
 
 const INDICES = Number(process.argv[2] ?? 50);
 const DOCS_PER_INDEX = 100;
 const SYNC_TIMEOUT_MS = 15 * 60_000;
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 function rssMegabytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
   return Math.round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
 }
 
-/** ferry as its own process, so that its RSS is ferry's alone. */
-async function startFerry(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "api/main.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      try {
-        const message = JSON.parse(line) as { ferry?: string; url?: string };
-        if (message.ferry === "listening" && message.url) resolve(message.url);
-      } catch {
-        // Only the listening line is JSON.
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`ferry exited with ${code} before listening`)));
-  });
-  return {
-    url, pid: child.pid!,
-    async stop() {
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
 const pair = await startPair({ ownerPid: process.pid });
-let ferry: Awaited<ReturnType<typeof startFerry>> | undefined;
+// ferry runs as its own process, so that its RSS is ferry's alone.
+let ferry: FerryProcess | undefined;
 try {
   const names = Array.from({ length: INDICES }, (_, i) => `many-${i + 1}`);
   for (const name of names) {
     await os(pair.leader.url, "PUT", `/${name}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
     await bulk(pair.leader.url, name, Array.from({ length: DOCS_PER_INDEX }, (_, d) => ({ op: "index" as const, id: `d${d}`, source: { d, name } })));
   }
-  ferry = await startFerry({
-    FERRY_PORT: "0",
-    FERRY_DB: join(mkdtempSync(join(tmpdir(), "ferry-bench-many-")), "ferry.db"),
-    FERRY_FOLLOWER_URL: pair.follower.url,
-    FERRY_REMOTES: JSON.stringify({ bench: { hosts: [pair.leader.url] } }),
-    FERRY_SNAPSHOT_PATH: pair.repoPath,
-  });
+  ferry = await spawnFerry(ferryEnvFor({ leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath }), { showLog: true });
   const idleRss = rssMegabytes(ferry.pid);
 
   const t0 = performance.now();
   const res = await fetch(`${ferry.url}/_plugins/_replication/*/_start`, {
-    method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ leader_alias: "bench", leader_index: "many-*" }),
+    method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ leader_alias: "leader-cluster", leader_index: "many-*" }),
   });
   const answer = (await res.json()) as { indices?: { result: string }[] };
   const started = answer.indices?.filter((o) => o.result === "started").length ?? 0;

@@ -1,44 +1,17 @@
 // `npm run demo`: two local OpenSearch clusters, ferry in front of the follower, and a sample index
 // replicated while it changes. Prints one line a second until Ctrl-C, then stops everything it started.
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { bulk, os, type Op } from "../support/documents.ts";
+import { ferryEnvFor, spawnFerry } from "../support/ferry-spawn.ts";
 import { startPair, stopPair } from "./pair.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say("ferry demo: starting a leader and a follower OpenSearch cluster (the first run downloads OpenSearch)…");
 const pair = await startPair({ ownerPid: process.pid });
 say(`  leader   ${pair.leader.url}\n  follower ${pair.follower.url}`);
 
-const ferry = spawn(process.execPath, ["--import", "tsx", "api/main.ts"], {
-  cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
-  env: {
-    ...process.env,
-    FERRY_PORT: "0",
-    FERRY_DB: join(mkdtempSync(join(tmpdir(), "ferry-demo-")), "ferry.db"),
-    FERRY_FOLLOWER_URL: pair.follower.url,
-    FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: [pair.leader.url] } }),
-    FERRY_SNAPSHOT_PATH: pair.repoPath,
-  },
-});
-const ferryUrl = await new Promise<string>((resolve, reject) => {
-  createInterface({ input: ferry.stdout! }).on("line", (line) => {
-    try {
-      const message = JSON.parse(line) as { ferry?: string; url?: string };
-      if (message.ferry === "listening" && message.url) resolve(message.url);
-    } catch {
-      // ferry's log lines
-    }
-  });
-  ferry.once("exit", (code) => reject(new Error(`ferry exited with ${code}`)));
-});
+const ferry = await spawnFerry(ferryEnvFor({ leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath }), { showLog: true });
+const ferryUrl = ferry.url;
 say(`  ferry    ${ferryUrl}   (use it as the follower's address: the replication API and everything else)`);
 
 let stopping = false;
@@ -46,8 +19,7 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   say("\nstopping ferry and both clusters…");
-  ferry.kill("SIGTERM");
-  await new Promise((r) => ferry.once("exit", r));
+  await ferry.stop();
   await stopPair(pair);
   say("done.");
   process.exit(0);
