@@ -56,13 +56,22 @@ export const SETTINGS = {
     default: 1_000, min: 100, max: 3_600_000, unit: "ms",
     doc: "Least time between two delete sweeps of a caught-up shard (a sweep costs two counts when nothing was deleted).",
   },
+  "ferry.follower.delete_max_delay": {
+    default: 3_000, min: 100, max: 3_600_000, unit: "ms",
+    doc: "Longest time an owed delete sweep waits behind follow cycles on a shard whose leader writes on every poll; a leader delete reaches the follower within about this plus two sweeps.",
+  },
   "ferry.follower.delete_leaf_size": {
     default: 256, min: 1, max: 10_000, unit: "count",
     doc: "Follower documents at which delete detection stops bisecting and compares ids.",
   },
   "ferry.follower.write_guard": {
-    default: 1, min: 0, max: 1, unit: "count",
-    doc: "1: install the final-pipeline write guard on following indices (the guard rewrites each _source, keys possibly reordered); 0: refuse writes through ferry's proxy only.",
+    // Off by default: fidelity first. The proxy refusal and the repair of foreign writes from follower
+    // sequence numbers guard a follower in both modes and cost no byte of _source.
+    default: 0, min: 0, max: 1, unit: "count",
+    doc: "1: also install a final ingest pipeline on following indices that fails writes not made by ferry. " +
+      "Cost: ingest re-serialises every _source ferry writes, so the follower's bytes differ from the leader's " +
+      "(keys in another order, whitespace and number spellings rewritten), and follower writes slow down. " +
+      "0: the follower keeps the leader's _source bytes.",
   },
   "ferry.pool.max_threads": {
     default: 2, min: 1, max: 64, unit: "count",

@@ -8,10 +8,11 @@
 // which looks the same to a count). Foreign writes show in sequence numbers: ferry knows which follower
 // sequence numbers its own writes got, so operations past them are someone else's; those, and documents a
 // foreign delete removed, are rewritten from the leader.
-import { call } from "../core/clusters/client.ts";
+import { call, callText } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
-import { leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
+import { indexLines, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
+import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
@@ -196,7 +197,8 @@ interface LeaderDoc {
   _seq_no?: number;
   _version?: number;
   _routing?: string;
-  _source?: unknown;
+  /** Raw JSON text, as the leader stored it. */
+  _source?: string;
 }
 
 /** Deletes what the leader no longer has, rewrites what someone changed on the follower. */
@@ -212,11 +214,17 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
   // A foreign overwrite shows twice: as an extra copy outside its region and as a gap inside it.
   for (const c of sweep.extra) sweep.missing.delete(c.id);
   const wanted = [...sweep.extra.map((c) => ({ _id: c.id, routing: c.routing })), ...[...sweep.missing].map(([id, routing]) => ({ _id: id, routing }))];
-  const found = await call(input.leader, "leader", {
+  // Read as text so that a repair writes the leader's _source bytes (core/clusters/raw-source.ts).
+  const text = await callText(input.leader, "leader", {
     method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true },
     body: { docs: wanted.map((d) => ({ _id: d._id, ...(d.routing !== undefined ? { routing: d.routing } : {}) })) },
   });
-  const docs = found.docs as LeaderDoc[];
+  const sources = rawFieldOfEach(text, ["docs"], "_source");
+  const docs = (JSON.parse(text).docs as Array<LeaderDoc & { error?: { type?: string; reason?: string } }>).map((doc, i) => {
+    // A shard that could not answer is no proof that the document is gone.
+    if (doc.error) throw engineErrors.transient(`leader could not get [${input.leaderIndex}][${doc._id}]: ${doc.error.type}: ${doc.error.reason}`);
+    return { ...doc, _source: sources[i] };
+  });
   const lines: string[] = [];
   const kinds: Array<"delete" | "repair"> = [];
   const repairedFrom: number[] = [];
@@ -264,10 +272,7 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
 }
 
 function repairLines(followerIndex: string, doc: LeaderDoc, version: number): string {
-  const action = {
-    index: { _index: followerIndex, _id: doc._id, version, version_type: "external_gte", ...(doc._routing !== undefined ? { routing: doc._routing } : {}) },
-  };
-  return `${JSON.stringify(action)}\n${JSON.stringify(doc._source)}\n`;
+  return indexLines(followerIndex, doc._id, doc._routing, version, doc._source!);
 }
 
 interface BulkItem {

@@ -2,8 +2,9 @@
 // lies in (checkpoint, target] to the follower, in `_seq_no` order, and report how far it got. It keeps no
 // state between calls; the main thread persists the returned checkpoint only after this resolves, i.e.
 // after the follower acknowledged every write.
-import { call } from "../core/clusters/client.ts";
-import { chunkBulk, versionedIndexLines, type LeaderHit } from "../core/clusters/bulk-body.ts";
+import { call, callText } from "../core/clusters/client.ts";
+import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
+import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
@@ -37,46 +38,70 @@ interface BatchOutcome {
   maxSeqNo: number;
 }
 
+interface WriteResult {
+  status: number;
+  _seq_no?: number;
+  error?: { type: string; reason: string };
+}
+
 async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<BatchOutcome> {
-  let written = 0;
-  let conflicts = 0;
-  let minSeqNo = Infinity;
-  let maxSeqNo = -Infinity;
-  const lines = hits.map((hit) => versionedIndexLines(input.followerIndex, hit));
-  for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
-    // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
-    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
-    for (const item of res.items as Array<{ index: { status: number; _seq_no?: number; error?: { type: string; reason: string } } }>) {
-      const { status, error, _seq_no: seqNo } = item.index;
-      if (status < 300) {
-        written++;
-        minSeqNo = Math.min(minSeqNo, seqNo!);
-        maxSeqNo = Math.max(maxSeqNo, seqNo!);
-      }
-      // The follower already holds this or a newer state of the document.
-      else if (status === 409) conflicts++;
-      else if (RETRYABLE_ITEM_STATUS.has(status)) {
-        throw engineErrors.transient(`follower refused a write with ${status}: ${error?.type}: ${error?.reason}`);
-      } else if (error?.type === "index_not_found_exception") {
-        throw engineErrors.fatal(`follower index [${input.followerIndex}] no longer exists`);
-      } else {
-        throw engineErrors.fatal(`follower refused a document of [${input.followerIndex}] shard ${input.shard}: ${error?.type}: ${error?.reason}`);
-      }
+  const outcome: BatchOutcome = { written: 0, conflicts: 0, minSeqNo: Infinity, maxSeqNo: -Infinity };
+  const record = ({ status, error, _seq_no: seqNo }: WriteResult): void => {
+    if (status < 300) {
+      outcome.written++;
+      outcome.minSeqNo = Math.min(outcome.minSeqNo, seqNo!);
+      outcome.maxSeqNo = Math.max(outcome.maxSeqNo, seqNo!);
     }
+    // The follower already holds this or a newer state of the document.
+    else if (status === 409) outcome.conflicts++;
+    else if (RETRYABLE_ITEM_STATUS.has(status) || error?.type === "index_closed_exception") {
+      throw engineErrors.transient(`follower refused a write with ${status}: ${error?.type}: ${error?.reason}`);
+    } else if (error?.type === "index_not_found_exception") {
+      throw engineErrors.fatal(`follower index [${input.followerIndex}] no longer exists`);
+    } else {
+      throw engineErrors.fatal(`follower refused a document of [${input.followerIndex}] shard ${input.shard}: ${error?.type}: ${error?.reason}`);
+    }
+  };
+  let lines: string[] = [];
+  const flush = async (): Promise<void> => {
+    for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
+      // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
+      const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
+      for (const item of res.items as Array<{ index: WriteResult }>) record(item.index);
+    }
+    lines = [];
+  };
+  for (const hit of hits) {
+    if (fitsBulkLine(hit.source)) {
+      lines.push(versionedIndexLines(input.followerIndex, hit));
+      continue;
+    }
+    // A pretty-printed source is written alone, after the documents before it: follower sequence
+    // numbers must come in leader order (core/store/regions.ts).
+    await flush();
+    const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit), ignore: [409] });
+    record(res.error ? { status: res.status, error: res.error } : { status: 201, _seq_no: res._seq_no });
   }
-  return { written, conflicts, minSeqNo, maxSeqNo };
+  await flush();
+  return outcome;
 }
 
 export default function followShardTask(input: ShardFollowInput): Promise<TaskOutcome<ShardFollowResult>> {
   return asOutcome("shard cycle", () => followShard(input));
 }
 
+interface SearchPage {
+  _shards?: { total: number; successful: number; failed: number; failures?: Array<{ reason?: { type?: string; reason?: string } }> };
+  hits?: { hits?: Array<{ _id: string; _seq_no: number; _routing?: string }> };
+}
+
 async function readPage(input: ShardFollowInput, after: number, size: number): Promise<LeaderHit[]> {
-  const page = await call(input.leader, "leader", {
+  const text = await callText(input.leader, "leader", {
     method: "POST",
     path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
-    // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh.
-    querystring: { preference: `_shards:${input.shard}|_primary`, filter_path: "hits.hits._id,hits.hits._seq_no,hits.hits._routing,hits.hits._source" },
+    // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh. No
+    // filter_path: a filtered answer re-serialises every _source (whitespace goes, 1e400 becomes "Infinity").
+    querystring: { preference: `_shards:${input.shard}|_primary` },
     body: {
       size,
       query: { range: { _seq_no: { gt: after, lte: input.target } } },
@@ -85,7 +110,24 @@ async function readPage(input: ShardFollowInput, after: number, size: number): P
       track_total_hits: false,
     },
   });
-  return (page?.hits?.hits ?? []) as LeaderHit[];
+  const page = JSON.parse(text) as SearchPage;
+  const shards = page._shards;
+  // A shard that failed or was not there answers an empty or short page, which would move the
+  // checkpoint past documents never read.
+  if (!shards || shards.failed > 0 || shards.successful < shards.total) {
+    const cause = shards?.failures?.[0]?.reason;
+    throw engineErrors.transient(`leader shard [${input.leaderIndex}][${input.shard}] answered in part` +
+      `${shards ? ` (${shards.successful} of ${shards.total} shards)` : ""}${cause ? `: ${cause.type}: ${cause.reason}` : ""}`);
+  }
+  const hits = page.hits?.hits ?? [];
+  const sources = rawFieldOfEach(text, ["hits", "hits"], "_source");
+  return hits.map((hit, i) => {
+    const source = sources[i];
+    if (sources.length !== hits.length || source === undefined) {
+      throw engineErrors.fatal(`leader document [${input.leaderIndex}][${hit._id}] came without its _source`);
+    }
+    return { _id: hit._id, _seq_no: hit._seq_no, ...(hit._routing !== undefined ? { _routing: hit._routing } : {}), source };
+  });
 }
 
 export async function followShard(input: ShardFollowInput): Promise<ShardFollowResult> {

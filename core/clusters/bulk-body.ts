@@ -3,12 +3,14 @@
 // leader's internal `_version`, which can be `_seq_no` + 1 (a shard whose every operation touched that one
 // document), and replaying it with version = `_seq_no` would then be refused as a conflict. The follower
 // document's `_version` - 1 is therefore the leader `_seq_no` of its content; delete detection reads it.
+import type { ClusterRequest } from "./client.ts";
 
 export interface LeaderHit {
   _id: string;
   _seq_no: number;
   _routing?: string;
-  _source: unknown;
+  /** `_source` exactly as the leader answered it (core/clusters/raw-source.ts), never re-serialised. */
+  source: string;
 }
 
 /** The follower version that stands for leader sequence number `seqNo`. */
@@ -16,17 +18,38 @@ export function leaderVersion(seqNo: number): number {
   return seqNo + 1;
 }
 
-export function versionedIndexLines(followerIndex: string, hit: LeaderHit): string {
+/**
+ * `_bulk` is one line per document, and a JSON text holds a line break only as whitespace between
+ * tokens (pretty-printed). Such a source cannot travel in `_bulk` unchanged: `versionedIndexRequest`
+ * writes it alone, or `indexLines` turns its line breaks into spaces.
+ */
+export function fitsBulkLine(source: string): boolean {
+  return !source.includes("\n");
+}
+
+/** A versioned index of `source` as `_bulk` lines; line breaks between tokens become spaces. */
+export function indexLines(followerIndex: string, id: string, routing: string | undefined, version: number, source: string): string {
   const action = {
-    index: {
-      _index: followerIndex,
-      _id: hit._id,
-      version: leaderVersion(hit._seq_no),
-      version_type: "external_gte",
+    index: { _index: followerIndex, _id: id, version, version_type: "external_gte", ...(routing !== undefined ? { routing } : {}) },
+  };
+  return `${JSON.stringify(action)}\n${fitsBulkLine(source) ? source : source.replaceAll("\n", " ")}\n`;
+}
+
+export function versionedIndexLines(followerIndex: string, hit: LeaderHit): string {
+  return indexLines(followerIndex, hit._id, hit._routing, leaderVersion(hit._seq_no), hit.source);
+}
+
+/** The single-document form of `versionedIndexLines`, which keeps every byte of any source. */
+export function versionedIndexRequest(followerIndex: string, hit: LeaderHit): ClusterRequest {
+  return {
+    method: "PUT",
+    path: `/${encodeURIComponent(followerIndex)}/_doc/${encodeURIComponent(hit._id)}`,
+    querystring: {
+      version: leaderVersion(hit._seq_no), version_type: "external_gte", pipeline: "_none",
       ...(hit._routing !== undefined ? { routing: hit._routing } : {}),
     },
+    body: hit.source,
   };
-  return `${JSON.stringify(action)}\n${JSON.stringify(hit._source)}\n`;
 }
 
 /** Splits pre-rendered lines into bodies no larger than `maxBytes` (a single larger item goes alone). */

@@ -1,5 +1,5 @@
 // The one client factory. Clients are cached per connection so each thread keeps its keep-alive sockets.
-import { Client } from "@opensearch-project/opensearch";
+import { Client, errors } from "@opensearch-project/opensearch";
 import type { ClusterConnection } from "./connection.ts";
 import { classify, statusOf } from "./errors.ts";
 
@@ -26,24 +26,51 @@ export function clusterClient(conn: ClusterConnection, requestTimeoutMs = 60_000
 export interface ClusterRequest {
   method: "GET" | "PUT" | "POST" | "DELETE" | "HEAD";
   path: string;
+  /** JSON body: an object is serialised, a string is sent as these exact bytes. */
   body?: unknown;
   /** ndjson body for `_bulk`. */
   bulkBody?: string;
   querystring?: Record<string, string | number | boolean>;
+  /** Error statuses answered as a body (OpenSearch's error object) instead of thrown. */
+  ignore?: number[];
 }
 
 /** Requests this thread has sent, per side: benchmarks and cost tests read it. */
 export const requestCounts = new Map<string, number>();
 
-async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
-  requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
-  const res = await clusterClient(conn).transport.request({
+function transportParams(req: ClusterRequest) {
+  return {
     method: req.method,
     path: req.path,
     ...(req.bulkBody !== undefined ? { bulkBody: req.bulkBody } : req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
     querystring: req.querystring ?? {},
-  });
-  return res.body;
+  };
+}
+
+async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
+  requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
+  return (await clusterClient(conn).transport.request(transportParams(req), req.ignore ? { ignore: req.ignore } : {})).body;
+}
+
+/** The answer's text as the cluster sent it; an error status throws as `send` would. */
+async function sendText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
+  requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
+  // asStream hands over the body unread, so nothing parses it; it also skips the client's status check.
+  const res = await clusterClient(conn).transport.request(transportParams(req), { asStream: true });
+  const stream = res.body as unknown as NodeJS.ReadableStream;
+  stream.setEncoding("utf8");
+  let text = "";
+  for await (const chunk of stream) text += chunk as string;
+  if (res.statusCode !== null && res.statusCode >= 400) {
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's error page): the text itself is the reason.
+    }
+    throw new errors.ResponseError({ ...res, body } as ConstructorParameters<typeof errors.ResponseError>[0]);
+  }
+  return text;
 }
 
 /** A cluster call whose failures are already classified; `cluster` names the side in error reasons. */
@@ -61,6 +88,15 @@ export async function callOptional<T = any>(conn: ClusterConnection, cluster: st
     return (await send(conn, cluster, req)) as T;
   } catch (err) {
     if (statusOf(err) === 404) return undefined;
+    throw classify(err, cluster);
+  }
+}
+
+/** Like `call`, but answers the body's raw text (for `_source` bytes, core/clusters/raw-source.ts). */
+export async function callText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
+  try {
+    return await sendText(conn, cluster, req);
+  } catch (err) {
     throw classify(err, cluster);
   }
 }

@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { bulk, converge, os } from "../support/documents.ts";
 import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-const core = useCore();
+// The pipeline guard is an opt-in (it costs _source fidelity, core/settings.ts); this file tests it.
+const core = useCore({ FERRY_SETTINGS: JSON.stringify({ "ferry.follower.write_guard": 1 }) });
 
 async function direct(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${follower}${path}`, {
@@ -15,6 +16,11 @@ async function direct(method: string, path: string, body?: unknown): Promise<{ s
 async function statusOf(index: string): Promise<any> {
   return core().replications.status(index, false);
 }
+
+afterAll(async () => {
+  await os(leader, "DELETE", "/ro-l");
+  await os(follower, "DELETE", "/ro-f");
+});
 
 describe("read-only follower", () => {
   it("guards the follower on the cluster, repairs what slips through from the leader, and lets go at stop", async () => {
