@@ -5,24 +5,31 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig } from "../core/config.ts";
 import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
+import { refuseMissingStore, StoreError } from "../core/store/db.ts";
 import { logEvents } from "./event-log.ts";
 import { buildApp } from "./app.ts";
 
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
+/** Bad configuration and an unusable database end the process with one line saying why. */
+function refuse(err: unknown): never {
   // Config messages name settings, never their secret values.
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof StoreError) {
     console.error(`ferry: ${err.message}`);
     process.exit(1);
   }
   throw err;
 }
 
+let config;
+try {
+  config = loadConfig(process.env);
+  refuseMissingStore(config.dbPath, config.dbCreate);
+} catch (err) {
+  refuse(err);
+}
+
 const events = new FerryEventBus();
 logEvents(events);
-const ferry = await createFerry(config, events);
+const ferry = await createFerry(config, events).catch(refuse);
 const app = buildApp(ferry);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {

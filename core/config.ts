@@ -9,6 +9,8 @@ export interface FerryConfig {
   port: number;
   follower: ClusterConnection;
   dbPath: string;
+  /** A missing database may be created (first start); otherwise ferry refuses to start without it. */
+  dbCreate: boolean;
   /** Leader clusters from configuration; persisted in SQLite at start-up beside those added by API. */
   remotes: Record<string, ClusterConnection>;
   /** Snapshot repository settings both clusters can use for bootstrap (see README). */
@@ -27,6 +29,7 @@ interface FileConfig {
   port?: number;
   follower?: ConnectionInput;
   db?: string;
+  db_create?: boolean;
   remotes?: Record<string, ConnectionInput>;
   snapshot_repository?: { type: string; settings: Record<string, unknown> };
   settings?: Record<string, unknown>;
@@ -89,11 +92,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
     throw new ConfigError((err as Error).message);
   }
 
+  let dbCreate = file.db_create ?? false;
+  if (env.FERRY_DB_CREATE !== undefined) {
+    if (!["true", "false"].includes(env.FERRY_DB_CREATE)) throw new ConfigError(`FERRY_DB_CREATE must be true or false, got ${env.FERRY_DB_CREATE}`);
+    dbCreate = env.FERRY_DB_CREATE === "true";
+  }
+  if (typeof dbCreate !== "boolean") throw new ConfigError("db_create must be true or false");
+
   return {
     host: env.FERRY_HOST ?? file.host ?? "127.0.0.1",
     port,
     follower: connectionFrom(follower, "follower (FERRY_FOLLOWER_URL)"),
     dbPath: env.FERRY_DB ?? file.db ?? "ferry.db",
+    dbCreate,
     remotes,
     snapshotRepository,
     settings,

@@ -78,6 +78,42 @@ export function differences(leader: Map<string, StoredDoc>, follower: Map<string
   return out;
 }
 
+export interface Mismatches {
+  /** Leader documents looked up on the follower. */
+  compared: number;
+  /** On the leader, not on the follower. */
+  lost: number;
+  /** On the follower, not on the leader. */
+  extra: number;
+  /** On both, with another routing or _source. */
+  stale: number;
+  /** A few of them, for a readable failure. */
+  examples: string[];
+}
+
+/** Every difference between two document sets, counted by kind. */
+export function mismatches(leader: Map<string, StoredDoc>, follower: Map<string, StoredDoc>): Mismatches {
+  const result: Mismatches = { compared: leader.size, lost: 0, extra: 0, stale: 0, examples: [] };
+  const note = (line: string) => result.examples.length < 5 && result.examples.push(line);
+  for (const [id, doc] of leader) {
+    const other = follower.get(id);
+    if (!other) {
+      result.lost++;
+      note(`missing on follower: ${id}`);
+    } else if (canonical(other) !== canonical(doc)) {
+      result.stale++;
+      note(`differs: ${id} leader=${JSON.stringify(doc)} follower=${JSON.stringify(other)}`);
+    }
+  }
+  for (const id of follower.keys()) {
+    if (!leader.has(id)) {
+      result.extra++;
+      note(`extra on follower: ${id}`);
+    }
+  }
+  return result;
+}
+
 /** Polls until the follower holds exactly the leader's documents, or the time is up. */
 export async function converge(leader: string, follower: string, leaderIndex: string, followerIndex: string, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@
 // process dies with the one that started it, even when that one is killed. Used by tests (through
 // ferry-process.ts), the demo and the benchmarks, so it must not depend on the test runner.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -22,12 +22,33 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
+// Folders made for ferry's SQLite files. Nothing else knows when a ferry (or the next one started on the
+// same file) is done with one, so they go when their owner says so (`removeFerryDirs`, called after each
+// test file) or, at the latest, when this process exits.
+const ferryDirs = new Set<string>();
+
+/** A new, empty folder for a ferry database, removed by `removeFerryDirs` or when this process exits. */
+export function newFerryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ferry-process-"));
+  if (ferryDirs.size === 0) process.once("exit", removeFerryDirs);
+  ferryDirs.add(dir);
+  return dir;
+}
+
+/** Removes every folder `newFerryDir` made so far; ferries using them must have stopped. */
+export function removeFerryDirs(): void {
+  for (const dir of ferryDirs) rmSync(dir, { recursive: true, force: true });
+  ferryDirs.clear();
+  process.off("exit", removeFerryDirs);
+}
+
 /** The environment of a ferry in front of `follower`, with `leader` as remote `leader-cluster`, a free
- * port, its own SQLite file, and the shared snapshot path. */
+ * port, its own new SQLite file (FERRY_DB_CREATE: nothing was there before), and the shared snapshot path. */
 export function ferryEnvFor(clusters: { leader: string; follower: string; repoPath: string }): Record<string, string> {
   return {
     FERRY_PORT: "0",
-    FERRY_DB: join(mkdtempSync(join(tmpdir(), "ferry-process-")), "ferry.db"),
+    FERRY_DB: join(newFerryDir(), "ferry.db"),
+    FERRY_DB_CREATE: "true",
     FERRY_FOLLOWER_URL: clusters.follower,
     FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: [clusters.leader] } }),
     FERRY_SNAPSHOT_PATH: clusters.repoPath,
@@ -48,9 +69,10 @@ function tieToThisProcess(child: ChildProcess): void {
 
 /**
  * Starts ferry with exactly `env` (over this process's environment). Its log goes to this process's
- * stderr when `showLog` is set; otherwise the tail is kept for the error when ferry fails to start.
+ * stderr when `showLog` is set; otherwise the tail is kept for the error when ferry fails to start, and
+ * each line goes to `onLog`.
  */
-export async function spawnFerry(env: Record<string, string>, options: { showLog?: boolean } = {}): Promise<FerryProcess> {
+export async function spawnFerry(env: Record<string, string>, options: { showLog?: boolean; onLog?: (line: string) => void } = {}): Promise<FerryProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "api/main.ts"], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -62,6 +84,8 @@ export async function spawnFerry(env: Record<string, string>, options: { showLog
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  // Fault tests time their kills by what ferry logs (a bootstrap step, a reconciliation).
+  if (options.onLog && child.stderr) createInterface({ input: child.stderr }).on("line", options.onLog);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
