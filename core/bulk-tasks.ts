@@ -162,7 +162,7 @@ export class BulkTasks {
       const state = getReplication(this.deps.db, index)?.state;
       const reason = state === undefined ? `No replication in progress for index:${index}`
         : operation === "pause" && state === "PAUSED" ? `Index ${index} is already paused`
-        : operation === "resume" && state !== "PAUSED" ? `Replication on Index ${index} is already running`
+        : operation === "resume" && state !== "PAUSED" && state !== "AUTO_PAUSED" ? `Replication on Index ${index} is already running`
         : undefined;
       if (reason) refused.push({ index, failure_reason: reason });
       else work.push(index);

@@ -1,33 +1,12 @@
 // Keeps a follower index's mapping, settings and aliases equal to its leader's. The leader's metadata
-// versions are polled cheaply; a changed version triggers a sync before any document of that shard set is
-// written, so new fields arrive before the documents that use them (never inferred by dynamic mapping).
+// versions are read on every poll (core/clusters/index-states.ts); a changed version triggers a sync before
+// any further document of that index is written, so new fields arrive before the documents that use them
+// (never inferred by dynamic mapping). The scheduler runs a sync only while no task of the index runs, so
+// the close/open of a static-setting change never meets a cycle or a sweep.
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
+import type { MetadataVersions } from "./clusters/index-states.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
-
-export interface MetadataVersions {
-  mapping: number;
-  settings: number;
-  aliases: number;
-}
-
-/** Versions of several indices in one small cluster-state request. */
-export async function metadataVersions(conn: ClusterConnection, side: string, indices: string[]): Promise<Map<string, MetadataVersions>> {
-  const result = new Map<string, MetadataVersions>();
-  if (indices.length === 0) return result;
-  const state = await call(conn, side, {
-    method: "GET",
-    path: `/_cluster/state/metadata/${indices.map(encodeURIComponent).join(",")}`,
-    querystring: {
-      ignore_unavailable: true, expand_wildcards: "open,closed,hidden",
-      filter_path: "metadata.indices.*.mapping_version,metadata.indices.*.settings_version,metadata.indices.*.aliases_version",
-    },
-  });
-  for (const [name, meta] of Object.entries<any>(state?.metadata?.indices ?? {})) {
-    result.set(name, { mapping: Number(meta.mapping_version), settings: Number(meta.settings_version), aliases: Number(meta.aliases_version) });
-  }
-  return result;
-}
 
 /**
  * Settings that are never copied from the leader: identity and creation facts, shard layout, blocks and

@@ -17,7 +17,7 @@ import { backoffDelay } from "./retry-policy.ts";
 import type { FerryEventBus } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Settings } from "./settings.ts";
-import { DEFAULT_REASON, NOT_IN_PROGRESS, type ReplicationState } from "./statuses.ts";
+import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "./statuses.ts";
 import type { Store } from "./store/db.ts";
 import {
   completeBootstrap, deleteReplication, getReplication, insertReplication, listReplications, listShards, setBootstrap,
@@ -79,13 +79,14 @@ export class ReplicationEngine implements ReplicationApi {
       leaderConnection: (alias) => deps.remotes.connection(alias),
       events: deps.events,
       onFatal: (index, reason) => this.markFailed(index, reason),
+      onWaiting: (index, reason) => this.markWaiting(index, reason),
     });
   }
 
   /** Picks up every persisted replication in the state it was left in. */
   resumeAll(): void {
     for (const row of listReplications(this.deps.db)) {
-      if (row.state === "SYNCING") this.scheduler.follow(row);
+      if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row);
       else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
     }
   }
@@ -257,6 +258,13 @@ export class ReplicationEngine implements ReplicationApi {
     if (getReplication(this.deps.db, followerIndex)) this.transition(followerIndex, "FAILED", reason);
   }
 
+  /** A closed leader or follower index pauses following (`reason`) until it reopens (undefined). */
+  private markWaiting(followerIndex: string, reason: string | undefined): void {
+    const state = getReplication(this.deps.db, followerIndex)?.state;
+    if (reason !== undefined && state === "SYNCING") this.transition(followerIndex, "AUTO_PAUSED", `${AUTO_PAUSED_PREFIX}${reason}`);
+    if (reason === undefined && state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+  }
+
   // ---- pause, resume, stop, update ----
 
   async pause(followerIndex: string, reason?: string): Promise<Acknowledged> {
@@ -266,6 +274,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (row.state === "BOOTSTRAPPING") {
       throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
     }
+    // From AUTO_PAUSED too: the user's pause wins, and the reopen no longer resumes by itself.
     this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
     await this.scheduler.halt(followerIndex);
     return ACK;
@@ -273,9 +282,10 @@ export class ReplicationEngine implements ReplicationApi {
 
   async resume(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
-    if (row.state !== "PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
+    if (row.state !== "PAUSED" && row.state !== "AUTO_PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
     this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
-    this.scheduler.follow(this.record(followerIndex));
+    // An auto-paused index is still watched; if it is still closed, the next poll says so again.
+    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
     return ACK;
   }
 
@@ -327,13 +337,13 @@ export class ReplicationEngine implements ReplicationApi {
     const row = getReplication(this.deps.db, followerIndex);
     if (!row) return { status: NOT_IN_PROGRESS };
     const base: Record<string, unknown> = {
-      status: row.state as ReplicationState,
+      status: pluginStatus(row.state as ReplicationState),
       reason: row.reason ?? DEFAULT_REASON,
       leader_alias: row.leaderAlias,
       leader_index: row.leaderIndex,
       follower_index: row.followerIndex,
     };
-    if (row.state === "PAUSED" || row.state === "FAILED") return base;
+    if (row.state === "PAUSED" || row.state === "AUTO_PAUSED" || row.state === "FAILED") return base;
     if (row.state === "BOOTSTRAPPING") {
       const progress = await restoreProgress(this.deps.follower, followerIndex).catch(() => undefined);
       return progress ? { ...base, bootstrap_details: progress } : base;
@@ -349,7 +359,7 @@ export class ReplicationEngine implements ReplicationApi {
       foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
       syncing_details: {
         leader_checkpoint: sum((s) => s.leaderCheckpoint),
-        follower_checkpoint: sum((s) => s.checkpoint),
+        follower_checkpoint: sum(reconciled),
         seq_no: sum((s) => s.checkpoint + 1),
       },
     };
@@ -361,7 +371,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (verbose) {
       result.shard_replication_details = shards.map((s) => ({
         shard_id: `[${followerIndex}][${s.shard}]`,
-        syncing_task_details: { leader_checkpoint: s.leaderCheckpoint, follower_checkpoint: s.checkpoint, seq_no: s.checkpoint + 1 },
+        syncing_task_details: { leader_checkpoint: s.leaderCheckpoint, follower_checkpoint: reconciled(s), seq_no: s.checkpoint + 1 },
       }));
     }
     return result;
@@ -369,7 +379,7 @@ export class ReplicationEngine implements ReplicationApi {
 
   async followerStats(): Promise<Record<string, unknown>> {
     const rows = listReplications(this.deps.db);
-    const count = (state: ReplicationState) => rows.filter((r) => r.state === state).length;
+    const count = (state: ReplicationState) => rows.filter((r) => pluginStatus(r.state as ReplicationState) === state).length;
     const indexStats: Record<string, Record<string, number>> = {};
     const totals = emptyFollowerCounters();
     let shardTasks = 0;
@@ -415,6 +425,15 @@ export class ReplicationEngine implements ReplicationApi {
     }
     return { num_replicated_indices: rows.length, ...totals, index_stats: indexStats };
   }
+}
+
+/**
+ * How far a follower shard is known to equal its leader: operations are copied up to `checkpoint`, but
+ * deletes and foreign writes up to there are settled only once a sweep found no difference. Reporting
+ * `checkpoint` alone would call a follower caught up while deletes are outstanding.
+ */
+function reconciled(s: { checkpoint: number; reconciledCheckpoint: number }): number {
+  return Math.min(s.checkpoint, s.reconciledCheckpoint);
 }
 
 function emptyFollowerCounters() {

@@ -1,15 +1,22 @@
-// Hands shard cycles to the worker pool and persists their outcomes. One poller per leader cluster
-// reads the shard checkpoints of all its followed indices in one request per tick; a shard whose global
-// checkpoint moved gets a cycle, never more than one at a time. Checkpoints are persisted only after a
-// cycle resolved, i.e. after the follower acknowledged its writes.
+// Hands shard tasks to the worker pool and persists their outcomes. One poller per leader cluster reads,
+// on every tick and in a fixed number of requests whatever the number of indices, the shard checkpoints
+// and the index states of all its followed indices; core/shard-decision.ts then decides per shard
+// (follow, sweep, wait) and this file acts on it. Checkpoints are persisted only after a task resolved,
+// i.e. after the follower acknowledged its writes.
 import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
-import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
-import { metadataVersions, syncMetadata, type MetadataVersions } from "./metadata-sync.ts";
+import { indexListChunks } from "./clusters/index-list.ts";
+import { indexStates, type IndexState, type MetadataVersions } from "./clusters/index-states.ts";
+import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
+import { syncMetadata } from "./metadata-sync.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
 import type { FerryEventBus } from "./events.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
+import {
+  afterError, afterFollow, afterSweep, begin, decideShard, foreignNoticed, loadedShard,
+  type IndexPhase, type ShardState, type SweepPolicy,
+} from "./shard-decision.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
 import {
@@ -20,20 +27,6 @@ import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-swee
 import type { ShardTarget } from "../workers/shard-target.ts";
 import type { TaskOutcome } from "../workers/task-outcome.ts";
 import { isRestoreRegion, listRegions } from "./store/regions.ts";
-
-interface ShardState {
-  checkpoint: number;
-  /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
-  leaderCheckpoint: number;
-  inFlight: Promise<void> | undefined;
-  attempts: number;
-  retryAt: number;
-  /** A delete sweep is owed: the shard caught up since the last clean one. */
-  sweepDue: boolean;
-  sweepAt: number;
-  /** Follower sequence numbers appeared that ferry did not write: the next sweep compares both ways. */
-  foreignSuspected: boolean;
-}
 
 const WORKERS = {
   follow: new URL("../workers/shard-follow.ts", import.meta.url).href,
@@ -46,9 +39,14 @@ interface FollowedIndex {
   leaderUuid: string;
   followerUuid: string;
   shards: ShardState[];
+  /** The running task of each shard, so halt can wait for it. */
+  running: Array<Promise<void> | undefined>;
+  /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
+  leaderCheckpoints: number[];
+  phase: IndexPhase;
   /** Leader metadata versions the follower matches; unknown until the first sync after (re)start. */
   metadata: MetadataVersions | undefined;
-  metadataCheckedAt: number;
+  metadataSyncedAt: number;
 }
 
 export interface SchedulerDeps {
@@ -59,10 +57,15 @@ export interface SchedulerDeps {
   leaderConnection(alias: string): ClusterConnection;
   /** A fatal error ended this replication; the scheduler has already let go of it. */
   onFatal(followerIndex: string, reason: string): void;
+  /** Following waits for a closed index to reopen (`reason` says which), or goes on after it reopened. */
+  onWaiting(followerIndex: string, reason: string | undefined): void;
 }
 
-/** How often an idle poller re-checks that the follower indices still exist. */
+/** How often an idle poller re-checks the follower indices (existence, closed, foreign operations). */
 const FOLLOWER_CHECK_MS = 5_000;
+
+const closedReason = (side: "leader" | "follower", index: string) =>
+  `${side} index [${index}] is closed; following resumes by itself when it is reopened`;
 
 class LeaderPoller {
   readonly indices = new Map<string, FollowedIndex>();
@@ -70,6 +73,8 @@ class LeaderPoller {
   private ticking = false;
   private lastFollowerCheck = 0;
   private attempts = 0;
+  /** Follower indices found closed by the last follower check. */
+  private readonly closedFollowers = new Set<string>();
 
   constructor(private readonly alias: string, private readonly scheduler: Scheduler) {}
 
@@ -95,7 +100,7 @@ class LeaderPoller {
       await this.poll();
       this.attempts = 0;
     } catch (err) {
-      // The leader cannot be read: every shard of this leader shows it, and the poller backs off.
+      // The leader or the follower cannot be read: every shard of this leader shows it, and the poller backs off.
       this.attempts++;
       const reason = isFerryError(err) ? err.reason : String(err);
       for (const index of this.indices.values()) {
@@ -111,104 +116,171 @@ class LeaderPoller {
     if (this.indices.size > 0) this.schedule(delay);
   }
 
+  private following(index: FollowedIndex): boolean {
+    return this.indices.get(index.followerIndex) === index;
+  }
+
   private async poll(): Promise<void> {
     const { deps } = this.scheduler;
     const leader = deps.leaderConnection(this.alias);
     const followed = [...this.indices.values()];
-    const checkpoints = await shardCheckpoints(leader, "leader", followed.map((f) => f.leaderIndex));
-    const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
+    const names = followed.map((f) => f.leaderIndex);
+    // Checkpoints first, metadata second: every operation at or below a checkpoint read here has its
+    // mapping in the metadata read after it.
+    const checkpoints = await shardCheckpoints(leader, "leader", names);
+    const states = await indexStates(leader, "leader", names);
     const now = Date.now();
+    if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
+      this.lastFollowerCheck = now;
+      await this.checkFollowers(followed);
+    }
+    const policy: SweepPolicy = {
+      interval: deps.settings["ferry.follower.delete_check_interval"],
+      maxDelay: deps.settings["ferry.follower.delete_max_delay"],
+    };
+    const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
     for (const index of followed) {
+      if (!this.judgeIndex(index, states.get(index.leaderIndex), now)) continue;
       const stats = checkpoints.get(index.leaderIndex);
-      if (!stats) {
-        this.scheduler.fail(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
-        continue;
-      }
-      if (stats.uuid !== index.leaderUuid) {
-        this.scheduler.fail(index.followerIndex,
-          `leader index [${index.leaderIndex}] was deleted and re-created (uuid ${index.leaderUuid} → ${stats.uuid}); its sequence numbers started again, so the follower cannot continue`);
-        continue;
-      }
       index.shards.forEach((state, shard) => {
-        const target = stats.shards[shard]?.globalCheckpoint;
-        if (target === undefined) return;
-        if (target > state.leaderCheckpoint) {
-          recordLeaderCheckpoint(deps.db, index.followerIndex, shard, target);
-          state.leaderCheckpoint = target;
-        }
-        if (state.inFlight || state.retryAt > now) return;
-        if (target > state.checkpoint) due.push({ index, shard, target });
-        else if (state.sweepDue && state.sweepAt <= now) this.scheduler.runSweep(this.alias, index, shard);
+        const target = stats?.shards[shard]?.globalCheckpoint;
+        this.persistLeaderCheckpoint(index, shard, target);
+        const decision = decideShard(state, index.phase, target, now, policy);
+        if (decision.do === "sweep") this.scheduler.runSweep(this.alias, index, shard);
+        else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
       });
     }
-    const metadataInterval = deps.settings["plugins.replication.follower.metadata_sync_interval"];
+    if (due.length === 0) return;
     const dueIndices = [...new Set(due.map((d) => d.index))];
-    const metadataDue = followed.filter((i) => this.indices.get(i.followerIndex) === i &&
-      (dueIndices.includes(i) || !i.metadata || now - i.metadataCheckedAt > metadataInterval));
-    if (metadataDue.length) await this.syncMetadata(leader, metadataDue);
-    if (due.length === 0) {
-      if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) await this.checkFollowers(followed);
-      return;
-    }
+    // A bulk write into a deleted follower index would create it anew: look right before writing.
     await this.checkFollowers(dueIndices);
-    // Every operation at or below the targets read above must be searchable before we search.
-    await call(leader, "leader", {
-      method: "POST",
-      path: `/${dueIndices.filter((i) => this.indices.has(i.followerIndex)).map((i) => encodeURIComponent(i.leaderIndex)).join(",")}/_refresh`,
-      querystring: { ignore_unavailable: true },
-    });
+    const writable = dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex));
+    const searchable = await this.refresh(leader, writable);
     for (const { index, shard, target } of due) {
-      if (this.indices.get(index.followerIndex) === index) this.scheduler.runCycle(this.alias, index, shard, target);
+      if (writable.includes(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.alias, index, shard, target);
     }
   }
 
-  /** Mapping, settings and aliases first: a batch may hold documents that need a new field. */
-  private async syncMetadata(leader: ClusterConnection, indices: FollowedIndex[]): Promise<void> {
+  /** Fails, pauses, resumes or metadata-syncs the index as its states say; true when its shards may be
+   * considered this tick. */
+  private judgeIndex(index: FollowedIndex, leaderState: IndexState | undefined, now: number): boolean {
     const { deps } = this.scheduler;
-    const versions = await metadataVersions(leader, "leader", indices.map((i) => i.leaderIndex));
-    for (const index of indices) {
-      const leaderVersions = versions.get(index.leaderIndex);
-      index.metadataCheckedAt = Date.now();
-      if (!leaderVersions) continue;
-      const row = getReplication(deps.db, index.followerIndex);
-      if (!row) continue;
-      try {
-        index.metadata = await syncMetadata({
-          leader, follower: deps.follower, leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
-        }, leaderVersions, index.metadata);
-      } catch (err) {
-        if (isFerryError(err) && !err.retryable) this.scheduler.fail(index.followerIndex, err.reason);
-        else throw err;
-      }
+    if (!this.following(index)) return false;
+    if (!leaderState) {
+      this.scheduler.fail(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
+      return false;
     }
+    if (leaderState.uuid !== index.leaderUuid) {
+      this.scheduler.fail(index.followerIndex,
+        `leader index [${index.leaderIndex}] was deleted and re-created (uuid ${index.leaderUuid} → ${leaderState.uuid}); its sequence numbers started again, so the follower cannot continue`);
+      return false;
+    }
+    if (index.phase === "syncing-metadata") return true;
+    const closed = !leaderState.open ? closedReason("leader", index.leaderIndex)
+      : this.closedFollowers.has(index.followerIndex) ? closedReason("follower", index.followerIndex)
+      : undefined;
+    if (closed) {
+      if (index.phase !== "waiting-for-reopen") {
+        index.phase = "waiting-for-reopen";
+        deps.onWaiting(index.followerIndex, closed);
+      }
+      return true;
+    }
+    if (index.phase === "waiting-for-reopen") {
+      index.phase = "following";
+      // A reopened index may have changed its static settings: compare everything again.
+      index.metadata = undefined;
+      deps.onWaiting(index.followerIndex, undefined);
+    }
+    const stale = now - index.metadataSyncedAt > deps.settings["plugins.replication.follower.metadata_sync_interval"];
+    const moved = !index.metadata || stale || index.metadata.mapping !== leaderState.versions.mapping ||
+      index.metadata.settings !== leaderState.versions.settings || index.metadata.aliases !== leaderState.versions.aliases;
+    if (moved) void this.syncMetadata(index, stale ? undefined : index.metadata, leaderState.versions);
+    return true;
+  }
+
+  /**
+   * Mapping, settings and aliases, before any further document of the index is written. No task of the
+   * index runs meanwhile: a static setting closes the follower, and a cycle or sweep must not meet that.
+   */
+  private async syncMetadata(index: FollowedIndex, synced: MetadataVersions | undefined, versions: MetadataVersions): Promise<void> {
+    const { deps } = this.scheduler;
+    index.phase = "syncing-metadata";
+    try {
+      await Promise.all(index.running);
+      const row = getReplication(deps.db, index.followerIndex);
+      if (!row || !this.following(index)) return;
+      index.metadata = await syncMetadata({
+        leader: deps.leaderConnection(this.alias), follower: deps.follower,
+        leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
+      }, versions, synced);
+      index.metadataSyncedAt = Date.now();
+    } catch (err) {
+      const reason = isFerryError(err) ? err.reason : String(err);
+      if (isFerryError(err) && !err.retryable) {
+        this.scheduler.fail(index.followerIndex, reason);
+        return;
+      }
+      // Tried again on the next tick, since the versions still differ.
+      index.shards.forEach((_, shard) => recordShardError(deps.db, index.followerIndex, shard, `metadata sync: ${reason}`));
+    } finally {
+      if (index.phase === "syncing-metadata") index.phase = "following";
+    }
+  }
+
+  private persistLeaderCheckpoint(index: FollowedIndex, shard: number, target: number | undefined): void {
+    if (target === undefined || target <= (index.leaderCheckpoints[shard] ?? -1)) return;
+    recordLeaderCheckpoint(this.scheduler.deps.db, index.followerIndex, shard, target);
+    index.leaderCheckpoints[shard] = target;
+  }
+
+  /**
+   * Every operation at or below the checkpoints read this tick must be searchable before the cycles
+   * search. Returns the leader indices whose primaries all refreshed: a partial answer starts nothing.
+   */
+  private async refresh(leader: ClusterConnection, indices: FollowedIndex[]): Promise<Set<string>> {
+    const refreshed = new Set<string>();
+    for (const list of indexListChunks(indices.filter((i) => this.following(i)).map((i) => i.leaderIndex))) {
+      const res = await call(leader, "leader", { method: "POST", path: `/${list}/_refresh`, querystring: { ignore_unavailable: true } });
+      const failed = new Set(((res?._shards?.failures ?? []) as Array<{ index?: string }>).map((f) => f.index));
+      const partial = (res?._shards?.failed ?? 0) > 0 && failed.size === 0;
+      for (const name of list.split(",").map(decodeURIComponent)) if (!partial && !failed.has(name)) refreshed.add(name);
+    }
+    return refreshed;
   }
 
   private async checkFollowers(indices: FollowedIndex[]): Promise<void> {
-    this.lastFollowerCheck = Date.now();
     const { deps } = this.scheduler;
-    const present = await shardCheckpoints(deps.follower, "follower", indices.map((i) => i.followerIndex));
+    const names = indices.map((i) => i.followerIndex);
+    const [checkpoints, states] = await Promise.all([
+      shardCheckpoints(deps.follower, "follower", names),
+      indexStates(deps.follower, "follower", names),
+    ]);
     for (const index of indices) {
-      const stats = present.get(index.followerIndex);
-      if (stats === undefined) this.scheduler.fail(index.followerIndex, engineErrors.indexGone("follower", index.followerIndex).reason);
-      else if (stats.uuid !== index.followerUuid) {
+      const state = states.get(index.followerIndex);
+      this.closedFollowers.delete(index.followerIndex);
+      if (!this.following(index)) continue;
+      if (state === undefined) this.scheduler.fail(index.followerIndex, engineErrors.indexGone("follower", index.followerIndex).reason);
+      else if (state.uuid !== index.followerUuid) {
         this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted and re-created outside ferry; replication ended`);
+      } else if (!state.open) {
+        // Closed by ferry for a static setting (then the index is syncing metadata), or by someone else.
+        if (index.phase !== "syncing-metadata") this.closedFollowers.add(index.followerIndex);
       } else {
-        this.noticeForeignOperations(index, stats.shards.map((s) => s?.maxSeqNo ?? -1));
+        this.noticeForeignOperations(index, checkpoints.get(index.followerIndex));
       }
     }
   }
 
   /** Every operation takes a follower sequence number; one beyond ferry's own writes is someone else's
    * (deletes and partial updates pass the write guard). The next sweep then repairs from the leader. */
-  private noticeForeignOperations(index: FollowedIndex, followerMaxSeqNos: number[]): void {
+  private noticeForeignOperations(index: FollowedIndex, stats: IndexCheckpoints | undefined): void {
     index.shards.forEach((state, shard) => {
-      if (state.inFlight) return;
+      if (state.activity.kind === "following" || state.activity.kind === "sweeping") return;
+      const followerMax = stats?.shards[shard]?.maxSeqNo;
+      if (followerMax === undefined) return;
       const ownMax = Math.max(-1, ...listRegions(this.scheduler.deps.db, index.followerIndex, shard).map((r) => r.followerTo));
-      if ((followerMaxSeqNos[shard] ?? -1) > ownMax) {
-        state.foreignSuspected = true;
-        state.sweepDue = true;
-        state.sweepAt = 0;
-      }
+      if (followerMax > ownMax) index.shards[shard] = foreignNoticed(state, Date.now());
     });
   }
 }
@@ -243,24 +315,29 @@ export class Scheduler {
       poller = new LeaderPoller(row.leaderAlias, this);
       this.pollers.set(row.leaderAlias, poller);
     }
-    const shards = listShards(this.deps.db, row.followerIndex).map((s) => ({
-      checkpoint: s.checkpoint, leaderCheckpoint: s.leaderCheckpoint, inFlight: undefined, attempts: 0, retryAt: 0, sweepDue: true, sweepAt: 0, foreignSuspected: false,
-    }));
+    const rows = listShards(this.deps.db, row.followerIndex);
+    const now = Date.now();
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
-      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, shards, metadata: undefined, metadataCheckedAt: 0,
+      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid,
+      shards: rows.map((s) => loadedShard(s.checkpoint, now)),
+      running: rows.map(() => undefined),
+      leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
+      // A replication that was waiting for a reopen says so again at once if the index is still closed.
+      phase: row.state === "AUTO_PAUSED" ? "waiting-for-reopen" : "following",
+      metadata: undefined, metadataSyncedAt: 0,
     });
     poller.start();
   }
 
-  /** Stops following and resolves once no cycle of that index is running any more. */
+  /** Stops following and resolves once no task of that index is running any more. */
   async halt(followerIndex: string): Promise<void> {
     for (const poller of this.pollers.values()) {
       const index = poller.indices.get(followerIndex);
       if (!index) continue;
       poller.indices.delete(followerIndex);
       if (poller.indices.size === 0) poller.stop();
-      await Promise.all(index.shards.map((s) => s.inFlight));
+      await Promise.all(index.running);
     }
   }
 
@@ -284,75 +361,67 @@ export class Scheduler {
   }
 
   runCycle(alias: string, index: FollowedIndex, shard: number, target: number): void {
-    const state = index.shards[shard]!;
     const { deps } = this;
     const input: ShardFollowInput = {
       ...this.target(alias, index, shard),
-      checkpoint: state.checkpoint,
+      checkpoint: index.shards[shard]!.checkpoint,
       target,
       pageSize: deps.settings["ferry.follower.search_page_size"],
       maxOps: deps.settings["plugins.replication.follower.index.ops_batch_size"],
       bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
     };
-    this.runTask<ShardFollowResult>(WORKERS.follow, input, index, shard, (result) => {
+    this.runTask<ShardFollowResult>("follow", input, index, shard, (result) => {
       const { gap } = recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
       deps.events.emit("shard:batch-applied", { followerIndex: index.followerIndex, shard, checkpoint: result.checkpoint, opsWritten: result.opsWritten });
       const written = result.followerSeqNos;
       // A gap, someone else's sequence numbers between ours, or a newer version already on the follower.
-      if (gap || result.conflicts > 0 || (written && written.to - written.from + 1 > result.opsWritten)) state.foreignSuspected = true;
-      state.checkpoint = Math.max(state.checkpoint, result.checkpoint);
-      if (result.checkpoint >= target) state.sweepDue = true;
+      const foreignSeen = gap || result.conflicts > 0 || (written !== undefined && written.to - written.from + 1 > result.opsWritten);
+      return afterFollow(index.shards[shard]!, { checkpoint: result.checkpoint, foreignSeen }, Date.now());
     });
   }
 
   runSweep(alias: string, index: FollowedIndex, shard: number): void {
-    const state = index.shards[shard]!;
     const { deps } = this;
+    const state = index.shards[shard]!;
     const input: DeleteSweepInput = {
       ...this.target(alias, index, shard),
       checkpoint: state.checkpoint,
       regions: listRegions(deps.db, index.followerIndex, shard).map((r) => ({ ...r, restore: isRestoreRegion(r) })),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],
-      foreignSuspected: state.foreignSuspected,
+      foreignSuspected: state.followerMayBeShort,
     };
-    state.sweepDue = false;
-    state.foreignSuspected = false;
-    this.runTask<DeleteSweepResult>(WORKERS.sweep, input, index, shard, (result) => {
-      recordSweep(deps.db, index.followerIndex, shard, result);
+    this.runTask<DeleteSweepResult>("sweep", input, index, shard, (result) => {
+      recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint });
       if (result.deleted || result.foreignRepaired) {
         deps.events.emit("shard:reconciled", { followerIndex: index.followerIndex, shard, deleted: result.deleted, foreignRepaired: result.foreignRepaired });
       }
-      if (result.unresolved) state.sweepDue = true;
-      state.sweepAt = Date.now() + deps.settings["ferry.follower.delete_check_interval"];
+      return afterSweep(index.shards[shard]!, result.unresolved, Date.now());
     });
   }
 
   /** Runs one task of a shard in the pool; exactly one per shard is in flight. */
-  private runTask<T>(filename: string, input: object, index: FollowedIndex, shard: number, onSuccess: (result: T) => void): void {
-    const state = index.shards[shard]!;
+  private runTask<T>(task: "follow" | "sweep", input: object, index: FollowedIndex, shard: number, onSuccess: (result: T) => ShardState): void {
     const { deps } = this;
-    state.inFlight = (this.pool.run(input, { filename }) as Promise<TaskOutcome<T>>)
+    index.shards[shard] = begin(index.shards[shard]!, task);
+    index.running[shard] = (this.pool.run(input, { filename: WORKERS[task] }) as Promise<TaskOutcome<T>>)
       .catch((err: unknown): TaskOutcome<T> => ({
         // A worker that threw or died costs one retry, never the replication.
         ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true },
       }))
       .then((outcome) => {
         if (outcome.ok) {
-          onSuccess(outcome.result);
-          state.attempts = 0;
-          state.retryAt = 0;
+          index.shards[shard] = onSuccess(outcome.result);
         } else if (outcome.error.retryable) {
           recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
           deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, reason: outcome.error.reason, retryable: true });
-          state.attempts++;
-          state.retryAt = Date.now() + backoffDelay(this.backoff, state.attempts);
-          if (filename === WORKERS.sweep) state.sweepDue = state.foreignSuspected = true;
+          index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
         } else {
+          index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
           this.fail(index.followerIndex, outcome.error.reason);
         }
       })
       .finally(() => {
-        state.inFlight = undefined;
+        index.running[shard] = undefined;
       });
   }
 

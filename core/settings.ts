@@ -70,7 +70,7 @@ export const SETTINGS = {
     default: 0, min: 0, max: 1, unit: "count",
     doc: "1: also install a final ingest pipeline on following indices that fails writes not made by ferry. " +
       "Cost: ingest re-serialises every _source ferry writes, so the follower's bytes differ from the leader's " +
-      "(keys in another order, whitespace and number spellings rewritten), and follower writes slow down. " +
+      "(keys in another order, whitespace dropped), and follower writes slow down. " +
       "0: the follower keeps the leader's _source bytes.",
   },
   "ferry.pool.max_threads": {

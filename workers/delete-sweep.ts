@@ -11,6 +11,7 @@
 import { call, callText } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
+import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
 import { indexLines, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
@@ -70,10 +71,15 @@ class ShardView {
     return `_shards:${this.shard}|_primary`;
   }
 
+  private get what(): string {
+    return `${this.side} shard [${this.index}][${this.shard}]`;
+  }
+
   async count(query: Query): Promise<number> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_count`, querystring: { preference: this.preference }, body: { query },
     });
+    requireAllShards(res._shards, this.what);
     return res.count as number;
   }
 
@@ -81,9 +87,10 @@ class ShardView {
   async search(query: Query, size: number): Promise<{ total: number; hits: any[] }> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_search`,
-      querystring: { preference: this.preference, filter_path: "hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
+      querystring: { preference: this.preference, filter_path: "_shards,hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
       body: { query, size, sort: [{ _seq_no: "desc" }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
     });
+    requireAllShards(res._shards, this.what);
     return { total: res.hits.total.value as number, hits: (res.hits.hits ?? []) as any[] };
   }
 }
@@ -115,7 +122,8 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   const follower = new ShardView(input.follower, "follower", input.followerIndex, input.shard);
   const leader = new ShardView(input.leader, "leader", input.leaderIndex, input.shard);
   // ferry's own writes only become countable after a refresh of the follower.
-  await call(input.follower, "follower", { method: "POST", path: `/${encodeURIComponent(input.followerIndex)}/_refresh` });
+  const followerRefresh = await call(input.follower, "follower", { method: "POST", path: `/${encodeURIComponent(input.followerIndex)}/_refresh` });
+  requireRefreshed(followerRefresh._shards, `follower refresh of [${input.followerIndex}]`);
   const [followerTotal, seenOnLeader, followerStats] = await Promise.all([
     follower.count({ match_all: {} }),
     leader.count(seqRange(0, input.checkpoint)),
@@ -129,7 +137,8 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   if (!bothWays && followerTotal === seenOnLeader) return nothing;
   // Counts only mean something once every leader operation up to the checkpoint is searchable; after a
   // restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
-  await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
+  const leaderRefresh = await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
+  requireRefreshed(leaderRefresh._shards, `leader refresh of [${input.leaderIndex}]`);
   const leaderTotal = await leader.count(seqRange(0, input.checkpoint));
   if (!bothWays && followerTotal <= leaderTotal) return nothing;
 

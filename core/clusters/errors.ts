@@ -34,6 +34,8 @@ const RECOVERABLE_TYPES = new Set([
   "es_rejected_execution_exception",
   "open_search_rejected_execution_exception",
   "circuit_breaking_exception",
+  // Closed for maintenance (a static-setting change): the poll sees it and waits for the reopen.
+  "index_closed_exception",
 ]);
 
 /** Turns anything thrown while talking to `cluster` into a FerryError with `retryable` decided. */

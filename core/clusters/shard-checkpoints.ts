@@ -1,6 +1,7 @@
 // Per-shard sequence-number state of several indices in one request (`_stats` at shard level).
 import type { ClusterConnection } from "./connection.ts";
 import { call } from "./client.ts";
+import { indexListIfShort } from "./index-list.ts";
 
 export interface ShardCheckpoint {
   globalCheckpoint: number;
@@ -9,29 +10,33 @@ export interface ShardCheckpoint {
 
 export interface IndexCheckpoints {
   uuid: string;
-  /** Indexed by shard number; taken from the primary copy. */
+  /** Indexed by shard number; taken from the primary copy. A shard without an active primary is absent. */
   shards: ShardCheckpoint[];
 }
 
-/** Indices that do not exist are absent from the result. */
+/** Open indices only: closed and missing ones are absent from the result (`indexStates` tells which). */
 export async function shardCheckpoints(conn: ClusterConnection, side: string, indices: string[]): Promise<Map<string, IndexCheckpoints>> {
   const result = new Map<string, IndexCheckpoints>();
   if (indices.length === 0) return result;
+  const list = indexListIfShort(indices);
   const body = await call(conn, side, {
     method: "GET",
-    path: `/${indices.map(encodeURIComponent).join(",")}/_stats/docs`,
+    path: list === undefined ? "/_stats/docs" : `/${list}/_stats/docs`,
     querystring: {
       level: "shards",
       ignore_unavailable: true,
       expand_wildcards: "open,hidden",
-      filter_path: "indices.*.uuid,indices.*.shards.*.routing.primary,indices.*.shards.*.seq_no",
+      filter_path: "indices.*.uuid,indices.*.shards.*.routing.primary,indices.*.shards.*.routing.state,indices.*.shards.*.seq_no",
     },
   });
+  const wanted = new Set(indices);
   for (const [name, stats] of Object.entries<any>(body?.indices ?? {})) {
+    if (!wanted.has(name)) continue;
     const shards: ShardCheckpoint[] = [];
     for (const [shard, copies] of Object.entries<any[]>(stats.shards ?? {})) {
-      const primary = copies.find((c) => c.routing?.primary);
-      if (primary) shards[Number(shard)] = { globalCheckpoint: primary.seq_no.global_checkpoint, maxSeqNo: primary.seq_no.max_seq_no };
+      // A relocating primary is still the one that answers searches with `_primary`.
+      const primary = copies.find((c) => c.routing?.primary && (c.routing.state === "STARTED" || c.routing.state === "RELOCATING"));
+      if (primary?.seq_no) shards[Number(shard)] = { globalCheckpoint: primary.seq_no.global_checkpoint, maxSeqNo: primary.seq_no.max_seq_no };
     }
     result.set(name, { uuid: stats.uuid, shards });
   }

@@ -110,6 +110,9 @@ export function recordShardError(db: Store, followerIndex: string, shard: number
 }
 
 export interface SweepRecord {
+  /** The shard checkpoint the sweep compared up to. */
+  checkpoint: number;
+  unresolved: number;
   deleted: number;
   foreignRepaired: number;
   ownSeqNos: number[];
@@ -117,18 +120,20 @@ export interface SweepRecord {
   foreignRange: { from: number; to: number } | undefined;
 }
 
-/** A sweep's outcome in one transaction: counters, and the follower sequence numbers it accounted for. */
+/** A sweep's outcome in one transaction: counters, the follower sequence numbers it accounted for, and
+ * how far the follower is now known to equal the leader. */
 export function recordSweep(db: Store, followerIndex: string, shard: number, r: SweepRecord): void {
   db.transaction((tx) => {
     if (r.foreignRange) insertGapRegion(tx, followerIndex, shard, r.foreignRange.from, r.foreignRange.to);
     if (r.ownSeqNos.length) absorbOwnSeqNos(tx, followerIndex, shard, r.ownSeqNos);
     for (const repair of r.repairs) insertRepairRegion(tx, followerIndex, shard, repair.followerSeqNo, repair.leaderSeqNo);
-    if (r.deleted || r.foreignRepaired) {
-      tx.update(shards).set({
-        deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
-        foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,
-        updatedAt: Date.now(),
-      }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
-    }
+    tx.update(shards).set({
+      deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
+      foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,
+      ...(r.unresolved === 0 ? { reconciledCheckpoint: sql`max(${shards.reconciledCheckpoint}, ${r.checkpoint})` } : {}),
+      retries: 0,
+      lastError: null,
+      updatedAt: Date.now(),
+    }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
   });
 }

@@ -58,6 +58,9 @@ export const shards = sqliteTable("shards", {
   checkpoint: integer("checkpoint").notNull(),
   /** The leader shard's global checkpoint as last seen. */
   leaderCheckpoint: integer("leader_checkpoint").notNull(),
+  /** The checkpoint of the last sweep that found the follower equal to the leader: deletes and foreign
+   * writes at or below it are reconciled too. Status reports the follower caught up only up to here. */
+  reconciledCheckpoint: integer("reconciled_checkpoint").notNull().default(-1),
   opsWritten: integer("ops_written").notNull().default(0),
   conflicts: integer("conflicts").notNull().default(0),
   failedRequests: integer("failed_requests").notNull().default(0),

@@ -1,0 +1,1 @@
+ALTER TABLE `shards` ADD `reconciled_checkpoint` integer DEFAULT -1 NOT NULL;
