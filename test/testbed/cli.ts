@@ -1,10 +1,11 @@
 // `npm run testbed -- up|down|status`: the test bed for people and scripts. `up` leaves a leader and a
 // follower running in the background and prints one JSON line; `down` stops what `up` started.
+// `FERRY_TESTBED_NODES=3` (or `3,2`: leader, follower) makes `up` start clusters of several nodes.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isAlive } from "./cluster.ts";
+import { isAlive, isClusterAlive } from "./cluster.ts";
 import { startPair, stopPair, type ClusterPair } from "./pair.ts";
 
 const stateFile = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".ferry", "testbed.json");
@@ -13,13 +14,17 @@ function readState(): ClusterPair | undefined {
   return existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as ClusterPair) : undefined;
 }
 
+/** The first node's address stays under `leader`/`follower`, so scripts written for one node keep working. */
 function line(pair: ClusterPair): string {
-  return JSON.stringify({ leader: pair.leader.url, follower: pair.follower.url, repo_path: pair.repoPath });
+  return JSON.stringify({
+    leader: pair.leader.url, follower: pair.follower.url, repo_path: pair.repoPath,
+    leader_nodes: pair.leader.urls, follower_nodes: pair.follower.urls,
+  });
 }
 
 async function up(): Promise<void> {
   const running = readState();
-  if (running && isAlive(running.leader.pid) && isAlive(running.follower.pid)) {
+  if (running && isClusterAlive(running.leader) && isClusterAlive(running.follower)) {
     process.stdout.write(`${line(running)}\n`);
     return;
   }
@@ -47,12 +52,16 @@ function status(): void {
     process.stdout.write(`${JSON.stringify({ running: false })}\n`);
     return;
   }
-  const node = (c: ClusterPair["leader"]) => ({ url: c.url, pid: c.pid, alive: isAlive(c.pid), dir: c.dir });
+  const cluster = (c: ClusterPair["leader"]) => ({
+    url: c.url,
+    dir: c.dir,
+    nodes: c.nodes.map((n) => ({ name: n.name, url: n.url, pid: n.pid, alive: isAlive(n.pid) })),
+  });
   process.stdout.write(`${JSON.stringify({
-    running: isAlive(running.leader.pid) && isAlive(running.follower.pid),
+    running: isClusterAlive(running.leader) && isClusterAlive(running.follower),
     version: running.version,
-    leader: node(running.leader),
-    follower: node(running.follower),
+    leader: cluster(running.leader),
+    follower: cluster(running.follower),
     repo_path: running.repoPath,
   })}\n`);
 }

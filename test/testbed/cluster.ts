@@ -1,36 +1,63 @@
-// Starts and stops single-node OpenSearch clusters on 127.0.0.1, each with its own data directory and a
-// shared `path.repo`, so a snapshot taken on one cluster can be restored on another.
+// Starts and stops OpenSearch clusters of one or more nodes on 127.0.0.1, each node with its own data
+// directory and every node sharing one `path.repo`, so a snapshot taken on one cluster can be restored on
+// another. Single nodes of a cluster can be stopped and started again, to fail over or restart them.
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync, readFileSync, realpathSync } from "node:fs";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 
-export interface ClusterHandle {
+export interface NodeHandle {
+  /** `node.name`, used by allocation filters and `_cat` answers. */
   name: string;
   url: string;
+  /** pid of the node's JVM (its process group); 0 while the node is stopped. */
   pid: number;
+  /** This node's configuration, data and logs, inside the cluster's directory. */
   dir: string;
-  /** pid of the process that kills the node when its owner dies; absent when nobody owns it. */
+}
+
+export interface ClusterHandle {
+  name: string;
+  /** The first node's HTTP address; `urls` has every node's. */
+  url: string;
+  urls: string[];
+  /** Holds one sub-directory per node; removed when the cluster stops. */
+  dir: string;
+  nodes: NodeHandle[];
+  /** What a node restart needs to launch the JVM exactly as before. */
+  launch: LaunchSettings;
+  /** pid of the process that stops every node when the owner dies; absent when nobody owns the cluster. */
   watchdogPid?: number;
+}
+
+interface LaunchSettings {
+  home: string;
+  heap: string;
+  readyTimeoutMs: number;
 }
 
 export interface StartOptions {
   name: string;
   home: string;
   repoPath: string;
-  /** JVM heap, e.g. "384m"; kept small so two or three nodes fit beside ferry and the tests. */
+  /** Number of nodes, all cluster-manager-eligible data nodes (default 1). */
+  nodes?: number;
+  /** JVM heap of each node, e.g. "384m"; kept small so several nodes fit beside ferry and the tests. */
   heap?: string;
-  /** Process whose death must take the node with it (the test runner). */
+  /** Process whose death must take the nodes with it (the test runner). */
   ownerPid?: number;
   readyTimeoutMs?: number;
 }
 
-const DEFAULT_HEAP = process.env.FERRY_TESTBED_HEAP || "512m";
+/** Nodes of a multi-node cluster get less heap by default: five or more JVMs share this machine. */
+function defaultHeap(nodes: number): string {
+  return process.env.FERRY_TESTBED_HEAP || (nodes > 1 ? "384m" : "512m");
+}
 
-function freePort(): Promise<number> {
+function listenOnFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -42,6 +69,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** `count` distinct free ports: the OS may hand out a port again once its probe socket is closed. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await listenOnFreePort());
+  return [...ports];
+}
+
 function javaHome(): string {
   if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
   const java = execFileSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).trim();
@@ -50,6 +84,7 @@ function javaHome(): string {
 }
 
 export function isAlive(pid: number): boolean {
+  if (!pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -58,82 +93,122 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function logTail(dir: string): string {
-  const file = join(dir, "stdout.log");
-  if (!existsSync(file)) return "";
-  return readFileSync(file, "utf8").split("\n").slice(-25).join("\n");
+/** Whether every node of the cluster runs. */
+export function isClusterAlive(handle: ClusterHandle): boolean {
+  return handle.nodes.every((node) => isAlive(node.pid));
 }
 
+function logTail(node: NodeHandle): string {
+  const file = join(node.dir, "stdout.log");
+  if (!existsSync(file)) return "";
+  return `--- ${node.name} ---\n${readFileSync(file, "utf8").split("\n").slice(-25).join("\n")}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the cluster is green with all of `handle`'s running nodes joined, asking any running
+ * node (the first may be the one that is down). A node that exits meanwhile fails the wait at once.
+ */
 async function waitForGreen(handle: ClusterHandle, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const running = handle.nodes.filter((n) => n.pid);
   let last = "";
-  while (Date.now() < deadline) {
-    if (!isAlive(handle.pid)) throw new Error(`node ${handle.name} exited during start-up:\n${logTail(handle.dir)}`);
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    const dead = running.find((n) => !isAlive(n.pid));
+    if (dead) throw new Error(`node ${dead.name} exited during start-up:\n${logTail(dead)}`);
+    const node = running[attempt % running.length]!;
     try {
-      const res = await fetch(`${handle.url}/_cluster/health?wait_for_status=green&timeout=2s`);
-      const body = (await res.json()) as { status?: string };
-      if (res.ok && body.status === "green") return;
+      const res = await fetch(`${node.url}/_cluster/health?wait_for_status=green&wait_for_nodes=${running.length}&timeout=2s`);
+      const body = (await res.json()) as { status?: string; number_of_nodes?: number };
+      if (res.ok && body.status === "green" && body.number_of_nodes === running.length) return;
       last = JSON.stringify(body);
     } catch (err) {
       last = String(err);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
-  throw new Error(`node ${handle.name} not green after ${timeoutMs} ms (${last}):\n${logTail(handle.dir)}`);
+  throw new Error(`cluster ${handle.name} not green with ${running.length} node(s) after ${timeoutMs} ms (${last}):\n` +
+    running.map(logTail).join("\n"));
 }
 
 export async function startCluster(options: StartOptions): Promise<ClusterHandle> {
+  const count = options.nodes ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`a cluster needs at least one node, got ${options.nodes}`);
   const dir = await mkdtemp(join(tmpdir(), `ferry-testbed-${options.name}-`));
-  const [httpPort, transportPort] = [await freePort(), await freePort()];
-  const conf = join(dir, "config");
-  await cp(join(options.home, "config"), conf, { recursive: true });
-  await writeFile(join(conf, "opensearch.yml"), [
-    `cluster.name: ferry-testbed-${options.name}`,
-    `node.name: ${options.name}`,
-    "network.host: 127.0.0.1",
-    `http.port: ${httpPort}`,
-    `transport.port: ${transportPort}`,
-    "discovery.type: single-node",
-    `path.data: ${join(dir, "data")}`,
-    `path.logs: ${join(dir, "logs")}`,
-    `path.repo: [${JSON.stringify(options.repoPath)}]`,
-    // Test machines may run with little free disk; the watermarks would then block shard allocation.
-    "cluster.routing.allocation.disk.threshold_enabled: false",
-    "",
-  ].join("\n"));
+  const ports = await freePorts(2 * count);
+  const httpPorts = ports.slice(0, count);
+  const transportPorts = ports.slice(count);
+  // A one-node cluster keeps the cluster's name as its node name, as before multi-node clusters existed.
+  const names = Array.from({ length: count }, (_, i) => (count === 1 ? options.name : `${options.name}-${i}`));
+  const handle: ClusterHandle = {
+    name: options.name,
+    url: `http://127.0.0.1:${httpPorts[0]}`,
+    urls: httpPorts.map((port) => `http://127.0.0.1:${port}`),
+    dir,
+    nodes: names.map((name, i) => ({ name, url: `http://127.0.0.1:${httpPorts[i]}`, pid: 0, dir: join(dir, name) })),
+    launch: { home: options.home, heap: options.heap ?? defaultHeap(count), readyTimeoutMs: options.readyTimeoutMs ?? 180_000 },
+  };
 
-  const handle: ClusterHandle = { name: options.name, url: `http://127.0.0.1:${httpPort}`, pid: 0, dir };
-  await launch(handle, options);
+  // One-node clusters skip discovery (and the bootstrap checks that come with it); larger ones find each
+  // other through their transport ports and elect a cluster manager among all nodes on first start.
+  const discovery = count === 1
+    ? ["discovery.type: single-node"]
+    : [
+      `discovery.seed_hosts: ${JSON.stringify(transportPorts.map((port) => `127.0.0.1:${port}`))}`,
+      `cluster.initial_cluster_manager_nodes: ${JSON.stringify(names)}`,
+    ];
+  for (const [i, node] of handle.nodes.entries()) {
+    const conf = join(node.dir, "config");
+    await mkdir(node.dir);
+    await cp(join(options.home, "config"), conf, { recursive: true });
+    await writeFile(join(conf, "opensearch.yml"), [
+      `cluster.name: ferry-testbed-${options.name}`,
+      `node.name: ${node.name}`,
+      "network.host: 127.0.0.1",
+      `http.port: ${httpPorts[i]}`,
+      `transport.port: ${transportPorts[i]}`,
+      ...discovery,
+      `path.data: ${join(node.dir, "data")}`,
+      `path.logs: ${join(node.dir, "logs")}`,
+      `path.repo: [${JSON.stringify(options.repoPath)}]`,
+      // Test machines may run with little free disk; the watermarks would then block shard allocation.
+      "cluster.routing.allocation.disk.threshold_enabled: false",
+      "",
+    ].join("\n"));
+  }
+
+  if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, dir);
+  try {
+    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch)));
+    await waitForGreen(handle, handle.launch.readyTimeoutMs);
+  } catch (err) {
+    await stopCluster(handle);
+    throw err;
+  }
   return handle;
 }
 
-/** Starts the JVM of a node whose directory and configuration exist, and waits for green. */
-async function launch(handle: ClusterHandle, options: StartOptions): Promise<void> {
-  const log = openSync(join(handle.dir, "stdout.log"), "a");
-  const heap = options.heap ?? DEFAULT_HEAP;
-  const [command, ...args] = launchCommand(join(options.home, "bin", "opensearch"));
+/** Starts the JVM of a node whose directory and configuration exist; does not wait for it. */
+async function spawnNode(node: NodeHandle, launch: LaunchSettings): Promise<void> {
+  const log = openSync(join(node.dir, "stdout.log"), "a");
+  const [command, ...args] = launchCommand(join(launch.home, "bin", "opensearch"));
   const child = spawn(command!, args, {
     detached: true,
     stdio: ["ignore", log, log],
     env: {
       ...process.env,
       JAVA_HOME: javaHome(),
-      OPENSEARCH_PATH_CONF: join(handle.dir, "config"),
-      OPENSEARCH_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
+      OPENSEARCH_PATH_CONF: join(node.dir, "config"),
+      OPENSEARCH_JAVA_OPTS: `-Xms${launch.heap} -Xmx${launch.heap}`,
     },
   });
   closeSync(log);
   child.unref();
-  if (!child.pid) throw new Error(`could not spawn OpenSearch for ${options.name}`);
-  handle.pid = child.pid;
-  if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, child.pid, handle.dir);
-  await writeFile(join(handle.dir, "node.pid"), `${child.pid}\n`);
-  try {
-    await waitForGreen(handle, options.readyTimeoutMs ?? 180_000);
-  } catch (err) {
-    await stopCluster(handle);
-    throw err;
-  }
+  if (!child.pid) throw new Error(`could not spawn OpenSearch for ${node.name}`);
+  node.pid = child.pid;
+  // The watchdog reads this file: it knows a restarted node by its new pid, and a stopped one by no file.
+  await writeFile(join(node.dir, "node.pid"), `${child.pid}\n`);
 }
 
 /**
@@ -147,12 +222,16 @@ function launchCommand(executable: string): string[] {
 
 /**
  * A tiny shell loop outside the owner's process tree: if the owner is killed (even with SIGKILL, when no
- * teardown can run), it stops the node, so no JVM outlives the test run.
+ * teardown can run), it stops every node of the cluster and removes its directory, so no JVM outlives the
+ * test run. It finds the nodes through their `node.pid` files, so nodes restarted since are covered too.
  */
-function startWatchdog(ownerPid: number, nodePid: number, dir: string): number {
-  const script = `while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; kill -TERM -${nodePid} 2>/dev/null; ` +
-    `for i in $(seq 40); do kill -0 ${nodePid} 2>/dev/null || break; sleep 0.5; done; ` +
-    `kill -KILL -${nodePid} 2>/dev/null; rm -rf ${JSON.stringify(dir)}`;
+function startWatchdog(ownerPid: number, dir: string): number {
+  const pids = `cat ${JSON.stringify(dir)}/*/node.pid 2>/dev/null`;
+  const script = `while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; ` +
+    `for p in $(${pids}); do kill -TERM -$p 2>/dev/null; done; ` +
+    `for i in $(seq 40); do alive=; for p in $(${pids}); do kill -0 $p 2>/dev/null && alive=1; done; ` +
+    `[ -z "$alive" ] && break; sleep 0.5; done; ` +
+    `for p in $(${pids}); do kill -KILL -$p 2>/dev/null; done; rm -rf ${JSON.stringify(dir)}`;
   const watchdog = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
   watchdog.unref();
   return watchdog.pid ?? 0;
@@ -162,7 +241,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return !isAlive(pid);
 }
@@ -179,29 +258,63 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Stops the JVM (TERM, then KILL after 30 s) and its watchdog; the data directory stays. */
-async function stopNode(handle: ClusterHandle): Promise<void> {
-  if (isAlive(handle.pid)) {
-    signalGroup(handle.pid, "SIGTERM");
-    if (!(await waitForExit(handle.pid, 30_000))) {
-      signalGroup(handle.pid, "SIGKILL");
-      await waitForExit(handle.pid, 10_000);
+/** Stops one JVM (TERM, then KILL after 30 s; or KILL at once, as a crash); its data directory stays. */
+async function stopJvm(node: NodeHandle, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
+  if (isAlive(node.pid)) {
+    signalGroup(node.pid, signal);
+    if (!(await waitForExit(node.pid, 30_000))) {
+      signalGroup(node.pid, "SIGKILL");
+      await waitForExit(node.pid, 10_000);
     }
   }
-  if (handle.watchdogPid) signalGroup(handle.watchdogPid, "SIGKILL");
+  node.pid = 0;
+  await rm(join(node.dir, "node.pid"), { force: true });
 }
 
-/** Stops the node and removes its data directory. */
+/** Stops every node and the watchdog, and removes the cluster's directory. */
 export async function stopCluster(handle: ClusterHandle): Promise<void> {
-  await stopNode(handle);
+  await Promise.all(handle.nodes.map((node) => stopJvm(node)));
+  if (handle.watchdogPid) signalGroup(handle.watchdogPid, "SIGKILL");
   await rm(handle.dir, { recursive: true, force: true });
 }
 
-/** An outage: the node goes down and comes back on the same address with the same data. */
+/** An outage: every node goes down and comes back on the same address with the same data. */
 export async function pauseCluster(handle: ClusterHandle): Promise<void> {
-  await stopNode(handle);
+  await Promise.all(handle.nodes.map((node) => stopJvm(node)));
 }
 
+/** Brings a paused cluster back with the options it was started with, and waits for green. */
 export async function resumeCluster(handle: ClusterHandle, options: StartOptions): Promise<void> {
-  await launch(handle, options);
+  handle.launch = { ...handle.launch, home: options.home, ...(options.heap ? { heap: options.heap } : {}) };
+  try {
+    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch)));
+    await waitForGreen(handle, options.readyTimeoutMs ?? handle.launch.readyTimeoutMs);
+  } catch (err) {
+    await stopCluster(handle);
+    throw err;
+  }
+}
+
+function nodeNamed(handle: ClusterHandle, name: string): NodeHandle {
+  const node = handle.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`cluster ${handle.name} has no node ${name} (it has ${handle.nodes.map((n) => n.name).join(", ")})`);
+  return node;
+}
+
+/**
+ * Stops one node of a running cluster, keeping its data, so its shards fail over to their other copies:
+ * with SIGTERM as an operator would, or with `crash` by SIGKILL, cutting off whatever it was doing. The
+ * rest of the cluster must keep a quorum of cluster-manager votes for it to stay available: in a 3-node
+ * cluster any one node may stop.
+ */
+export async function stopNode(handle: ClusterHandle, name: string, options: { crash?: boolean } = {}): Promise<void> {
+  await stopJvm(nodeNamed(handle, name), options.crash ? "SIGKILL" : "SIGTERM");
+}
+
+/** Starts a node stopped by `stopNode` again, and waits until it has rejoined and the cluster is green. */
+export async function startNode(handle: ClusterHandle, name: string): Promise<void> {
+  const node = nodeNamed(handle, name);
+  if (isAlive(node.pid)) throw new Error(`node ${name} of cluster ${handle.name} is running`);
+  await spawnNode(node, handle.launch);
+  await waitForGreen(handle, handle.launch.readyTimeoutMs);
 }

@@ -13,13 +13,32 @@ export interface ClusterPair {
   repoPath: string;
 }
 
-export async function startPair(options: { ownerPid?: number } = {}): Promise<ClusterPair> {
+export interface PairOptions {
+  /** Process whose death must take every node with it (the test runner). */
+  ownerPid?: number;
+  /** Nodes per cluster: one number for both, or each side's. Default `FERRY_TESTBED_NODES`, else 1. */
+  nodes?: number | { leader: number; follower: number };
+  /** Heap of each node; see `StartOptions.heap`. */
+  heap?: string;
+}
+
+/** `FERRY_TESTBED_NODES`: "3" for three nodes on each side, "3,2" for a 3-node leader and a 2-node follower. */
+export function nodesFromEnv(value = process.env.FERRY_TESTBED_NODES): { leader: number; follower: number } {
+  if (!value) return { leader: 1, follower: 1 };
+  const counts = value.split(",").map((part) => Number(part.trim()));
+  if (counts.length > 2 || counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`FERRY_TESTBED_NODES must be a node count or "leader,follower" counts, got ${JSON.stringify(value)}`);
+  }
+  return { leader: counts[0]!, follower: counts[1] ?? counts[0]! };
+}
+
+export async function startPair(options: PairOptions = {}): Promise<ClusterPair> {
   const version = testbedVersion();
   const home = await ensureDistribution(version);
   const repoPath = await mkdtemp(join(tmpdir(), "ferry-testbed-repo-"));
-  const started = await Promise.allSettled(
-    ["leader", "follower"].map((name) => startCluster({ name, home, repoPath, ownerPid: options.ownerPid })),
-  );
+  const nodes = typeof options.nodes === "number" ? { leader: options.nodes, follower: options.nodes } : options.nodes ?? nodesFromEnv();
+  const started = await Promise.allSettled((["leader", "follower"] as const).map((name) =>
+    startCluster({ name, home, repoPath, nodes: nodes[name], heap: options.heap, ownerPid: options.ownerPid })));
   const [leader, follower] = started;
   if (leader?.status === "fulfilled" && follower?.status === "fulfilled") {
     return { version, leader: leader.value, follower: follower.value, repoPath };

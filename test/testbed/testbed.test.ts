@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { isAlive, startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
 import { ensureDistribution } from "./distribution.ts";
 import { TESTBED_MODULES } from "./modules.ts";
+import { nodesFromEnv } from "./pair.ts";
 
 const { leader, follower, repoPath, version } = inject("testbed");
 
@@ -26,7 +27,8 @@ async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
 
 describe("test bed", () => {
   it("starts a leader and a follower running the pinned OpenSearch, every primary active", async () => {
-    for (const url of [leader, follower]) {
+    const nodes = nodesFromEnv();
+    for (const [url, side] of [[leader, "leader"], [follower, "follower"]] as const) {
       const root = await call(url, "GET", "/");
       expect(root.json.version.distribution).toBe("opensearch");
       expect(root.json.version.number).toBe(version);
@@ -34,7 +36,7 @@ describe("test bed", () => {
       // with a replica, which a single node leaves unassigned: yellow then, never red.
       const health = await call(url, "GET", "/_cluster/health");
       expect(["green", "yellow"]).toContain(health.json.status);
-      expect(health.json.number_of_nodes).toBe(1);
+      expect(health.json.number_of_nodes).toBe(nodes[side]);
     }
     expect(leader).not.toBe(follower);
   });
@@ -96,16 +98,25 @@ describe("test bed", () => {
     expect(allowed.status).toBe(201);
   });
 
+  it("reads FERRY_TESTBED_NODES as one count for both sides or as leader,follower", () => {
+    expect(nodesFromEnv("")).toEqual({ leader: 1, follower: 1 });
+    expect(nodesFromEnv("3")).toEqual({ leader: 3, follower: 3 });
+    expect(nodesFromEnv("3, 2")).toEqual({ leader: 3, follower: 2 });
+    for (const bad of ["0", "two", "3,2,1", "1.5"]) expect(() => nodesFromEnv(bad)).toThrow(/FERRY_TESTBED_NODES/);
+  });
+
   it("stops a node and removes its data: no JVM left", async () => {
     const handle = await startCluster({ name: "extra", home: await ensureDistribution(), repoPath });
-    expect(isAlive(handle.pid)).toBe(true);
+    const [node] = handle.nodes;
+    expect(isAlive(node!.pid)).toBe(true);
     await stopCluster(handle);
-    expect(isAlive(handle.pid)).toBe(false);
+    expect(isAlive(node!.pid)).toBe(false);
     expect(existsSync(handle.dir)).toBe(false);
   });
 
-  it("takes a node down when the process that owns it is killed with SIGKILL", async () => {
-    const owner = spawn(process.execPath, ["--import", "tsx", "test/testbed/fixtures/owned-cluster.ts", repoPath], {
+  // Two nodes, one of them restarted by the fixture: the watchdog must stop the JVM it did not start.
+  it("joins the nodes of a cluster, and takes all of them down when their owner is killed with SIGKILL", async () => {
+    const owner = spawn(process.execPath, ["--import", "tsx", "test/testbed/fixtures/owned-cluster.ts", repoPath, "2"], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const firstLine = await new Promise<string>((resolve, reject) => {
@@ -113,8 +124,16 @@ describe("test bed", () => {
       owner.once("exit", (code) => reject(new Error(`owner exited early with ${code}`)));
     });
     const handle = JSON.parse(firstLine) as ClusterHandle;
-    expect(isAlive(handle.pid)).toBe(true);
+    expect(handle.nodes).toHaveLength(2);
+    for (const node of handle.nodes) {
+      expect(isAlive(node.pid)).toBe(true);
+      const joined = await call(node.url, "GET", "/_cat/nodes?h=name&format=json");
+      expect(joined.json.map((n: { name: string }) => n.name).sort()).toEqual(["owned-0", "owned-1"]);
+    }
     owner.kill("SIGKILL");
-    expect(await waitUntilGone(handle.pid, 60_000)).toBe(true);
+    for (const node of handle.nodes) expect(await waitUntilGone(node.pid, 60_000)).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while (existsSync(handle.dir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(existsSync(handle.dir)).toBe(false);
   });
 });
