@@ -1,7 +1,9 @@
-// The cluster-side write guard of a following index: a final ingest pipeline that fails every document
-// not written with ferry's `external_gte` versions. It catches index, create, upserts, `_update_by_query`
-// and `_reindex` into the index; deletes and partial updates of existing documents skip pipelines
-// (opensearch-internals §7), so those are found afterwards from the follower's sequence numbers.
+// The cluster-side write guard of a following index, installed only when `ferry.follower.write_guard` is 1:
+// a final ingest pipeline that fails every document not written with ferry's `external_gte` versions. It
+// catches index, create, upserts, `_update_by_query` and `_reindex` into the index; deletes skip pipelines
+// (opensearch-internals §7), so those are found afterwards from the follower's sequence numbers. Its
+// price is fidelity: a final pipeline runs on ferry's own writes too, and ingest re-serialises every
+// `_source` it sees (keys reordered, whitespace dropped), so it is opt-in.
 import { call, callOptional } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { isFerryError } from "./errors.ts";

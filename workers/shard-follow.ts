@@ -5,6 +5,7 @@
 import { call, callText } from "../core/clusters/client.ts";
 import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
+import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
@@ -91,7 +92,7 @@ export default function followShardTask(input: ShardFollowInput): Promise<TaskOu
 }
 
 interface SearchPage {
-  _shards?: { total: number; successful: number; failed: number; failures?: Array<{ reason?: { type?: string; reason?: string } }> };
+  _shards?: ShardsHeader;
   hits?: { hits?: Array<{ _id: string; _seq_no: number; _routing?: string }> };
 }
 
@@ -111,14 +112,7 @@ async function readPage(input: ShardFollowInput, after: number, size: number): P
     },
   });
   const page = JSON.parse(text) as SearchPage;
-  const shards = page._shards;
-  // A shard that failed or was not there answers an empty or short page, which would move the
-  // checkpoint past documents never read.
-  if (!shards || shards.failed > 0 || shards.successful < shards.total) {
-    const cause = shards?.failures?.[0]?.reason;
-    throw engineErrors.transient(`leader shard [${input.leaderIndex}][${input.shard}] answered in part` +
-      `${shards ? ` (${shards.successful} of ${shards.total} shards)` : ""}${cause ? `: ${cause.type}: ${cause.reason}` : ""}`);
-  }
+  requireAllShards(page._shards, `leader shard [${input.leaderIndex}][${input.shard}]`);
   const hits = page.hits?.hits ?? [];
   const sources = rawFieldOfEach(text, ["hits", "hits"], "_source");
   return hits.map((hit, i) => {

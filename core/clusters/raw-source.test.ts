@@ -44,7 +44,7 @@ describe("rawFieldOfEach", () => {
     for (const bad of [
       '{"hits":{"hits":[{"_source":{"a":1}]}}', // bracket mismatch
       '{"hits":{"hits":[{"_source":{"a":"x}}]}}', // unterminated string
-      '{"hits":{"hits":[{"_source":{"a" 1}}]}}', // missing colon
+      '{"hits":{"hits":[{"_source" {"a":1}}]}}', // missing colon on the path
       '{"hits":{"hits":[{"_source":tru}]}}',
       '{"hits":{"hits":[{"_source":01}]}}',
       '{"hits":{"hits":[]}} x',

@@ -4,8 +4,9 @@
 // the front, integers beyond 2^53 and numbers like 1.0 or 1e400 lose their spelling, escapes and
 // whitespace are rewritten. So the response is kept as text and each `_source` value is cut out of it.
 //
-// The scanner checks structure (brackets, commas, colons, literals, number syntax) but not the
-// contents of strings beyond their escapes: callers scan text OpenSearch produced.
+// The scanner checks the structure along the path it walks (brackets, commas, colons, literals, number
+// syntax); inside a value it skips, only that brackets match and strings end. Callers parse the same text
+// with JSON.parse first, which checks the rest.
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -37,6 +38,12 @@ class Scanner {
   string(): string {
     const start = this.pos;
     if (this.text[start] !== '"') this.fail("expected a string");
+    this.pos = this.stringEnd(start);
+    return this.text.slice(start, this.pos);
+  }
+
+  /** The offset just past the string that opens at `start`. */
+  private stringEnd(start: number): number {
     let at = start + 1;
     for (;;) {
       const quote = this.text.indexOf('"', at);
@@ -45,10 +52,8 @@ class Scanner {
       let slashes = 0;
       while (this.text.charCodeAt(quote - 1 - slashes) === 0x5c) slashes++;
       at = quote + 1;
-      if (slashes % 2 === 0) break;
+      if (slashes % 2 === 0) return at;
     }
-    this.pos = at;
-    return this.text.slice(start, at);
   }
 
   key(): string {
@@ -97,8 +102,7 @@ class Scanner {
   value(): string {
     const ch = this.peek();
     const start = this.pos;
-    if (ch === "{") this.members(() => this.value());
-    else if (ch === "[") this.elements(() => this.value());
+    if (ch === "{" || ch === "[") this.skipNested();
     else if (ch === '"') this.string();
     else if (this.text.startsWith("true", this.pos)) this.pos += 4;
     else if (this.text.startsWith("false", this.pos)) this.pos += 5;
@@ -109,6 +113,34 @@ class Scanner {
       this.pos = NUMBER.lastIndex;
     }
     return this.text.slice(start, this.pos);
+  }
+
+  /** Skips an object or array by matching its brackets, strings jumped whole: a source is most of the
+   * text, and walking it member by member would cost more than JSON.parse of the whole answer. */
+  private skipNested(): void {
+    const closers: number[] = [];
+    let at = this.pos;
+    for (;;) {
+      const c = this.text.charCodeAt(at);
+      if (c === 0x22) {
+        at = this.stringEnd(at);
+        continue;
+      }
+      if (c === 0x7b) closers.push(0x7d);
+      else if (c === 0x5b) closers.push(0x5d);
+      else if (c === 0x7d || c === 0x5d) {
+        if (closers.pop() !== c) {
+          this.pos = at;
+          this.fail("mismatched bracket");
+        }
+        if (closers.length === 0) break;
+      } else if (Number.isNaN(c)) {
+        this.pos = at;
+        this.fail("unterminated object or array");
+      }
+      at++;
+    }
+    this.pos = at + 1;
   }
 }
 
