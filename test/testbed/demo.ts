@@ -8,9 +8,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say("ferry demo: starting a leader and a follower OpenSearch cluster (the first run downloads OpenSearch)…");
 const pair = await startPair({ ownerPid: process.pid });
-say(`  leader   ${pair.leader.url}\n  follower ${pair.follower.url}`);
+say(`  leader   ${pair.leader.urls.join(" ")}\n  follower ${pair.follower.urls.join(" ")}`);
 
-const ferry = await spawnFerry(ferryEnvFor({ leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath }), { showLog: true });
+// Every node's address, so that with FERRY_TESTBED_NODES ferry reaches each cluster through any of them.
+const ferry = await spawnFerry({
+  ...ferryEnvFor({ leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath }),
+  FERRY_FOLLOWER_URL: pair.follower.urls.join(","),
+  FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: pair.leader.urls } }),
+}, { showLog: true });
 const ferryUrl = ferry.url;
 say(`  ferry    ${ferryUrl}   (use it as the follower's address: the replication API and everything else)`);
 
@@ -28,7 +33,9 @@ process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
 
 const doc = (i: number, round: number): Op => ({ op: "index", id: `event-${i}`, routing: i % 10 === 0 ? "tenant-a" : undefined, source: { i, round, message: `event ${i} seen in round ${round}` } });
-await os(pair.leader.url, "PUT", "/demo-events", { settings: { number_of_shards: 3, number_of_replicas: 0 } });
+// A replica of every shard when the leader has the nodes for it.
+const replicas = Math.min(1, pair.leader.nodes.length - 1);
+await os(pair.leader.url, "PUT", "/demo-events", { settings: { number_of_shards: 3, number_of_replicas: replicas } });
 await bulk(pair.leader.url, "demo-events", Array.from({ length: 5_000 }, (_, i) => doc(i, 0)));
 say("\nleader index demo-events: 5,000 documents. Starting replication through ferry:");
 say(`  curl -XPUT ${ferryUrl}/_plugins/_replication/demo-events-replica/_start -H 'content-type: application/json' \\\n       -d '{"leader_alias":"leader-cluster","leader_index":"demo-events"}'`);
