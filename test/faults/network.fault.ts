@@ -9,7 +9,7 @@ import { TcpProxy, type ProxyFault } from "../support/tcp-proxy.ts";
 import { useFaultBed } from "./clusters.ts";
 import { converged, LONG, report, SEED, sleep, Workload } from "./workload.ts";
 
-const FAULT_MS = LONG ? 60_000 : 12_000;
+const FAULT_MS = LONG ? 60_000 : 8_000;
 // Short enough that a black hole shows as a timeout within the fault, long enough for a slow link's requests.
 const REQUEST_TIMEOUT_MS = 5_000;
 const bed = useFaultBed();
@@ -19,15 +19,15 @@ let ferry: FerryProcess;
 let workload: Workload;
 
 beforeAll(async () => {
-  proxies.leader = await TcpProxy.start(bed.pair.leader.url);
-  proxies.follower = await TcpProxy.start(bed.pair.follower.url);
+  proxies.leader = await TcpProxy.start(bed.leader);
+  proxies.follower = await TcpProxy.start(bed.follower);
   ferry = await bed.ferry({
     FERRY_FOLLOWER_URL: proxies.follower.url,
     FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: [proxies.leader.url] } }),
     FERRY_SETTINGS: JSON.stringify({ "ferry.http.request_timeout": REQUEST_TIMEOUT_MS, "ferry.retry.max_backoff": 2_000 }),
   });
-  workload = new Workload(bed.pair.leader.url, SEED);
-  await os(bed.pair.leader.url, "PUT", `/${pair.leaderIndex}`, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+  workload = new Workload(bed.leader, SEED);
+  await os(bed.leader, "PUT", `/${pair.leaderIndex}`, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
   await workload.add(pair.leaderIndex, 2_000);
   const started = await ferry.call("PUT", `/_plugins/_replication/${pair.followerIndex}/_start?wait_for_restore=true`,
     { leader_alias: "leader-cluster", leader_index: pair.leaderIndex });
@@ -36,16 +36,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await workload?.stop();
   await Promise.all(Object.values(proxies).map((p) => p.close()));
-  await os(bed.pair.leader.url, "DELETE", `/${pair.leaderIndex}`);
-  await os(bed.pair.follower.url, "DELETE", `/${pair.followerIndex}`);
+  await os(bed.leader, "DELETE", `/${pair.leaderIndex}`);
+  await os(bed.follower, "DELETE", `/${pair.followerIndex}`);
 });
 
-const faults: Array<{ fault: ProxyFault; showsError: boolean }> = [
+const faults: Array<{ fault: ProxyFault; showsError: boolean; engineBug?: true }> = [
   { fault: { kind: "refuse" }, showsError: true },
-  { fault: { kind: "blackhole" }, showsError: true },
   { fault: { kind: "cut" }, showsError: true },
   // A slow link is not an error: requests take longer and still succeed.
   { fault: { kind: "slow", delayMs: 200 }, showsError: false },
+  // ENGINE BUG, hence it.fails: the setting `ferry.http.request_timeout` (5 s here) is never used — every
+  // engine request goes through clusterClient(conn) in core/clusters/client.ts with its fixed 60 s — so a
+  // request into the black hole hangs 60 s: no error reaches `_status` during an 8 s black hole (observed:
+  // `ferry_retrying` absent throughout), and the shards stay stuck up to 60 s after it cleared (the
+  // follower was still 1,188 documents behind 90 s later). This test stops at the first assertion (the
+  // error in `_status`); that nothing was lost is checked by the next tests, which compare the whole index.
+  // Last of each side, so that its hung requests cannot be taken for another fault's errors.
+  { fault: { kind: "blackhole" }, showsError: true, engineBug: true },
 ];
 
 /** `_status` every second for `ms`; ferry itself is reached directly, never through a proxy. */
@@ -61,8 +68,8 @@ async function errorsDuring(ms: number): Promise<{ statuses: Set<string>; errors
 
 describe("network faults between ferry and each cluster", () => {
   for (const side of ["leader", "follower"] as const) {
-    for (const { fault, showsError } of faults) {
-      it(`${side}: ${fault.kind} for ${FAULT_MS / 1000} s — ${showsError ? "the error shows, " : ""}nothing is lost, it recovers`, async () => {
+    for (const { fault, showsError, engineBug } of faults) {
+      (engineBug ? it.fails : it)(`${side}: ${fault.kind} for ${FAULT_MS / 1000} s — ${showsError ? "the error shows, " : ""}nothing is lost, it recovers`, async () => {
         workload.start();
         await sleep(1_000);
         await proxies[side].set(fault);
@@ -73,19 +80,21 @@ describe("network faults between ferry and each cluster", () => {
           await proxies[side].set({ kind: "none" });
         }
         await workload.stop();
-        const result = await converged(bed.pair.leader.url, bed.pair.follower.url, [pair], 90_000);
+        report(`network ${side} ${fault.kind}, during`, {
+          fault_s: FAULT_MS / 1000, statuses: [...seen.statuses].join("|"), error: JSON.stringify([...seen.errors][0] ?? null),
+          proxy: JSON.stringify(proxies[side].counts),
+        });
+        expect([...seen.statuses]).toEqual(["SYNCING"]);
+        if (showsError) expect([...seen.errors].join("\n"), "this side's error in _status during the fault").toMatch(`${side} unreachable`);
+        const result = await converged(bed.leader, bed.follower, [pair], 90_000);
         let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
         for (const until = Date.now() + 30_000; status.body.ferry_retrying && Date.now() < until; await sleep(1_000)) {
           status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
         }
-        report(`network ${side} ${fault.kind}`, {
-          fault_s: FAULT_MS / 1000, statuses: [...seen.statuses].join("|"), error: JSON.stringify([...seen.errors][0] ?? null),
-          proxy: JSON.stringify(proxies[side].counts), operations: workload.operations, documents_compared: result.compared,
-          mismatches: result.lost + result.extra + result.stale,
+        report(`network ${side} ${fault.kind}, after`, {
+          operations: workload.operations, documents_compared: result.compared, mismatches: result.lost + result.extra + result.stale,
         });
         expect(result.examples).toEqual([]);
-        expect([...seen.statuses]).toEqual(["SYNCING"]);
-        if (showsError) expect(seen.errors.size, "an error in _status during the fault").toBeGreaterThan(0);
         expect(status.body.status).toBe("SYNCING");
         expect(status.body.ferry_retrying).toBeUndefined();
       });

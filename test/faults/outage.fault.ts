@@ -15,8 +15,8 @@ let workload: Workload;
 
 beforeAll(async () => {
   ferry = await bed.ferry();
-  workload = new Workload(bed.pair.leader.url, SEED);
-  await os(bed.pair.leader.url, "PUT", `/${pair.leaderIndex}`, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+  workload = new Workload(bed.leader, SEED);
+  await os(bed.leader, "PUT", `/${pair.leaderIndex}`, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
   await workload.add(pair.leaderIndex, 2_000);
   const started = await ferry.call("PUT", `/_plugins/_replication/${pair.followerIndex}/_start?wait_for_restore=true`,
     { leader_alias: "leader-cluster", leader_index: pair.leaderIndex });
@@ -24,8 +24,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await workload?.stop();
-  await os(bed.pair.leader.url, "DELETE", `/${pair.leaderIndex}`);
-  await os(bed.pair.follower.url, "DELETE", `/${pair.followerIndex}`);
+  await os(bed.leader, "DELETE", `/${pair.leaderIndex}`);
+  await os(bed.follower, "DELETE", `/${pair.followerIndex}`);
 });
 
 interface Observed {
@@ -53,7 +53,7 @@ async function recovers(scenario: string, seen: Observed): Promise<void> {
   workload.start();
   await sleep(5_000);
   await workload.stop();
-  const result = await converged(bed.pair.leader.url, bed.pair.follower.url, [pair], 120_000);
+  const result = await converged(bed.leader, bed.follower, [pair], 120_000);
   let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
   for (const until = Date.now() + 30_000; status.body.ferry_retrying && Date.now() < until; await sleep(1_000)) {
     status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
@@ -74,7 +74,7 @@ describe("cluster outages", () => {
     await sleep(3_000);
     // The workload writes to the leader: it waits while the leader is away.
     await workload.stop();
-    const restart = await bed.outage(bed.pair.leader);
+    const restart = await bed.outage("leader");
     let seen: Observed;
     try {
       seen = await observe(OUTAGE_MS);
@@ -88,7 +88,7 @@ describe("cluster outages", () => {
 
   it("follower down 60 s while the leader keeps changing: the error shows, health is 503, then it converges", async () => {
     workload.start();
-    const restart = await bed.outage(bed.pair.follower);
+    const restart = await bed.outage("follower");
     let seen: Observed;
     try {
       seen = await observe(OUTAGE_MS);

@@ -51,6 +51,7 @@ export class Workload {
   }
 
   start(): void {
+    if (this.running) return;
     this.stopping = false;
     this.running = this.loop();
   }
