@@ -283,9 +283,14 @@ export async function pauseCluster(handle: ClusterHandle): Promise<void> {
   await Promise.all(handle.nodes.map((node) => stopJvm(node)));
 }
 
-/** Brings a paused cluster back with the options it was started with, and waits for green. */
+/**
+ * Brings a paused cluster back with the options it was started with, and waits for green. The watchdog
+ * of a cluster started with an owner lives on through the pause; one started without gets one now if
+ * `options` names an owner.
+ */
 export async function resumeCluster(handle: ClusterHandle, options: StartOptions): Promise<void> {
   handle.launch = { ...handle.launch, home: options.home, ...(options.heap ? { heap: options.heap } : {}) };
+  if (options.ownerPid && !handle.watchdogPid) handle.watchdogPid = startWatchdog(options.ownerPid, handle.dir);
   try {
     await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch)));
     await waitForGreen(handle, options.readyTimeoutMs ?? handle.launch.readyTimeoutMs);
