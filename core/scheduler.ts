@@ -26,7 +26,7 @@ import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follo
 import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
 import type { ShardTarget } from "../workers/shard-target.ts";
 import type { TaskOutcome } from "../workers/task-outcome.ts";
-import { isRestoreRegion, listRegions } from "./store/regions.ts";
+import { listRegions } from "./store/regions.ts";
 
 const WORKERS = {
   follow: new URL("../workers/shard-follow.ts", import.meta.url).href,
@@ -386,7 +386,7 @@ export class Scheduler {
     const input: DeleteSweepInput = {
       ...this.target(alias, index, shard),
       checkpoint: state.checkpoint,
-      regions: listRegions(deps.db, index.followerIndex, shard).map((r) => ({ ...r, restore: isRestoreRegion(r) })),
+      regions: listRegions(deps.db, index.followerIndex, shard),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],
       foreignSuspected: state.followerMayBeShort,
     };

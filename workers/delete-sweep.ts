@@ -15,6 +15,7 @@ import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failu
 import { indexLines, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
+import type { RegionKind } from "../core/region-compaction.ts";
 import type { ShardTarget } from "./shard-target.ts";
 import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
 
@@ -24,8 +25,8 @@ export interface SweepRegion {
   /** Exclusive. */
   leaderFrom: number;
   leaderTo: number;
-  /** Restored documents: follower `_seq_no` equals leader `_seq_no`. Else leader `_seq_no` = `_version` - 1. */
-  restore: boolean;
+  /** In a restore region follower `_seq_no` equals leader `_seq_no`; elsewhere leader `_seq_no` = `_version` - 1. */
+  kind: RegionKind;
 }
 
 export interface DeleteSweepInput extends ShardTarget {
@@ -48,6 +49,10 @@ export interface DeleteSweepResult {
   foreignRepaired: number;
   /** Follower documents whose leader copy moved past the checkpoint: the next sweep looks again. */
   unresolved: number;
+  /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
+  deadRepairs: number[];
+  /** Every region was compared and everything found was settled (core/region-compaction.ts). */
+  verified: boolean;
 }
 
 interface Candidate {
@@ -97,20 +102,46 @@ class ShardView {
 
 const seqRange = (gte: number, lte: number): Query => ({ range: { _seq_no: { gte, lte } } });
 
-/** Leader operations (from, to], less those whose follower copy lives in a one-operation repair region. */
-function leaderRange(from: number, to: number, excluded: number[]): Query {
-  const range = { range: { _seq_no: { gt: from, lte: to } } };
-  const inside = excluded.filter((s) => s > from && s <= to);
+/** A `_seq_no` range less the sequence numbers that belong to repair regions (counted on their own). */
+function rangeLess(range: Query, inRange: (s: number) => boolean, excluded: number[]): Query {
+  const inside = excluded.filter(inRange);
   return inside.length ? { bool: { filter: [range], must_not: [{ terms: { _seq_no: inside } }] } } : range;
 }
 
-const isRepairRegion = (r: SweepRegion) => !r.restore && r.leaderTo - r.leaderFrom === 1 && r.followerFrom === r.followerTo;
+/** Leader operations (from, to], less those whose follower copy lives in a repair region. */
+const leaderRange = (from: number, to: number, excluded: number[]): Query =>
+  rangeLess({ range: { _seq_no: { gt: from, lte: to } } }, (s) => s > from && s <= to, excluded);
+
+/** Follower operations [from, to], less repaired documents: a merged copy region spans them. */
+const followerRange = (from: number, to: number, excluded: number[]): Query =>
+  rangeLess(seqRange(from, to), (s) => s >= from && s <= to, excluded);
+
+const isRepairRegion = (r: SweepRegion) => r.kind === "repair";
+
+/** Sequence numbers per terms query: well under `index.max_terms_count` and the request size. */
+const TERMS_PER_QUERY = 1_000;
+/** Ranges per bool query: well under `indices.query.bool.max_clause_count` (1,024 by default). */
+const HOLES_PER_QUERY = 500;
+
+/** Follower sequence numbers in [0, max] that no region covers, as inclusive ranges. */
+function uncovered(regions: SweepRegion[], max: number): Array<[number, number]> {
+  const sorted = [...regions].sort((a, b) => a.followerFrom - b.followerFrom);
+  const holes: Array<[number, number]> = [];
+  let next = 0;
+  for (const r of sorted) {
+    if (r.followerFrom > next) holes.push([next, r.followerFrom - 1]);
+    next = Math.max(next, r.followerTo + 1);
+  }
+  if (max >= next) holes.push([next, max]);
+  return holes;
+}
 
 interface Sweep {
   input: DeleteSweepInput;
   follower: ShardView;
   leader: ShardView;
   excluded: number[];
+  excludedFollower: number[];
   /** Compare in both directions: foreign deletes leave the follower short. */
   bothWays: boolean;
   extra: Candidate[];
@@ -133,7 +164,7 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   const ownMax = Math.max(-1, ...input.regions.map((r) => r.followerTo));
   const foreignRange = followerMax > ownMax ? { from: ownMax + 1, to: followerMax } : undefined;
   const bothWays = input.foreignSuspected || foreignRange !== undefined;
-  const nothing = { deleted: 0, ownSeqNos: [], repairs: [], foreignRange, foreignRepaired: 0, unresolved: 0 };
+  const nothing = { deleted: 0, ownSeqNos: [], repairs: [], foreignRange, foreignRepaired: 0, unresolved: 0, deadRepairs: [], verified: false };
   if (!bothWays && followerTotal === seenOnLeader) return nothing;
   // Counts only mean something once every leader operation up to the checkpoint is searchable; after a
   // restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
@@ -142,39 +173,79 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   const leaderTotal = await leader.count(seqRange(0, input.checkpoint));
   if (!bothWays && followerTotal <= leaderTotal) return nothing;
 
+  const repairs = input.regions.filter(isRepairRegion);
   const sweep: Sweep = {
     input, follower, leader, bothWays, extra: [], missing: new Map(),
-    excluded: input.regions.filter(isRepairRegion).map((r) => r.leaderTo),
+    excluded: repairs.map((r) => r.leaderTo),
+    excludedFollower: repairs.map((r) => r.followerFrom),
   };
   let inRegions = 0;
   for (const region of input.regions) {
-    const excluded = isRepairRegion(region) ? [] : sweep.excluded;
+    if (isRepairRegion(region)) continue;
     const [fc, lc] = await Promise.all([
-      follower.count(seqRange(region.followerFrom, region.followerTo)),
-      leader.count(leaderRange(region.leaderFrom, region.leaderTo, excluded)),
+      follower.count(followerRange(region.followerFrom, region.followerTo, sweep.excludedFollower)),
+      leader.count(leaderRange(region.leaderFrom, region.leaderTo, sweep.excluded)),
     ]);
     inRegions += fc;
-    if (fc > lc || (bothWays && fc < lc)) await bisect(sweep, region, excluded, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc);
+    if (fc > lc || (bothWays && fc < lc)) await bisect(sweep, region, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc);
   }
-  if (followerTotal > inRegions) {
-    // Live documents outside every region: left by a batch cut short before it was recorded, or foreign.
+  const { live, dead } = await checkRepairs(sweep, repairs);
+  inRegions += live;
+  const outsideCount = followerTotal - inRegions;
+  let outsideFound = 0;
+  // Live documents outside every region: left by a batch cut short before it was recorded, or foreign.
+  // Looked for hole by hole, a bounded number of ranges per query (`max_clause_count`).
+  const holes = outsideCount > 0 ? uncovered(input.regions, followerMax) : [];
+  for (let i = 0; i < holes.length && outsideFound < Math.min(outsideCount, 10_000); i += HOLES_PER_QUERY) {
     const outside = await follower.search({
-      bool: { must_not: input.regions.map((r) => seqRange(r.followerFrom, r.followerTo)) },
-    }, Math.min(followerTotal - inRegions, 10_000));
+      bool: { should: holes.slice(i, i + HOLES_PER_QUERY).map(([from, to]) => seqRange(from, to)), minimum_should_match: 1 },
+    }, Math.min(outsideCount, 10_000) - outsideFound);
+    outsideFound += outside.hits.length;
     for (const h of outside.hits) {
       sweep.extra.push({ id: h._id, routing: h._routing, version: h._version, foreign: foreignRange !== undefined && h._seq_no >= foreignRange.from });
     }
   }
-  return { ...(await resolve(sweep)), foreignRange };
+  const resolved = await resolve(sweep);
+  const verified = resolved.unresolved === 0 && outsideFound === Math.max(0, outsideCount);
+  return { ...resolved, foreignRange, deadRepairs: dead, verified };
+}
+
+/**
+ * Repair regions in batches of terms queries rather than two counts each: which repaired documents are
+ * still live on each side. Live on one side only is a difference like any other; dead on both, the
+ * region can go.
+ */
+async function checkRepairs(sweep: Sweep, repairs: SweepRegion[]): Promise<{ live: number; dead: number[] }> {
+  const { follower, leader } = sweep;
+  let live = 0;
+  const dead: number[] = [];
+  for (let i = 0; i < repairs.length; i += TERMS_PER_QUERY) {
+    const chunk = repairs.slice(i, i + TERMS_PER_QUERY);
+    const [f, l] = await Promise.all([
+      follower.search({ terms: { _seq_no: chunk.map((r) => r.followerFrom) } }, chunk.length),
+      leader.search({ terms: { _seq_no: chunk.map((r) => r.leaderTo) } }, chunk.length),
+    ]);
+    const onFollower = new Map(f.hits.map((h) => [h._seq_no as number, h]));
+    const onLeader = new Map(l.hits.map((h) => [h._seq_no as number, h]));
+    live += onFollower.size;
+    for (const r of chunk) {
+      const fh = onFollower.get(r.followerFrom);
+      const lh = onLeader.get(r.leaderTo);
+      if (!fh && !lh) dead.push(r.followerFrom);
+      else if (fh && !lh) sweep.extra.push({ id: fh._id, routing: fh._routing, version: fh._version, foreign: false });
+      else if (!fh && lh && sweep.bothWays) sweep.missing.set(lh._id, lh._routing);
+    }
+  }
+  return { live, dead };
 }
 
 async function bisect(
-  sweep: Sweep, region: SweepRegion, excluded: number[], fFrom: number, fTo: number, lFrom: number, lTo: number, fc: number, lc: number,
+  sweep: Sweep, region: SweepRegion, fFrom: number, fTo: number, lFrom: number, lTo: number, fc: number, lc: number,
 ): Promise<void> {
-  const { follower, leader, input } = sweep;
+  const { follower, leader, input, excluded, excludedFollower } = sweep;
   if (Math.max(fc, lc) <= input.leafSize || fTo - fFrom < 2) {
     const [f, l] = await Promise.all([
-      follower.search(seqRange(fFrom, fTo), Math.min(Math.max(fc, 1), 10_000)),
+      follower.search(followerRange(fFrom, fTo, excludedFollower), Math.min(Math.max(fc, 1), 10_000)),
       leader.search(leaderRange(lFrom, lTo, excluded), Math.min(Math.max(lc, 1), 10_000)),
     ]);
     const onLeader = new Set(l.hits.map((h) => h._id as string));
@@ -187,17 +258,17 @@ async function bisect(
   }
   const fMid = Math.floor((fFrom + fTo) / 2);
   // The last live follower document of the left half tells where the left half ends on the leader.
-  const left = await follower.search(seqRange(fFrom, fMid), 1);
+  const left = await follower.search(followerRange(fFrom, fMid, excludedFollower), 1);
   const last = left.hits[0];
-  const mapped = last ? (region.restore ? (last._seq_no as number) : (last._version as number) - 1) : lFrom;
+  const mapped = last ? (region.kind === "restore" ? (last._seq_no as number) : (last._version as number) - 1) : lFrom;
   // A repaired document may carry a higher version than its leader operation: stay inside the region.
   const lMid = Math.min(lTo, Math.max(lFrom, mapped));
   const lcLeft = lMid > lFrom ? await leader.count(leaderRange(lFrom, lMid, excluded)) : 0;
   const fcRight = fc - left.total;
   const lcRight = lc - lcLeft;
   const differs = (f: number, l: number) => f > l || (sweep.bothWays && f < l);
-  if (differs(left.total, lcLeft)) await bisect(sweep, region, excluded, fFrom, fMid, lFrom, lMid, left.total, lcLeft);
-  if (differs(fcRight, lcRight)) await bisect(sweep, region, excluded, fMid + 1, fTo, lMid, lTo, fcRight, lcRight);
+  if (differs(left.total, lcLeft)) await bisect(sweep, region, fFrom, fMid, lFrom, lMid, left.total, lcLeft);
+  if (differs(fcRight, lcRight)) await bisect(sweep, region, fMid + 1, fTo, lMid, lTo, fcRight, lcRight);
 }
 
 interface LeaderDoc {
@@ -211,7 +282,7 @@ interface LeaderDoc {
 }
 
 /** Deletes what the leader no longer has, rewrites what someone changed on the follower. */
-async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange">> {
+async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified">> {
   const { input } = sweep;
   const result = { deleted: 0, ownSeqNos: [] as number[], repairs: [] as DeleteSweepResult["repairs"], foreignRepaired: 0, unresolved: 0 };
   if (sweep.extra.length === 0 && sweep.missing.size === 0) return result;

@@ -1,35 +1,28 @@
 // Every statement about shard regions: which follower sequence numbers hold which leader operations.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { compactRegions } from "../region-compaction.ts";
 import type { Store } from "./db.ts";
 import { shardRegions } from "./schema.ts";
 
 export type Region = typeof shardRegions.$inferSelect;
 
 /** A transaction or the store itself. */
-type Db = Pick<Store, "select" | "insert" | "update">;
+type Db = Pick<Store, "select" | "insert" | "update" | "delete">;
 
-/** The bootstrap region: restored documents keep their leader `_seq_no` as follower `_seq_no`. */
-export function isRestoreRegion(region: Pick<Region, "leaderFrom" | "followerFrom">): boolean {
-  return region.leaderFrom === -1 && region.followerFrom === 0;
-}
-
-/** Follower sequence numbers ferry accounts for but that hold no leader range: the restore's tail, and
- * foreign operations already dealt with. Any live document there is examined by the next sweep. */
-function isGapRegion(region: Pick<Region, "leaderFrom" | "leaderTo">): boolean {
-  return region.leaderFrom === region.leaderTo;
-}
-
+/** Gap regions are follower sequence numbers ferry accounts for but that hold no leader range: the
+ * restore's tail, and foreign operations already dealt with. Any live document there is examined by the
+ * next sweep. Their leader range is empty. */
 const GAP_LEADER_SEQ_NO = -2;
 
 export function insertGapRegion(db: Db, followerIndex: string, shard: number, from: number, to: number): void {
   if (to < from) return;
-  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: from, followerTo: to, leaderFrom: GAP_LEADER_SEQ_NO, leaderTo: GAP_LEADER_SEQ_NO })
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: from, followerTo: to, leaderFrom: GAP_LEADER_SEQ_NO, leaderTo: GAP_LEADER_SEQ_NO, kind: "gap" })
     .onConflictDoNothing().run();
 }
 
 /** A document rewritten from the leader after a foreign write: its own one-operation region. */
 export function insertRepairRegion(db: Db, followerIndex: string, shard: number, followerSeqNo: number, leaderSeqNo: number): void {
-  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: followerSeqNo, followerTo: followerSeqNo, leaderFrom: leaderSeqNo - 1, leaderTo: leaderSeqNo })
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: followerSeqNo, followerTo: followerSeqNo, leaderFrom: leaderSeqNo - 1, leaderTo: leaderSeqNo, kind: "repair" })
     .onConflictDoNothing().run();
 }
 
@@ -51,7 +44,8 @@ function whereRegion(r: Region) {
 
 export function insertRestoreRegion(db: Db, followerIndex: string, shard: number, startCheckpoint: number): void {
   if (startCheckpoint < 0) return;
-  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo: startCheckpoint, leaderFrom: -1, leaderTo: startCheckpoint }).run();
+  // Restored documents keep their leader `_seq_no` as follower `_seq_no`.
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo: startCheckpoint, leaderFrom: -1, leaderTo: startCheckpoint, kind: "restore" }).run();
 }
 
 /**
@@ -64,7 +58,7 @@ export function recordRegion(
   written: { from: number; to: number } | undefined,
 ): { gap: boolean } {
   const last = lastRegion(db, followerIndex, shard);
-  const continues = last !== undefined && !isRestoreRegion(last) && !isGapRegion(last) && last.leaderTo === leaderFrom;
+  const continues = last?.kind === "copy" && last.leaderTo === leaderFrom;
   if (!written) {
     // Nothing live in that leader range any more; stretching the region keeps it mergeable.
     if (continues) db.update(shardRegions).set({ leaderTo }).where(whereRegion(last)).run();
@@ -74,7 +68,7 @@ export function recordRegion(
   if (continues && !gap) {
     db.update(shardRegions).set({ leaderTo, followerTo: written.to }).where(whereRegion(last)).run();
   } else {
-    db.insert(shardRegions).values({ followerIndex, shard, followerFrom: written.from, followerTo: written.to, leaderFrom, leaderTo }).run();
+    db.insert(shardRegions).values({ followerIndex, shard, followerFrom: written.from, followerTo: written.to, leaderFrom, leaderTo, kind: "copy" }).run();
   }
   return { gap };
 }
@@ -82,8 +76,29 @@ export function recordRegion(
 /** Ferry's own deletes consume follower sequence numbers; right after a region they extend it. */
 export function absorbOwnSeqNos(db: Db, followerIndex: string, shard: number, seqNos: number[]): void {
   const last = lastRegion(db, followerIndex, shard);
-  if (!last || isRestoreRegion(last) || isGapRegion(last)) return;
+  if (last?.kind !== "copy") return;
   let to = last.followerTo;
   for (const seqNo of [...seqNos].sort((a, b) => a - b)) if (seqNo === to + 1) to = seqNo;
   if (to !== last.followerTo) db.update(shardRegions).set({ followerTo: to }).where(whereRegion(last)).run();
+}
+
+/** Repair regions whose documents are gone on both sides account for nothing any more. */
+export function dropRepairRegions(db: Db, followerIndex: string, shard: number, followerSeqNos: number[]): void {
+  for (let i = 0; i < followerSeqNos.length; i += 500) {
+    db.delete(shardRegions).where(and(
+      eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard), eq(shardRegions.kind, "repair"),
+      inArray(shardRegions.followerFrom, followerSeqNos.slice(i, i + 500)),
+    )).run();
+  }
+}
+
+/** After a verified sweep: the shard's regions, merged (core/region-compaction.ts). */
+export function compactShardRegions(db: Db, followerIndex: string, shard: number): void {
+  const regions = listRegions(db, followerIndex, shard);
+  const compacted = compactRegions(regions);
+  if (compacted.length === regions.length) return;
+  db.delete(shardRegions).where(and(eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard))).run();
+  for (let i = 0; i < compacted.length; i += 500) {
+    db.insert(shardRegions).values(compacted.slice(i, i + 500).map((r) => ({ followerIndex, shard, ...r }))).run();
+  }
 }

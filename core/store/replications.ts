@@ -2,7 +2,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ReplicationState } from "../statuses.ts";
 import type { Store } from "./db.ts";
-import { absorbOwnSeqNos, insertGapRegion, insertRepairRegion, insertRestoreRegion, recordRegion } from "./regions.ts";
+import {
+  absorbOwnSeqNos, compactShardRegions, dropRepairRegions, insertGapRegion, insertRepairRegion, insertRestoreRegion, recordRegion,
+} from "./regions.ts";
 import { replications, shards, type BootstrapRecord } from "./schema.ts";
 
 export type ReplicationRow = typeof replications.$inferSelect;
@@ -118,6 +120,10 @@ export interface SweepRecord {
   ownSeqNos: number[];
   repairs: Array<{ followerSeqNo: number; leaderSeqNo: number }>;
   foreignRange: { from: number; to: number } | undefined;
+  /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
+  deadRepairs: number[];
+  /** Every region was compared and everything found was settled: the regions may be merged. */
+  verified: boolean;
 }
 
 /** A sweep's outcome in one transaction: counters, the follower sequence numbers it accounted for, and
@@ -127,6 +133,8 @@ export function recordSweep(db: Store, followerIndex: string, shard: number, r: 
     if (r.foreignRange) insertGapRegion(tx, followerIndex, shard, r.foreignRange.from, r.foreignRange.to);
     if (r.ownSeqNos.length) absorbOwnSeqNos(tx, followerIndex, shard, r.ownSeqNos);
     for (const repair of r.repairs) insertRepairRegion(tx, followerIndex, shard, repair.followerSeqNo, repair.leaderSeqNo);
+    dropRepairRegions(tx, followerIndex, shard, r.deadRepairs);
+    if (r.verified) compactShardRegions(tx, followerIndex, shard);
     tx.update(shards).set({
       deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
       foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,

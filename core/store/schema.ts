@@ -85,6 +85,9 @@ export const shardRegions = sqliteTable("shard_regions", {
   followerTo: integer("follower_to").notNull(),
   leaderFrom: integer("leader_from").notNull(),
   leaderTo: integer("leader_to").notNull(),
+  /** core/region-compaction.ts: restore (follower seq no = leader seq no), copy (ferry's writes in leader
+   * order), gap (follower seq nos holding no leader range), repair (one document rewritten from the leader). */
+  kind: text("kind", { enum: ["restore", "copy", "gap", "repair"] }).notNull().default("copy"),
 }, (t) => [primaryKey({ columns: [t.followerIndex, t.shard, t.followerFrom] })]);
 
 /** Auto-follow rules and their statistics (the plugin's `autofollow_stats`). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { requestCounts } from "../../core/clusters/client.ts";
-import { isRestoreRegion, listRegions } from "../../core/store/regions.ts";
+import { listRegions } from "../../core/store/regions.ts";
 import { listShards } from "../../core/store/replications.ts";
 import { sweepShard } from "../../workers/delete-sweep.ts";
 import { followShard } from "../../workers/shard-follow.ts";
@@ -35,7 +35,7 @@ describe("delete detection cost", () => {
     const cycle = await followShard({ ...common, checkpoint: shard!.checkpoint, target, pageSize: 2_000, maxOps: 50_000, bulkMaxBytes: 8 << 20 });
     expect(cycle.opsWritten).toBe(0);
 
-    const regions = listRegions(core().store, "del-cost-f", 0).map((r) => ({ ...r, restore: isRestoreRegion(r) }));
+    const regions = listRegions(core().store, "del-cost-f", 0);
     const before = requests();
     const sweep = await sweepShard({ ...common, checkpoint: cycle.checkpoint, regions, leafSize: 256, foreignSuspected: false });
     const spent = requests() - before;
