@@ -8,7 +8,7 @@
 // (idempotent); with a different one it is refused with the plugin's 500 and the stored rule is left
 // alone (the plugin overwrites it); `PUT _autofollow` updates a rule in place. Deleting an unknown rule
 // is acknowledged, as on the plugin's unreleased main.
-import { listOpenIndices } from "./clusters/index-listing.ts";
+import { listOpenIndices } from "./open-indices.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
 import { requestErrors } from "./errors.ts";

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { components } from "../openapi/ferry.gen.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
-import { listOpenIndices } from "./clusters/index-listing.ts";
+import { listOpenIndices } from "./open-indices.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
 import { isFerryError, requestErrors } from "./errors.ts";
 import { planFollows } from "./follow-plan.ts";

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { resolveSettings, type Settings } from "./settings.ts";
-import type { RemoteAuth, RemoteTls } from "./store/schema.ts";
+import type { RemoteAuth, RemoteTls } from "./clusters/connection.ts";
 
 export interface FerryConfig {
   host: string;

@@ -4,8 +4,7 @@
 // compared every region and settled what it found ("verified"), no live document sits in those gaps
 // any more, so leader-contiguous copy regions merge across them. Repair regions stay apart (their
 // document is out of leader order); the store drops them once their documents are dead on both sides.
-
-export type RegionKind = "restore" | "copy" | "gap" | "repair";
+import type { RegionKind } from "../workers/protocol.ts";
 
 export interface RegionRecord {
   followerFrom: number;

@@ -22,10 +22,9 @@ import type { Store } from "./store/db.ts";
 import {
   getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordShardError, recordSweep, type ReplicationRow,
 } from "./store/replications.ts";
-import type { ShardFollowInput, ShardFollowResult } from "../workers/shard-follow.ts";
-import type { DeleteSweepInput, DeleteSweepResult } from "../workers/delete-sweep.ts";
-import type { ShardTarget } from "../workers/shard-target.ts";
-import type { TaskOutcome } from "../workers/task-outcome.ts";
+import type {
+  DeleteSweepInput, DeleteSweepResult, ShardFollowInput, ShardFollowResult, ShardTarget, TaskOutcome,
+} from "../workers/protocol.ts";
 import { listRegions } from "./store/regions.ts";
 
 const WORKERS = {

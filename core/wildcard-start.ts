@@ -2,7 +2,7 @@
 // list with exclusions, and the path's index names the followers through `{{leader_index}}` (or `*`
 // for the leader's own name). Every matching open leader index is started; the answer says what
 // happened to each.
-import { listOpenIndices } from "./clusters/index-listing.ts";
+import { listOpenIndices } from "./open-indices.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
 import { isFerryError, requestErrors } from "./errors.ts";

@@ -15,45 +15,8 @@ import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failu
 import { indexLines, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
-import type { RegionKind } from "../core/region-compaction.ts";
-import type { ShardTarget } from "./shard-target.ts";
-import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
-
-export interface SweepRegion {
-  followerFrom: number;
-  followerTo: number;
-  /** Exclusive. */
-  leaderFrom: number;
-  leaderTo: number;
-  /** In a restore region follower `_seq_no` equals leader `_seq_no`; elsewhere leader `_seq_no` = `_version` - 1. */
-  kind: RegionKind;
-}
-
-export interface DeleteSweepInput extends ShardTarget {
-  /** Every leader operation at or below is on the follower and searchable on the leader. */
-  checkpoint: number;
-  regions: SweepRegion[];
-  leafSize: number;
-  /** A cycle saw follower sequence numbers it did not write between its own. */
-  foreignSuspected: boolean;
-}
-
-export interface DeleteSweepResult {
-  deleted: number;
-  /** Follower sequence numbers of ferry's own deletes. */
-  ownSeqNos: number[];
-  /** Documents rewritten from the leader: each is a one-operation region. */
-  repairs: Array<{ followerSeqNo: number; leaderSeqNo: number }>;
-  /** Follower sequence numbers found to be foreign and now dealt with. */
-  foreignRange: { from: number; to: number } | undefined;
-  foreignRepaired: number;
-  /** Follower documents whose leader copy moved past the checkpoint: the next sweep looks again. */
-  unresolved: number;
-  /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
-  deadRepairs: number[];
-  /** Every region was compared and everything found was settled (core/region-compaction.ts). */
-  verified: boolean;
-}
+import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskOutcome } from "./protocol.ts";
+import { asOutcome } from "./task-outcome.ts";
 
 interface Candidate {
   id: string;

@@ -7,28 +7,8 @@ import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, ty
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
-import type { ShardTarget } from "./shard-target.ts";
-import { asOutcome, type TaskOutcome } from "./task-outcome.ts";
-
-export interface ShardFollowInput extends ShardTarget {
-  /** Everything at or below is already on the follower. */
-  checkpoint: number;
-  /** The leader shard's global checkpoint, read before the refresh that made it searchable. */
-  target: number;
-  pageSize: number;
-  maxOps: number;
-  bulkMaxBytes: number;
-}
-
-export interface ShardFollowResult {
-  /** New checkpoint: `target` when the range was exhausted, else the last copied `_seq_no`. */
-  checkpoint: number;
-  /** Follower sequence numbers the copied documents got (in leader order), when any were written. */
-  followerSeqNos: { from: number; to: number } | undefined;
-  opsWritten: number;
-  conflicts: number;
-  writeTimeMs: number;
-}
+import type { ShardFollowInput, ShardFollowResult, TaskOutcome } from "./protocol.ts";
+import { asOutcome } from "./task-outcome.ts";
 
 const RETRYABLE_ITEM_STATUS = new Set([429, 500, 502, 503, 504]);
 

@@ -1,10 +1,7 @@
 // Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a
 // plain Error, without its `retryable` flag.
 import { classify } from "../core/clusters/errors.ts";
-
-export type TaskOutcome<T> =
-  | { ok: true; result: T }
-  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean } };
+import type { TaskOutcome } from "./protocol.ts";
 
 export async function asOutcome<T>(what: string, task: () => Promise<T>): Promise<TaskOutcome<T>> {
   try {

@@ -1,5 +1,15 @@
 // How ferry reaches a cluster. Plain data, so it can be stored and handed to worker threads.
-import type { RemoteAuth, RemoteTls } from "../store/schema.ts";
+export interface RemoteAuth {
+  type: "none" | "basic" | "api_key";
+  username?: string;
+  password?: string;
+  api_key?: string;
+}
+
+export interface RemoteTls {
+  ca?: string;
+  verify?: boolean;
+}
 
 export interface ClusterConnection {
   hosts: string[];

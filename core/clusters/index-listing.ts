@@ -2,7 +2,6 @@
 // one request answers for any number of indices.
 import { call } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
-import { parseIndexExpression, selectIndices, type IndexExpression } from "../index-patterns.ts";
 import { indexListChunks } from "./index-list.ts";
 
 export interface ListedIndex {
@@ -16,18 +15,14 @@ interface TrimmedMetadata {
   metadata?: { indices?: Record<string, { state?: string; settings?: { index?: { hidden?: string; creation_date?: string } } }> };
 }
 
-
-/** The open indices `expression` selects on the cluster (hidden and dot indices only when named). */
-export async function listOpenIndices(conn: ClusterConnection, side: string, expression: IndexExpression | string): Promise<ListedIndex[]> {
-  const expr = typeof expression === "string" ? parseIndexExpression(expression) : expression;
-  if (expr.includes.length === 0) return [];
-  // Only the include terms go to the cluster: exclusions and the hidden/dot rules are applied here, the
-  // same way for every caller.
+/** The open indices that any of `terms` (names or wildcards) matches on the cluster, hidden ones included:
+ * which of them an expression selects is core/open-indices.ts's business. */
+export async function openIndicesMatching(conn: ClusterConnection, side: string, terms: string[]): Promise<ListedIndex[]> {
   const listed = new Map<string, ListedIndex>();
-  for (const terms of indexListChunks(expr.includes)) {
+  for (const list of indexListChunks(terms)) {
     const state = await call<TrimmedMetadata>(conn, side, {
       method: "GET",
-      path: `/_cluster/state/metadata/${terms}`,
+      path: `/_cluster/state/metadata/${list}`,
       querystring: {
         expand_wildcards: "open,closed,hidden",
         ignore_unavailable: true,
@@ -39,7 +34,7 @@ export async function listOpenIndices(conn: ClusterConnection, side: string, exp
       listed.set(name, { name, hidden: meta.settings?.index?.hidden === "true", creationDate: Number(meta.settings?.index?.creation_date ?? 0) });
     }
   }
-  return selectIndices(expr, [...listed.values()]);
+  return [...listed.values()];
 }
 
 /** Those of `names` that exist on the cluster as indices, open or closed. */

@@ -1,17 +1,7 @@
 // The one Drizzle schema of ferry's state. Every statement that uses it lives beside it in core/store/.
 import { sqliteTable, text, integer, primaryKey } from "drizzle-orm/sqlite-core";
-
-export interface RemoteAuth {
-  type: "none" | "basic" | "api_key";
-  username?: string;
-  password?: string;
-  api_key?: string;
-}
-
-export interface RemoteTls {
-  ca?: string;
-  verify?: boolean;
-}
+import type { RemoteAuth, RemoteTls } from "../clusters/connection.ts";
+import { REGION_KINDS } from "../../workers/protocol.ts";
 
 /** Leader clusters known by alias (`leader_alias`). */
 export const remotes = sqliteTable("remotes", {
@@ -87,7 +77,7 @@ export const shardRegions = sqliteTable("shard_regions", {
   leaderTo: integer("leader_to").notNull(),
   /** core/region-compaction.ts: restore (follower seq no = leader seq no), copy (ferry's writes in leader
    * order), gap (follower seq nos holding no leader range), repair (one document rewritten from the leader). */
-  kind: text("kind", { enum: ["restore", "copy", "gap", "repair"] }).notNull().default("copy"),
+  kind: text("kind", { enum: REGION_KINDS }).notNull().default("copy"),
 }, (t) => [primaryKey({ columns: [t.followerIndex, t.shard, t.followerFrom] })]);
 
 /** Auto-follow rules and their statistics (the plugin's `autofollow_stats`). */

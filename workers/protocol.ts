@@ -1,0 +1,79 @@
+// The pool's task protocol: what the scheduler hands a worker and what comes back. A leaf: it names the
+// cluster connection type and nothing else of core/ or workers/, so core (which sends tasks) and the
+// workers (which run them) both depend on it, and on nothing of each other.
+import type { ClusterConnection } from "../core/clusters/connection.ts";
+
+/** What every pool task is about: one leader shard and its follower shard, and how to reach both clusters. */
+export interface ShardTarget {
+  leader: ClusterConnection;
+  follower: ClusterConnection;
+  leaderIndex: string;
+  followerIndex: string;
+  shard: number;
+}
+
+/** Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a
+ * plain Error, without its `retryable` flag. */
+export type TaskOutcome<T> =
+  | { ok: true; result: T }
+  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean } };
+
+export interface ShardFollowInput extends ShardTarget {
+  /** Everything at or below is already on the follower. */
+  checkpoint: number;
+  /** The leader shard's global checkpoint, read before the refresh that made it searchable. */
+  target: number;
+  pageSize: number;
+  maxOps: number;
+  bulkMaxBytes: number;
+}
+
+export interface ShardFollowResult {
+  /** New checkpoint: `target` when the range was exhausted, else the last copied `_seq_no`. */
+  checkpoint: number;
+  /** Follower sequence numbers the copied documents got (in leader order), when any were written. */
+  followerSeqNos: { from: number; to: number } | undefined;
+  opsWritten: number;
+  conflicts: number;
+  writeTimeMs: number;
+}
+
+/** What a region of follower sequence numbers holds (core/region-compaction.ts). */
+export const REGION_KINDS = ["restore", "copy", "gap", "repair"] as const;
+export type RegionKind = (typeof REGION_KINDS)[number];
+
+export interface SweepRegion {
+  followerFrom: number;
+  followerTo: number;
+  /** Exclusive. */
+  leaderFrom: number;
+  leaderTo: number;
+  /** In a restore region follower `_seq_no` equals leader `_seq_no`; elsewhere leader `_seq_no` = `_version` - 1. */
+  kind: RegionKind;
+}
+
+export interface DeleteSweepInput extends ShardTarget {
+  /** Every leader operation at or below is on the follower and searchable on the leader. */
+  checkpoint: number;
+  regions: SweepRegion[];
+  leafSize: number;
+  /** A cycle saw follower sequence numbers it did not write between its own. */
+  foreignSuspected: boolean;
+}
+
+export interface DeleteSweepResult {
+  deleted: number;
+  /** Follower sequence numbers of ferry's own deletes. */
+  ownSeqNos: number[];
+  /** Documents rewritten from the leader: each is a one-operation region. */
+  repairs: Array<{ followerSeqNo: number; leaderSeqNo: number }>;
+  /** Follower sequence numbers found to be foreign and now dealt with. */
+  foreignRange: { from: number; to: number } | undefined;
+  foreignRepaired: number;
+  /** Follower documents whose leader copy moved past the checkpoint: the next sweep looks again. */
+  unresolved: number;
+  /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
+  deadRepairs: number[];
+  /** Every region was compared and everything found was settled (core/region-compaction.ts). */
+  verified: boolean;
+}
