@@ -50,11 +50,12 @@ for (const side of ["leader", "follower"] as const) {
 }
 // ENGINE BUG, hence it.fails: the setting `ferry.http.request_timeout` (5 s here) is never used — every
 // engine request goes through clusterClient(conn) in core/clusters/client.ts with its fixed 60 s — so a
-// request into the black hole hangs 60 s: no error reaches `_status` during the black hole (observed:
-// `ferry_retrying` absent throughout), and the shards stay stuck up to 60 s after it cleared (the follower
-// was still 1,188 documents behind 90 s later). These tests stop at their first failing assertion (the
-// error in `_status`); the last test checks that nothing was lost. They come last: their hung requests
-// hold the shards, so another fault right after them would show none of its own errors.
+// request into the black hole hangs 60 s and no error reaches `_status` while an 8 s black hole lasts
+// (observed: `ferry_retrying` absent throughout). Behind the follower's black hole `_status` itself hangs
+// (it asks the follower whether the write guard is installed), for about a minute. These tests stop at
+// their first failing assertion (the error in `_status`); the last test checks that nothing was lost.
+// They come last: their hung requests hold the shards, so another fault right after them would show none
+// of its own errors.
 for (const side of ["leader", "follower"] as const) faults.push({ side, fault: { kind: "blackhole" }, showsError: true, engineBug: true });
 
 /** `_status` every second for `ms`; ferry itself is reached directly, never through a proxy. */
@@ -106,7 +107,11 @@ describe("network faults between ferry and each cluster", () => {
     await sleep(3_000);
     await workload.stop();
     const result = await converged(bed.leader, bed.follower, [pair], 120_000);
-    report("network after black holes", { operations: workload.operations, documents_compared: result.compared, mismatches: result.lost + result.extra + result.stale });
+    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+    report("network after black holes", {
+      operations: workload.operations, documents_compared: result.compared, mismatches: result.lost + result.extra + result.stale,
+      status: status.body.status, syncing: JSON.stringify(status.body.syncing_details), retrying: JSON.stringify(status.body.ferry_retrying ?? null),
+    });
     expect(result.examples).toEqual([]);
   });
 });

@@ -7,8 +7,8 @@ export type ProxyFault =
   | { kind: "none" }
   /** Nothing listens: new connections get ECONNREFUSED, open ones are reset. */
   | { kind: "refuse" }
-  /** Connections open, but nothing sent either way ever arrives; those connections stay dead afterwards,
-   * as after a real black hole, where the peer's timeout is what ends them. */
+  /** Connections open, but nothing sent either way arrives. When it ends, the connections it swallowed
+   * are reset, as the cluster's host answers packets of a connection it has dropped meanwhile. */
   | { kind: "blackhole" }
   /** Every chunk, both ways, arrives `delayMs` late (order kept). */
   | { kind: "slow"; delayMs: number }
@@ -18,7 +18,7 @@ export type ProxyFault =
 interface Link {
   client: Socket;
   upstream: Socket;
-  /** Swallowed by a black hole: stays silent until someone closes it. */
+  /** Swallowed by a black hole: silent until the black hole ends or someone closes it. */
   dead: boolean;
   /** Where the last delayed chunk of each direction is, so that delays keep the order. */
   toUpstream: Promise<void>;
@@ -73,6 +73,8 @@ export class TcpProxy {
     }
     if (fault.kind === "blackhole") {
       for (const link of this.links) if (!link.dead) this.swallow(link);
+    } else if (before.kind === "blackhole") {
+      for (const link of this.links) if (link.dead) this.drop(link, true);
     }
   }
 
