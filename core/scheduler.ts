@@ -136,6 +136,8 @@ class LeaderPoller {
     const policy: SweepPolicy = {
       interval: deps.settings["ferry.follower.delete_check_interval"],
       maxDelay: deps.settings["ferry.follower.delete_max_delay"],
+      // What one page of the next cycle would copy: a shard this close is following a steady stream.
+      smallLag: deps.settings["ferry.follower.search_page_size"],
     };
     const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
     for (const index of followed) {
@@ -388,13 +390,15 @@ export class Scheduler {
       regions: listRegions(deps.db, index.followerIndex, shard),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],
       foreignSuspected: state.followerMayBeShort,
+      scanAfter: state.scanAfter,
+      scanSize: deps.settings["ferry.follower.missing_scan_size"],
     };
     this.runTask<DeleteSweepResult>("sweep", input, index, shard, (result) => {
       recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint });
       if (result.deleted || result.foreignRepaired) {
         deps.events.emit("shard:reconciled", { followerIndex: index.followerIndex, shard, deleted: result.deleted, foreignRepaired: result.foreignRepaired });
       }
-      return afterSweep(index.shards[shard]!, result.unresolved, Date.now());
+      return afterSweep(index.shards[shard]!, result, Date.now());
     });
   }
 

@@ -60,6 +60,10 @@ export const SETTINGS = {
     default: 3_000, min: 100, max: 3_600_000, unit: "ms",
     doc: "Longest time an owed delete sweep waits behind follow cycles on a shard whose leader writes on every poll; a leader delete reaches the follower within about this plus two sweeps.",
   },
+  "ferry.follower.missing_scan_size": {
+    default: 500, min: 1, max: 10_000, unit: "count",
+    doc: "Leader documents each sweep checks, by id, for presence on the follower, going on where the last sweep stopped (finds what counts cannot: one missing document beside one missed delete).",
+  },
   "ferry.follower.delete_leaf_size": {
     default: 256, min: 1, max: 10_000, unit: "count",
     doc: "Follower documents at which delete detection stops bisecting and compares ids.",

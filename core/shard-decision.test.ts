@@ -3,10 +3,10 @@ import {
   afterError, afterFollow, afterSweep, begin, decideShard, foreignNoticed, loadedShard, type ShardState,
 } from "./shard-decision.ts";
 
-const policy = { interval: 1_000, maxDelay: 3_000 };
+const policy = { interval: 1_000, maxDelay: 3_000, smallLag: 100 };
 const backoff = { initialMs: 250, maxMs: 10_000, factor: 2, jitter: 0 };
 const idle = (over: Partial<ShardState> = {}): ShardState => ({
-  activity: { kind: "idle" }, checkpoint: 10, sweepOwedSince: undefined, followerMayBeShort: false, lastSweepEndedAt: 0, failures: 0, ...over,
+  activity: { kind: "idle" }, checkpoint: 10, sweepOwedSince: undefined, followerMayBeShort: false, lastSweepEndedAt: 0, failures: 0, scanAfter: -1, ...over,
 });
 
 describe("decideShard", () => {
@@ -24,6 +24,8 @@ describe("decideShard", () => {
     ["caught up, sweep owed, interval not passed", idle({ sweepOwedSince: 4_800, lastSweepEndedAt: 4_500 }), "following", 10, 5_000, { do: "wait", why: "sweep-not-due" }],
     ["writes pending, sweep owed briefly: follow first", idle({ sweepOwedSince: 4_000 }), "following", 20, 5_000, { do: "follow", target: 20 }],
     ["writes pending, sweep owed past maxDelay: sweep first", idle({ sweepOwedSince: 2_000 }), "following", 20, 5_000, { do: "sweep" }],
+    ["a backlog, sweep owed past maxDelay: copy first", idle({ sweepOwedSince: 2_000 }), "following", 5_000, 5_000, { do: "follow", target: 5_000 }],
+    ["a backlog, sweep owed past ten maxDelays: sweep first", idle({ sweepOwedSince: 2_000 }), "following", 5_000, 32_000, { do: "sweep" }],
     ["closed index never sweeps", idle({ sweepOwedSince: 0 }), "waiting-for-reopen", 10, 5_000, { do: "wait", why: "index-paused" }],
   ] as const)("%s", (_name, shard, phase, leader, now, expected) => {
     expect(decideShard(shard, phase, leader, now, policy)).toEqual(expected);
@@ -46,9 +48,11 @@ describe("transitions", () => {
   it("a sweep takes what is owed; something noticed during it stays owed; unresolved documents owe another", () => {
     const started = begin(idle({ sweepOwedSince: 5, followerMayBeShort: true }), "sweep");
     expect(started).toMatchObject({ activity: { kind: "sweeping" }, sweepOwedSince: undefined, followerMayBeShort: false });
-    expect(afterSweep(started, 0, 100)).toMatchObject({ sweepOwedSince: undefined, lastSweepEndedAt: 100 });
-    expect(afterSweep(foreignNoticed(started, 50), 0, 100)).toMatchObject({ sweepOwedSince: 50, followerMayBeShort: true });
-    expect(afterSweep(started, 3, 100).sweepOwedSince).toBe(100);
+    expect(afterSweep(started, { unresolved: 0, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: undefined, lastSweepEndedAt: 100 });
+    expect(afterSweep(foreignNoticed(started, 50), { unresolved: 0, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: 50, followerMayBeShort: true });
+    expect(afterSweep(started, { unresolved: 3, scannedTo: -1 }, 100).sweepOwedSince).toBe(100);
+    // A rolling check that stopped short of the checkpoint goes on at the next sweep.
+    expect(afterSweep(started, { unresolved: 0, scannedTo: 40 }, 100)).toMatchObject({ sweepOwedSince: 100, scanAfter: 40 });
   });
 
   it("errors back off exponentially; a failed sweep is owed again both ways; success resets", () => {
@@ -81,7 +85,7 @@ function simulate(opts: { writesEveryPoll: boolean; deleteAt: number; until: num
     if (running && now >= busyUntil) {
       shard = running === "follow"
         ? afterFollow(shard, { checkpoint: pendingTarget, foreignSeen: false }, now)
-        : afterSweep(shard, 0, now);
+        : afterSweep(shard, { unresolved: 0, scannedTo: -1 }, now);
       // A sweep that started after the delete was followed finds it.
       if (running === "sweep" && deleteSeenAt === undefined && sweepStartedAt >= opts.deleteAt + cycleMs + pollMs) deleteSeenAt = now;
       running = undefined;

@@ -26,6 +26,9 @@ export interface ShardState {
   lastSweepEndedAt: number;
   /** Consecutive failed tasks, for the backoff. */
   failures: number;
+  /** The rolling check for documents the follower lacks (counts cannot see one missing document beside
+   * one missed delete) has reached this leader `_seq_no`; -1: it starts over. */
+  scanAfter: number;
 }
 
 export interface SweepPolicy {
@@ -33,7 +36,12 @@ export interface SweepPolicy {
   interval: number;
   /** Longest time an owed sweep waits behind follow cycles of a shard that never stops taking writes. */
   maxDelay: number;
+  /** A lag (leader operations not yet copied) at most this small means a steady stream, not a backlog. */
+  smallLag: number;
 }
+
+/** However large the backlog, an owed sweep waits no longer than this many `maxDelay`s. */
+const BACKLOG_DELAY_FACTOR = 10;
 
 export type ShardDecision =
   | { do: "follow"; target: number }
@@ -51,9 +59,12 @@ export function decideShard(
   const pending = leaderCheckpoint !== undefined && leaderCheckpoint > shard.checkpoint;
   if (shard.sweepOwedSince !== undefined) {
     // Following never sees a delete, so on a leader that writes on every poll a sweep that waited only
-    // for a quiet moment would wait for ever: past maxDelay it goes before the next cycle.
+    // for a quiet moment would wait for ever: past maxDelay it goes before the next cycle. Not while a
+    // backlog is being copied, though: a sweep at a checkpoint far behind finds every document updated
+    // since as a candidate and holds up the copy that would settle them; there the bound is longer.
+    const steady = pending && leaderCheckpoint - shard.checkpoint <= policy.smallLag;
     const dueAt = pending
-      ? shard.sweepOwedSince + policy.maxDelay
+      ? shard.sweepOwedSince + policy.maxDelay * (steady ? 1 : BACKLOG_DELAY_FACTOR)
       : Math.max(shard.sweepOwedSince, shard.lastSweepEndedAt + policy.interval);
     if (dueAt <= now) return { do: "sweep" };
     if (!pending) return { do: "wait", why: "sweep-not-due" };
@@ -86,15 +97,24 @@ export function afterFollow(shard: ShardState, outcome: FollowOutcome, now: numb
   };
 }
 
-/** `unresolved`: follower documents whose leader copy moved past the checkpoint; a later sweep looks again. */
-export function afterSweep(shard: ShardState, unresolved: number, now: number): ShardState {
+export interface SweepOutcome {
+  /** Follower documents whose leader copy moved past the checkpoint: a later sweep looks again. */
+  unresolved: number;
+  /** Where the rolling check stopped; -1 when it went through to the checkpoint. */
+  scannedTo: number;
+}
+
+export function afterSweep(shard: ShardState, outcome: SweepOutcome, now: number): ShardState {
+  // Whatever was noticed while the sweep ran (a foreign write) stays owed; so does a rolling check that
+  // has not reached the checkpoint yet, which goes on at the quiet pace once the shard has caught up.
+  const owed = outcome.unresolved > 0 || outcome.scannedTo !== -1;
   return {
     ...shard,
     activity: { kind: "idle" },
     failures: 0,
-    // Whatever was noticed while the sweep ran (a foreign write) stays owed.
-    sweepOwedSince: unresolved > 0 ? (shard.sweepOwedSince ?? now) : shard.sweepOwedSince,
+    sweepOwedSince: owed ? (shard.sweepOwedSince ?? now) : shard.sweepOwedSince,
     lastSweepEndedAt: now,
+    scanAfter: outcome.scannedTo,
   };
 }
 
@@ -119,5 +139,5 @@ export function afterError(shard: ShardState, task: "follow" | "sweep", now: num
 /** A shard as (re)loaded: its first sweep compares both ways, since nothing is known of what happened
  * while ferry was away. */
 export function loadedShard(checkpoint: number, now: number): ShardState {
-  return { activity: { kind: "idle" }, checkpoint, sweepOwedSince: now, followerMayBeShort: true, lastSweepEndedAt: 0, failures: 0 };
+  return { activity: { kind: "idle" }, checkpoint, sweepOwedSince: now, followerMayBeShort: true, lastSweepEndedAt: 0, failures: 0, scanAfter: -1 };
 }

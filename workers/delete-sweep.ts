@@ -51,12 +51,12 @@ class ShardView {
     return res.count as number;
   }
 
-  /** Live documents matching `query`, newest sequence number first. */
-  async search(query: Query, size: number): Promise<{ total: number; hits: any[] }> {
+  /** Live documents matching `query`, newest sequence number first unless `order` says otherwise. */
+  async search(query: Query, size: number, order: "asc" | "desc" = "desc"): Promise<{ total: number; hits: any[] }> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_search`,
       querystring: { preference: this.preference, filter_path: "_shards,hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
-      body: { query, size, sort: [{ _seq_no: "desc" }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
+      body: { query, size, sort: [{ _seq_no: order }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
     });
     requireAllShards(res._shards, this.what);
     return { total: res.hits.total.value as number, hits: (res.hits.hits ?? []) as any[] };
@@ -127,21 +127,56 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   const ownMax = Math.max(-1, ...input.regions.map((r) => r.followerTo));
   const foreignRange = followerMax > ownMax ? { from: ownMax + 1, to: followerMax } : undefined;
   const bothWays = input.foreignSuspected || foreignRange !== undefined;
-  const nothing = { deleted: 0, ownSeqNos: [], repairs: [], foreignRange, foreignRepaired: 0, unresolved: 0, deadRepairs: [], verified: false };
-  if (!bothWays && followerTotal === seenOnLeader) return nothing;
-  // Counts only mean something once every leader operation up to the checkpoint is searchable; after a
-  // restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
-  const leaderRefresh = await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
-  requireRefreshed(leaderRefresh._shards, `leader refresh of [${input.leaderIndex}]`);
-  const leaderTotal = await leader.count(seqRange(0, input.checkpoint));
-  if (!bothWays && followerTotal <= leaderTotal) return nothing;
-
   const repairs = input.regions.filter(isRepairRegion);
   const sweep: Sweep = {
     input, follower, leader, bothWays, extra: [], missing: new Map(),
     excluded: repairs.map((r) => r.leaderTo),
     excludedFollower: repairs.map((r) => r.followerFrom),
   };
+  const scannedTo = await scanForMissing(sweep);
+  const compared = (bothWays || followerTotal !== seenOnLeader) && (await refreshedLeaderCount(sweep) < followerTotal || bothWays);
+  const { dead, outsideSettled } = compared ? await compareRegions(sweep, followerTotal, followerMax, foreignRange) : { dead: [], outsideSettled: false };
+  const resolved = await resolve(sweep);
+  // Only a sweep that compared every region and settled all it found lets the regions merge.
+  const verified = compared && outsideSettled && resolved.unresolved === 0;
+  return { ...resolved, foreignRange, deadRepairs: dead, verified, scannedTo };
+}
+
+/**
+ * Counts only mean something once every leader operation up to the checkpoint is searchable; after a
+ * restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
+ */
+async function refreshedLeaderCount(sweep: Sweep): Promise<number> {
+  const { input, leader } = sweep;
+  const leaderRefresh = await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
+  requireRefreshed(leaderRefresh._shards, `leader refresh of [${input.leaderIndex}]`);
+  return leader.count(seqRange(0, input.checkpoint));
+}
+
+/**
+ * Counts cannot see a follower that lacks one document and keeps one the leader deleted: both sides count
+ * the same. So each sweep also takes the next `scanSize` leader documents at or below the checkpoint and
+ * looks their ids up on the follower; a rolling check whose cost per sweep is fixed, and which goes round
+ * the whole shard in (documents / scanSize) sweeps.
+ */
+async function scanForMissing(sweep: Sweep): Promise<number> {
+  const { input, leader, follower } = sweep;
+  if (input.scanAfter >= input.checkpoint) return -1;
+  const page = await leader.search({ range: { _seq_no: { gt: input.scanAfter, lte: input.checkpoint } } }, input.scanSize, "asc");
+  if (page.hits.length === 0) return -1;
+  const present = await follower.search({ ids: { values: page.hits.map((h) => h._id as string) } }, page.hits.length);
+  const onFollower = new Set(present.hits.map((h) => h._id as string));
+  for (const h of page.hits) if (!onFollower.has(h._id)) sweep.missing.set(h._id, h._routing);
+  return page.hits.length < input.scanSize ? -1 : (page.hits.at(-1)._seq_no as number);
+}
+
+/** Counts every region on both sides and bisects where they differ; looks for live documents outside
+ * every region. */
+async function compareRegions(
+  sweep: Sweep, followerTotal: number, followerMax: number, foreignRange: DeleteSweepResult["foreignRange"],
+): Promise<{ dead: number[]; outsideSettled: boolean }> {
+  const { input, follower, leader, bothWays } = sweep;
+  const repairs = input.regions.filter(isRepairRegion);
   let inRegions = 0;
   for (const region of input.regions) {
     if (isRepairRegion(region)) continue;
@@ -168,9 +203,7 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
       sweep.extra.push({ id: h._id, routing: h._routing, version: h._version, foreign: foreignRange !== undefined && h._seq_no >= foreignRange.from });
     }
   }
-  const resolved = await resolve(sweep);
-  const verified = resolved.unresolved === 0 && outsideFound === Math.max(0, outsideCount);
-  return { ...resolved, foreignRange, deadRepairs: dead, verified };
+  return { dead, outsideSettled: outsideFound === Math.max(0, outsideCount) };
 }
 
 /**
@@ -245,7 +278,7 @@ interface LeaderDoc {
 }
 
 /** Deletes what the leader no longer has, rewrites what someone changed on the follower. */
-async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified">> {
+async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "scannedTo">> {
   const { input } = sweep;
   const result = { deleted: 0, ownSeqNos: [] as number[], repairs: [] as DeleteSweepResult["repairs"], foreignRepaired: 0, unresolved: 0 };
   if (sweep.extra.length === 0 && sweep.missing.size === 0) return result;

@@ -59,6 +59,10 @@ export interface DeleteSweepInput extends ShardTarget {
   leafSize: number;
   /** A cycle saw follower sequence numbers it did not write between its own. */
   foreignSuspected: boolean;
+  /** The rolling check for documents the follower lacks goes on after this leader `_seq_no`... */
+  scanAfter: number;
+  /** ...for this many leader documents. */
+  scanSize: number;
 }
 
 export interface DeleteSweepResult {
@@ -76,4 +80,6 @@ export interface DeleteSweepResult {
   deadRepairs: number[];
   /** Every region was compared and everything found was settled (core/region-compaction.ts). */
   verified: boolean;
+  /** Where the rolling check goes on next time; -1 once it reached the checkpoint (it starts over). */
+  scannedTo: number;
 }
