@@ -102,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
   return {
     host: env.FERRY_HOST ?? file.host ?? "127.0.0.1",
     port,
-    follower: connectionFrom(follower, "follower (FERRY_FOLLOWER_URL)"),
+    follower: { ...connectionFrom(follower, "follower (FERRY_FOLLOWER_URL)"), timeoutMs: settings["ferry.http.request_timeout"] },
     dbPath: env.FERRY_DB ?? file.db ?? "ferry.db",
     dbCreate,
     remotes,

@@ -13,7 +13,7 @@ export interface RemoteView {
 }
 
 export class RemoteRegistry {
-  constructor(private readonly db: Store, configured: Record<string, ClusterConnection> = {}) {
+  constructor(private readonly db: Store, configured: Record<string, ClusterConnection> = {}, private readonly timeoutMs?: number) {
     for (const [alias, conn] of Object.entries(configured)) upsertRemote(db, alias, conn, "config");
   }
 
@@ -27,7 +27,7 @@ export class RemoteRegistry {
   connection(alias: string): ClusterConnection {
     const row = getRemote(this.db, alias);
     if (!row) throw requestErrors.noSuchRemote(alias);
-    return { hosts: row.hosts, auth: row.auth, tls: row.tls };
+    return { hosts: row.hosts, auth: row.auth, tls: row.tls, ...(this.timeoutMs ? { timeoutMs: this.timeoutMs } : {}) };
   }
 
   has(alias: string): boolean {

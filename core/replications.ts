@@ -53,6 +53,8 @@ export interface EngineDeps {
 }
 
 const ACK: Acknowledged = { acknowledged: true };
+/** How long `_status` waits for the follower to say whether the write guard is installed. */
+const STATUS_PROBE_TIMEOUT_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
@@ -354,7 +356,7 @@ export class ReplicationEngine implements ReplicationApi {
       ...base,
       // ferry extensions: how the follower is kept read-only, and what delete and foreign-write
       // detection did so far.
-      ferry_write_guard: (await guardActive(this.deps.follower, followerIndex).catch(() => false)) ? "final_pipeline" : "proxy_only",
+      ferry_write_guard: await this.writeGuardShown(followerIndex),
       deletes_replicated: sum((s) => s.deletesReplicated),
       foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
       syncing_details: {
@@ -375,6 +377,15 @@ export class ReplicationEngine implements ReplicationApi {
       }));
     }
     return result;
+  }
+
+  /** Status must answer while the follower does not: it asks briefly, and says so when it cannot tell. */
+  private async writeGuardShown(followerIndex: string): Promise<"final_pipeline" | "proxy_only" | "unknown"> {
+    try {
+      return (await guardActive({ ...this.deps.follower, timeoutMs: STATUS_PROBE_TIMEOUT_MS }, followerIndex)) ? "final_pipeline" : "proxy_only";
+    } catch {
+      return "unknown";
+    }
   }
 
   async followerStats(): Promise<Record<string, unknown>> {

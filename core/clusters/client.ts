@@ -5,7 +5,7 @@ import { classify, statusOf } from "./errors.ts";
 
 const clients = new Map<string, Client>();
 
-export function clusterClient(conn: ClusterConnection, requestTimeoutMs = 60_000): Client {
+export function clusterClient(conn: ClusterConnection, requestTimeoutMs = conn.timeoutMs ?? 60_000): Client {
   const key = JSON.stringify([conn, requestTimeoutMs]);
   let client = clients.get(key);
   if (!client) {

@@ -15,6 +15,9 @@ export interface ClusterConnection {
   hosts: string[];
   auth: RemoteAuth;
   tls: RemoteTls;
+  /** How long one request may take (`ferry.http.request_timeout`); never stored, set where the
+   * connection is handed to the engine. */
+  timeoutMs?: number;
 }
 
 /** A connection without credentials, for logs and GET responses. */
