@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { os } from "../support/documents.ts";
 import { startFerry, type FerryProcess } from "../support/ferry-process.ts";
+import { until } from "../support/until.ts";
 
 const { leader } = inject("testbed");
 const P = "/_plugins/_replication";
@@ -20,14 +21,6 @@ afterAll(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown) => ferry.call(method, path, body);
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("wildcard start", () => {
   it("takes a pattern with an exclusion and a {{leader_index}} path, and lists the outcome per index", async () => {

@@ -5,19 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { bulk, converge, os, type Op } from "../support/documents.ts";
 import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
+import { until } from "../support/until.ts";
 
 const { leader, follower } = testbed();
 const core = useCore();
 const COUNT = 40;
 const names = Array.from({ length: COUNT }, (_, i) => `long-${String(i).padStart(2, "0")}-${"n".repeat(211)}`);
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe("long index lists", () => {
   it("starts, follows, deletes and stops 40 indices whose names together pass the request-line limit", async () => {
@@ -32,7 +25,7 @@ describe("long index lists", () => {
     await until("every index SYNCING", async () => {
       for (const name of names) if ((await core().replications.status(name, false)).status !== "SYNCING") return false;
       return true;
-    });
+    }, 300_000, 500);
 
     // New documents and deletes in every index at once: cycles, refreshes and sweeps for all of them.
     for (const name of names) await bulk(leader, name, [{ op: "index", id: "new", source: { fresh: true } }, { op: "delete", id: "d0" }]);

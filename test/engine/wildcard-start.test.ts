@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ferry } from "../../core/ferry.ts";
 import { bulk, converge, os } from "../support/documents.ts";
 import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+import { until } from "../support/until.ts";
 
 const { leader, follower } = testbed();
 let ferry: Ferry;
@@ -17,14 +18,6 @@ afterAll(async () => {
 async function leaderIndex(index: string, settings: Record<string, unknown> = {}): Promise<void> {
   await os(leader, "PUT", `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0, ...settings } });
   await bulk(leader, index, Array.from({ length: 20 }, (_, i) => ({ op: "index" as const, id: `d${i}`, source: { i, index } })), true);
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const status = async (index: string) => (await ferry.replications.status(index, false)).status as string;
