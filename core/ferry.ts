@@ -4,6 +4,7 @@ import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
 import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
 import { FerryEventBus } from "./events.ts";
+import { ferryInstance } from "./follower-lease.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -27,6 +28,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   const remotes = new RemoteRegistry(store, config.remotes, config.settings["ferry.http.request_timeout"]);
   const replications = new ReplicationEngine({
     db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
+    instance: ferryInstance(config.dbPath),
   });
   replications.resumeAll();
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });

@@ -12,6 +12,7 @@ import {
 import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
 import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
+import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -50,6 +51,8 @@ export interface EngineDeps {
   follower: ClusterConnection;
   settings: Settings;
   snapshotRepository: RepositoryDefinition | undefined;
+  /** Who holds the follower leases this engine takes (core/follower-lease.ts). */
+  instance: FerryInstance;
 }
 
 const ACK: Acknowledged = { acknowledged: true };
@@ -73,8 +76,12 @@ export class ReplicationEngine implements ReplicationApi {
   /** Bootstraps running in this process, so stop can cancel them and wait. */
   private readonly bootstraps = new Map<string, { cancelled: boolean; done: Promise<void> }>();
 
+  private readonly leases: FollowerLeases;
+
   constructor(private readonly deps: EngineDeps) {
+    this.leases = new FollowerLeases(deps.follower, deps.instance, deps.settings["ferry.lease.duration"]);
     this.scheduler = new Scheduler({
+      leases: this.leases,
       db: deps.db,
       settings: deps.settings,
       follower: deps.follower,
@@ -311,6 +318,7 @@ export class ReplicationEngine implements ReplicationApi {
     }
     await this.scheduler.halt(followerIndex);
     await removeGuard(this.deps.follower, followerIndex);
+    await this.leases.release(followerIndex);
     deleteReplication(this.deps.db, followerIndex);
     this.deps.events.emit("replication:stopped", { followerIndex });
   }

@@ -9,6 +9,7 @@ import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexListChunks } from "./clusters/index-list.ts";
 import { indexStates, type IndexState, type MetadataVersions } from "./clusters/index-states.ts";
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
+import type { FollowerLeases, Lease } from "./follower-lease.ts";
 import { syncMetadata } from "./metadata-sync.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -43,9 +44,13 @@ interface FollowedIndex {
   /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
   leaderCheckpoints: number[];
   phase: IndexPhase;
+  /** This instance's lease on the follower index; unknown until the first claim. */
+  lease: Lease | undefined;
   /** Leader metadata versions the follower matches; unknown until the first sync after (re)start. */
   metadata: MetadataVersions | undefined;
-  metadataSyncedAt: number;
+  /** The follower's own metadata versions as first seen after ferry's last sync: when they move, someone
+   * else changed the follower's mapping, settings or aliases. */
+  followerVersions: MetadataVersions | undefined;
 }
 
 export interface SchedulerDeps {
@@ -54,9 +59,10 @@ export interface SchedulerDeps {
   settings: Settings;
   follower: ClusterConnection;
   leaderConnection(alias: string): ClusterConnection;
+  leases: FollowerLeases;
   /** A fatal error ended this replication; the scheduler has already let go of it. */
   onFatal(followerIndex: string, reason: string): void;
-  /** Following waits for a closed index to reopen (`reason` says which), or goes on after it reopened. */
+  /** Following waits (`reason`: a closed index, another instance's lease), or goes on after the wait. */
   onWaiting(followerIndex: string, reason: string | undefined): void;
 }
 
@@ -66,12 +72,27 @@ const FOLLOWER_CHECK_MS = 5_000;
 const closedReason = (side: "leader" | "follower", index: string) =>
   `${side} index [${index}] is closed; following resumes by itself when it is reopened`;
 
+const sameVersions = (a: MetadataVersions, b: MetadataVersions) =>
+  a.mapping === b.mapping && a.settings === b.settings && a.aliases === b.aliases;
+
+/** Why this instance must not write to the follower index now, as far as its lease goes. */
+function leaseProblem(index: FollowedIndex, now: number): string | undefined {
+  const { lease } = index;
+  if (!lease) return `waiting for the lease on follower index [${index.followerIndex}]`;
+  if (!lease.held) {
+    return `follower index [${index.followerIndex}] is followed by another ferry instance (${lease.holder}) whose lease runs until ${new Date(lease.expiresAt).toISOString()}; this one takes over if that lease runs out`;
+  }
+  if (lease.expiresAt <= now) return `ferry could not renew its lease on follower index [${index.followerIndex}]; it follows again once it can`;
+  return undefined;
+}
+
 class LeaderPoller {
   readonly indices = new Map<string, FollowedIndex>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastFollowerCheck = 0;
   private attempts = 0;
+  private leasesDueAt = 0;
   /** Follower indices found closed by the last follower check. */
   private readonly closedFollowers = new Set<string>();
 
@@ -129,6 +150,11 @@ class LeaderPoller {
     const checkpoints = await shardCheckpoints(leader, "leader", names);
     const states = await indexStates(leader, "leader", names);
     const now = Date.now();
+    if (now >= this.leasesDueAt || followed.some((i) => !i.lease)) {
+      this.leasesDueAt = now + deps.leases.durationMs / 3;
+      const leases = await deps.leases.claim(new Map(followed.map((i) => [i.followerIndex, i.followerUuid])));
+      for (const index of followed) index.lease = leases.get(index.followerIndex) ?? index.lease;
+    }
     if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
       this.lastFollowerCheck = now;
       await this.checkFollowers(followed);
@@ -177,26 +203,26 @@ class LeaderPoller {
       return false;
     }
     if (index.phase === "syncing-metadata") return true;
-    const closed = !leaderState.open ? closedReason("leader", index.leaderIndex)
+    const waitFor = !leaderState.open ? closedReason("leader", index.leaderIndex)
       : this.closedFollowers.has(index.followerIndex) ? closedReason("follower", index.followerIndex)
-      : undefined;
-    if (closed) {
-      if (index.phase !== "waiting-for-reopen") {
-        index.phase = "waiting-for-reopen";
-        deps.onWaiting(index.followerIndex, closed);
+      : leaseProblem(index, now);
+    if (waitFor) {
+      if (index.phase !== "waiting") {
+        index.phase = "waiting";
+        deps.onWaiting(index.followerIndex, waitFor);
       }
       return true;
     }
-    if (index.phase === "waiting-for-reopen") {
+    if (index.phase === "waiting") {
       index.phase = "following";
-      // A reopened index may have changed its static settings: compare everything again.
+      // A reopened index may have changed its static settings, another instance may have changed
+      // anything: compare everything again.
       index.metadata = undefined;
       deps.onWaiting(index.followerIndex, undefined);
     }
-    const stale = now - index.metadataSyncedAt > deps.settings["plugins.replication.follower.metadata_sync_interval"];
-    const moved = !index.metadata || stale || index.metadata.mapping !== leaderState.versions.mapping ||
-      index.metadata.settings !== leaderState.versions.settings || index.metadata.aliases !== leaderState.versions.aliases;
-    if (moved) void this.syncMetadata(index, stale ? undefined : index.metadata, leaderState.versions);
+    // Versions only: a periodic full comparison would cost every index a few leader requests per period,
+    // which at a thousand indices is most of what an idle ferry sends.
+    if (!index.metadata || !sameVersions(index.metadata, leaderState.versions)) void this.syncMetadata(index, index.metadata, leaderState.versions);
     return true;
   }
 
@@ -215,7 +241,7 @@ class LeaderPoller {
         leader: deps.leaderConnection(this.alias), follower: deps.follower,
         leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
       }, versions, synced);
-      index.metadataSyncedAt = Date.now();
+      index.followerVersions = undefined;
     } catch (err) {
       const reason = isFerryError(err) ? err.reason : String(err);
       if (isFerryError(err) && !err.retryable) {
@@ -268,8 +294,20 @@ class LeaderPoller {
         // Closed by ferry for a static setting (then the index is syncing metadata), or by someone else.
         if (index.phase !== "syncing-metadata") this.closedFollowers.add(index.followerIndex);
       } else {
+        this.noticeForeignMetadata(index, state.versions);
         this.noticeForeignOperations(index, checkpoints.get(index.followerIndex));
       }
+    }
+  }
+
+  /** A follower whose own metadata versions moved since ferry's last sync was changed by someone else:
+   * everything is compared with the leader again. */
+  private noticeForeignMetadata(index: FollowedIndex, versions: MetadataVersions): void {
+    if (index.phase === "syncing-metadata") return;
+    if (!index.followerVersions) index.followerVersions = versions;
+    else if (!sameVersions(index.followerVersions, versions)) {
+      index.metadata = undefined;
+      index.followerVersions = undefined;
     }
   }
 
@@ -325,8 +363,8 @@ export class Scheduler {
       running: rows.map(() => undefined),
       leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
-      phase: row.state === "AUTO_PAUSED" ? "waiting-for-reopen" : "following",
-      metadata: undefined, metadataSyncedAt: 0,
+      phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
+      lease: undefined, metadata: undefined, followerVersions: undefined,
     });
     poller.start();
   }

@@ -20,10 +20,7 @@ export const SETTINGS = {
     default: 50, min: 1, max: 1_000, unit: "ms",
     doc: "Pause between two polls of a leader whose shards had nothing new.",
   },
-  "plugins.replication.follower.metadata_sync_interval": {
-    default: 60_000, min: 5_000, max: Number.MAX_SAFE_INTEGER, unit: "ms",
-    doc: "How often mappings, settings and aliases are compared with the leader.",
-  },
+
   "plugins.replication.autofollow.fetch_poll_interval": {
     // The plugin's floor is 30 s because each poll is a persistent task on the cluster manager; ferry's
     // poll is one metadata read of the leader, and tests and benchmarks need a rule to act in seconds.
@@ -76,6 +73,10 @@ export const SETTINGS = {
       "Cost: ingest re-serialises every _source ferry writes, so the follower's bytes differ from the leader's " +
       "(keys in another order, whitespace dropped), and follower writes slow down. " +
       "0: the follower keeps the leader's _source bytes.",
+  },
+  "ferry.lease.duration": {
+    default: 30_000, min: 1_000, max: 600_000, unit: "ms",
+    doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal: another ferry takes the index over this long after its holder died; renewed every third of it.",
   },
   "ferry.pool.max_threads": {
     default: 2, min: 1, max: 64, unit: "count",

@@ -16,7 +16,7 @@ describe("decideShard", () => {
     ["no active primary", idle(), "following", undefined, 5_000, { do: "wait", why: "no-primary" }],
     ["a cycle runs", idle({ activity: { kind: "following" } }), "following", 20, 5_000, { do: "wait", why: "busy" }],
     ["a sweep runs", idle({ activity: { kind: "sweeping" } }), "following", 20, 5_000, { do: "wait", why: "busy" }],
-    ["leader index closed", idle(), "waiting-for-reopen", 20, 5_000, { do: "wait", why: "index-paused" }],
+    ["leader index closed", idle(), "waiting", 20, 5_000, { do: "wait", why: "index-paused" }],
     ["follower metadata being changed", idle(), "syncing-metadata", 20, 5_000, { do: "wait", why: "index-paused" }],
     ["backing off", idle({ activity: { kind: "backing-off", until: 6_000 } }), "following", 20, 5_000, { do: "wait", why: "backing-off" }],
     ["backoff over", idle({ activity: { kind: "backing-off", until: 4_000 } }), "following", 20, 5_000, { do: "follow", target: 20 }],
@@ -26,7 +26,7 @@ describe("decideShard", () => {
     ["writes pending, sweep owed past maxDelay: sweep first", idle({ sweepOwedSince: 2_000 }), "following", 20, 5_000, { do: "sweep" }],
     ["a backlog, sweep owed past maxDelay: copy first", idle({ sweepOwedSince: 2_000 }), "following", 5_000, 5_000, { do: "follow", target: 5_000 }],
     ["a backlog, sweep owed past ten maxDelays: sweep first", idle({ sweepOwedSince: 2_000 }), "following", 5_000, 32_000, { do: "sweep" }],
-    ["closed index never sweeps", idle({ sweepOwedSince: 0 }), "waiting-for-reopen", 10, 5_000, { do: "wait", why: "index-paused" }],
+    ["closed index never sweeps", idle({ sweepOwedSince: 0 }), "waiting", 10, 5_000, { do: "wait", why: "index-paused" }],
   ] as const)("%s", (_name, shard, phase, leader, now, expected) => {
     expect(decideShard(shard, phase, leader, now, policy)).toEqual(expected);
   });

@@ -10,9 +10,10 @@ export type ShardActivity =
   | { kind: "sweeping" }
   | { kind: "backing-off"; until: number };
 
-/** What the index as a whole allows: shards of a closed leader index, or of an index whose follower
- * metadata is being changed (a static setting closes it), start nothing. */
-export type IndexPhase = "following" | "waiting-for-reopen" | "syncing-metadata";
+/** What the index as a whole allows: shards of an index that waits (a closed leader or follower index,
+ * a lease another ferry holds) or whose follower metadata is being changed (a static setting closes it)
+ * start nothing. */
+export type IndexPhase = "following" | "waiting" | "syncing-metadata";
 
 export interface ShardState {
   activity: ShardActivity;
