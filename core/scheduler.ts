@@ -150,10 +150,13 @@ class LeaderPoller {
     const checkpoints = await shardCheckpoints(leader, "leader", names);
     const states = await indexStates(leader, "leader", names);
     const now = Date.now();
-    if (now >= this.leasesDueAt || followed.some((i) => !i.lease)) {
-      this.leasesDueAt = now + deps.leases.durationMs / 3;
-      const leases = await deps.leases.claim(new Map(followed.map((i) => [i.followerIndex, i.followerUuid])));
-      for (const index of followed) index.lease = leases.get(index.followerIndex) ?? index.lease;
+    // Every third of the lease all are renewed; in between only indices new to this poller are claimed.
+    const renew = now >= this.leasesDueAt;
+    const unleased = renew ? followed : followed.filter((i) => !i.lease);
+    if (unleased.length) {
+      if (renew) this.leasesDueAt = now + deps.leases.durationMs / 3;
+      const leases = await deps.leases.claim(new Map(unleased.map((i) => [i.followerIndex, i.followerUuid])));
+      for (const index of unleased) index.lease = leases.get(index.followerIndex) ?? index.lease;
     }
     if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
       this.lastFollowerCheck = now;
@@ -181,10 +184,10 @@ class LeaderPoller {
     const dueIndices = [...new Set(due.map((d) => d.index))];
     // A bulk write into a deleted follower index would create it anew: look right before writing.
     await this.checkFollowers(dueIndices);
-    const writable = dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex));
-    const searchable = await this.refresh(leader, writable);
+    const writable = new Set(dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex)));
+    const searchable = await this.refresh(leader, [...writable]);
     for (const { index, shard, target } of due) {
-      if (writable.includes(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.alias, index, shard, target);
+      if (writable.has(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.alias, index, shard, target);
     }
   }
 
