@@ -1,9 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bulk, converge, os, type Op } from "../support/documents.ts";
 import { startFerry, type FerryProcess } from "../support/ferry-process.ts";
+import { newFerryDir } from "../support/ferry-spawn.ts";
 import { LEADER_ALIAS, testbed } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
@@ -24,7 +23,8 @@ const ops = (from: number, to: number, tag: string): Op[] =>
     op: "index", id: `c${(from + k) % 30_000}`, routing: (from + k) % 3 === 0 ? "r1" : undefined, source: { n: from + k, tag },
   }));
 
-const newDb = () => join(mkdtempSync(join(tmpdir(), "ferry-crash-")), "ferry.db");
+// In a folder the test support removes after the file.
+const newDb = () => join(newFerryDir(), "ferry.db");
 
 describe("crash safety", () => {
   it("converges to the leader's exact content after SIGKILL in the middle of 50,000 operations", async () => {
