@@ -30,13 +30,111 @@ export interface ProxyCounts {
   refused: number;
   swallowed: number;
   cut: number;
+  /** HTTP requests that came from the client and went on towards the cluster (benchmarks count a
+   * client's load on the cluster with it); a stream the reader cannot follow stops being counted. */
+  requests: number;
+}
+
+/**
+ * Follows one client-to-cluster byte stream as HTTP/1.1 requests, to count them. Matching a request
+ * line per chunk would miscount: keep-alive carries several requests per connection, one chunk may hold
+ * the end of one and the start of the next or only part of a request line, and a body may contain
+ * text that looks like one. So the stream is read message by message: head, then the body its
+ * Content-Length or chunked encoding announces, skipped.
+ */
+class RequestReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private state: "head" | "body" | "chunk-size" | "chunk-data" | "trailer" | "lost" = "head";
+  private remaining = 0;
+
+  constructor(private readonly onRequest: (requestLine: string) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.state === "lost") return;
+    this.buffer = this.buffer.length > 0 ? Buffer.concat([this.buffer, chunk]) : chunk;
+    while (this.step()) { /* one message part per step */ }
+  }
+
+  /** Consumes one part of a message from the buffer; false when it needs more bytes. */
+  private step(): boolean {
+    switch (this.state) {
+      case "lost":
+        return false;
+      case "head": {
+        const end = this.buffer.indexOf("\r\n\r\n");
+        if (end < 0) {
+          // A head this long is not one this reader understands; stop rather than buffer forever.
+          if (this.buffer.length > 64 * 1024) this.state = "lost";
+          return false;
+        }
+        const [line = "", ...headers] = this.buffer.subarray(0, end).toString("latin1").split("\r\n");
+        this.buffer = this.buffer.subarray(end + 4);
+        if (!/^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(line)) {
+          this.state = "lost";
+          return false;
+        }
+        this.onRequest(line);
+        let length = 0;
+        let chunked = false;
+        for (const header of headers) {
+          const colon = header.indexOf(":");
+          const name = header.slice(0, colon).trim().toLowerCase();
+          const value = header.slice(colon + 1).trim();
+          if (name === "content-length") length = Number(value);
+          else if (name === "transfer-encoding" && /chunked/i.test(value)) chunked = true;
+        }
+        if (chunked) this.state = "chunk-size";
+        else if (length > 0) {
+          this.state = "body";
+          this.remaining = length;
+        }
+        return true;
+      }
+      case "body":
+      case "chunk-data": {
+        const n = Math.min(this.remaining, this.buffer.length);
+        this.buffer = this.buffer.subarray(n);
+        this.remaining -= n;
+        if (this.remaining > 0) return false;
+        this.state = this.state === "body" ? "head" : "chunk-size";
+        return true;
+      }
+      case "chunk-size": {
+        const end = this.buffer.indexOf("\r\n");
+        if (end < 0) return false;
+        const size = parseInt(this.buffer.subarray(0, end).toString("latin1").split(";")[0]!, 16);
+        this.buffer = this.buffer.subarray(end + 2);
+        if (Number.isNaN(size)) {
+          this.state = "lost";
+          return false;
+        }
+        // Each chunk's data is followed by CRLF; the last (size 0) by optional trailers and an empty line.
+        if (size === 0) this.state = "trailer";
+        else {
+          this.state = "chunk-data";
+          this.remaining = size + 2;
+        }
+        return true;
+      }
+      case "trailer": {
+        const end = this.buffer.indexOf("\r\n");
+        if (end < 0) return false;
+        this.buffer = this.buffer.subarray(end + 2);
+        if (end === 0) this.state = "head";
+        return true;
+      }
+    }
+  }
 }
 
 export class TcpProxy {
   private fault: ProxyFault = { kind: "none" };
   private readonly links = new Set<Link>();
   private server: Server;
-  readonly counts: ProxyCounts = { connections: 0, refused: 0, swallowed: 0, cut: 0 };
+  readonly counts: ProxyCounts = { connections: 0, refused: 0, swallowed: 0, cut: 0, requests: 0 };
+  /** Called with each counted request's line (`GET /x/_stats?level=shards HTTP/1.1`), for a benchmark
+   * that wants to know which requests a client sends. */
+  onRequest: ((requestLine: string) => void) | undefined;
 
   private constructor(private readonly target: { host: string; port: number }, private port: number) {
     this.server = this.newServer();
@@ -114,9 +212,18 @@ export class TcpProxy {
     this.links.add(link);
     if (this.fault.kind === "blackhole") this.swallow(link);
     let cutDone = false;
+    const requests = new RequestReader((line) => {
+      this.counts.requests++;
+      this.onRequest?.(line);
+    });
 
     client.on("data", (chunk: Buffer) => {
       if (link.dead) return;
+      try {
+        requests.push(chunk);
+      } catch {
+        // Counting is an observer: whatever goes wrong in it must not change what the proxy forwards.
+      }
       this.forward(link, "toUpstream", upstream, chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
