@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forEachLimited } from "./concurrency-limit.ts";
+import { forEachLimited, Slots } from "./concurrency-limit.ts";
 
 describe("forEachLimited", () => {
   it("never has more than the limit in flight and visits every item once, in order", async () => {
@@ -28,5 +28,37 @@ describe("forEachLimited", () => {
     await forEachLimited([], 4, async () => {
       throw new Error("not called");
     });
+  });
+});
+
+describe("Slots", () => {
+  it("lets `size` holders in at once, the next in order as each releases, and ignores a second release", async () => {
+    const slots = new Slots(2);
+    const order: string[] = [];
+    const a = await slots.acquire();
+    const b = await slots.acquire();
+    const c = slots.acquire().then((release) => (order.push("c"), release));
+    const d = slots.acquire().then((release) => (order.push("d"), release));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual([]);
+    a();
+    a();
+    await c;
+    expect(order).toEqual(["c"]);
+    b();
+    await d;
+    expect(order).toEqual(["c", "d"]);
+  });
+
+  it("lets a waiter give up when its signal aborts, without taking a slot", async () => {
+    const slots = new Slots(1);
+    const held = await slots.acquire();
+    const controller = new AbortController();
+    const gaveUp = slots.acquire(controller.signal).then(() => "got", () => "gave up");
+    controller.abort(new Error("stopped"));
+    expect(await gaveUp).toBe("gave up");
+    held();
+    const again = await slots.acquire();
+    again();
   });
 });

@@ -15,6 +15,7 @@ import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { backoffDelay } from "./retry-policy.ts";
+import { Slots } from "./concurrency-limit.ts";
 import type { FerryEventBus } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Settings } from "./settings.ts";
@@ -74,12 +75,16 @@ function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record
 export class ReplicationEngine implements ReplicationApi {
   private readonly scheduler: Scheduler;
   /** Bootstraps running in this process, so stop can cancel them and wait. */
-  private readonly bootstraps = new Map<string, { cancelled: boolean; done: Promise<void> }>();
+  private readonly bootstraps = new Map<string, { cancelled: boolean; abort: AbortController; done: Promise<void> }>();
+  /** Each bootstrap snapshots and restores a whole index: a wildcard start of a thousand indices must
+   * not put a thousand snapshots on the leader at once. */
+  private readonly bootstrapSlots: Slots;
 
   private readonly leases: FollowerLeases;
 
   constructor(private readonly deps: EngineDeps) {
     this.leases = new FollowerLeases(deps.follower, deps.instance, deps.settings["ferry.lease.duration"]);
+    this.bootstrapSlots = new Slots(deps.settings["ferry.bootstrap.max_concurrent"]);
     this.scheduler = new Scheduler({
       leases: this.leases,
       db: deps.db,
@@ -101,7 +106,7 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   async close(): Promise<void> {
-    for (const b of this.bootstraps.values()) b.cancelled = true;
+    for (const b of this.bootstraps.values()) this.cancel(b);
     await Promise.all([...this.bootstraps.values()].map((b) => b.done));
     await this.scheduler.close();
   }
@@ -187,13 +192,27 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   private runBootstrap(row: ReplicationRow): void {
-    const handle = { cancelled: false, done: Promise.resolve() };
-    handle.done = this.bootstrap(row, () => handle.cancelled)
+    const handle = { cancelled: false, abort: new AbortController(), done: Promise.resolve() };
+    handle.done = this.bootstrapInSlot(row, handle.abort.signal, () => handle.cancelled)
       .catch((err: unknown) => {
         if (!handle.cancelled) this.markFailed(row.followerIndex, isFerryError(err) ? err.reason : String(err));
       })
       .finally(() => this.bootstraps.delete(row.followerIndex));
     this.bootstraps.set(row.followerIndex, handle);
+  }
+
+  private cancel(handle: { cancelled: boolean; abort: AbortController }): void {
+    handle.cancelled = true;
+    handle.abort.abort(new Error("bootstrap cancelled"));
+  }
+
+  private async bootstrapInSlot(row: ReplicationRow, signal: AbortSignal, cancelled: () => boolean): Promise<void> {
+    const release = await this.bootstrapSlots.acquire(signal);
+    try {
+      await this.bootstrap(row, cancelled);
+    } finally {
+      release();
+    }
   }
 
   /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
@@ -313,7 +332,7 @@ export class ReplicationEngine implements ReplicationApi {
   private async release(followerIndex: string): Promise<void> {
     const bootstrap = this.bootstraps.get(followerIndex);
     if (bootstrap) {
-      bootstrap.cancelled = true;
+      this.cancel(bootstrap);
       await bootstrap.done;
     }
     await this.scheduler.halt(followerIndex);

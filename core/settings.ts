@@ -74,6 +74,10 @@ export const SETTINGS = {
       "(keys in another order, whitespace dropped), and follower writes slow down. " +
       "0: the follower keeps the leader's _source bytes.",
   },
+  "ferry.bootstrap.max_concurrent": {
+    default: 4, min: 1, max: 100, unit: "count",
+    doc: "Bootstraps (snapshot and restore of a whole index) running at once; more starts wait their turn in BOOTSTRAPPING.",
+  },
   "ferry.lease.duration": {
     default: 30_000, min: 1_000, max: 600_000, unit: "ms",
     doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal: another ferry takes the index over this long after its holder died; renewed every third of it.",
