@@ -13,7 +13,7 @@ import { TcpProxy } from "../test/support/tcp-proxy.ts";
 import { startPair, stopPair, type ClusterPair } from "../test/testbed/pair.ts";
 
 const COUNTS = (process.argv[2] ?? "10,100,1000").split(",").map(Number);
-// 60 s: every index's periodic metadata comparison (metadata_sync_interval, 60 s) falls inside the window once.
+// 60 s: long enough for every periodic request ferry makes (lease renewals every 10 s, follower checks every 5 s).
 const IDLE_SECONDS = Number(process.argv[3] ?? 60);
 // 0: one wildcard start for all indices; else a multiple of 10, see startGroups.
 const START_GROUP = Number(process.argv[4] ?? 0);
