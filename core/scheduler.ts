@@ -151,11 +151,13 @@ class LeaderPoller {
     const states = await indexStates(leader, "leader", names);
     const now = Date.now();
     // Every third of the lease all are renewed; in between only indices new to this poller are claimed.
+    // A renewal that failed is tried again on the next tick, not a third later: two misses in a row
+    // would let the lease run out under a follower that is only slow or briefly cut off.
     const renew = now >= this.leasesDueAt;
     const unleased = renew ? followed : followed.filter((i) => !i.lease);
     if (unleased.length) {
-      if (renew) this.leasesDueAt = now + deps.leases.durationMs / 3;
       const leases = await deps.leases.claim(new Map(unleased.map((i) => [i.followerIndex, i.followerUuid])));
+      if (renew) this.leasesDueAt = now + deps.leases.durationMs / 3;
       for (const index of unleased) index.lease = leases.get(index.followerIndex) ?? index.lease;
     }
     if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
