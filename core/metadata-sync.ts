@@ -20,6 +20,8 @@ const NOT_COPIED = [
   /^index\.routing\.(rebalance|allocation)\.enable$/,
   /^index\.write\.wait_for_active_shards$/,
   /^index\.(final_pipeline|replication\.type)$/,
+  // Private, managed by OpenSearch: set on the leader while it closes, refused on any PUT.
+  /^index\.verified_before_close$/,
 ];
 
 function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {

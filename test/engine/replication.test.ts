@@ -43,7 +43,12 @@ describe("replication engine", () => {
       bulk(leader, "eng-basic-l", docs(0, 10_000, "v2")),
     ]);
     expect(await converge(leader, follower, "eng-basic-l", "eng-basic-f", 10_000)).toEqual([]);
-    const caughtUp = await core().replications.status("eng-basic-f", false) as any;
+    // Caught up includes deletes: status says so once a sweep has found the follower equal.
+    let caughtUp = await core().replications.status("eng-basic-f", false) as any;
+    for (let i = 0; i < 150 && caughtUp.syncing_details.follower_checkpoint !== caughtUp.syncing_details.leader_checkpoint; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      caughtUp = await core().replications.status("eng-basic-f", false) as any;
+    }
     expect(caughtUp.syncing_details.follower_checkpoint).toBe(caughtUp.syncing_details.leader_checkpoint);
   });
 
