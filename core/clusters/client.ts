@@ -55,22 +55,42 @@ async function send(conn: ClusterConnection, cluster: string, req: ClusterReques
 /** The answer's text as the cluster sent it; an error status throws as `send` would. */
 async function sendText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
   requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
-  // asStream hands over the body unread, so nothing parses it; it also skips the client's status check.
-  const res = await clusterClient(conn).transport.request(transportParams(req), { asStream: true });
-  const stream = res.body as unknown as NodeJS.ReadableStream;
+  // asStream hands over the body unread, so nothing parses it.
+  let res;
+  try {
+    res = await clusterClient(conn).transport.request(transportParams(req), { asStream: true });
+  } catch (err) {
+    // Some error statuses are thrown with the body still an unread stream: read it, so that the error's
+    // type (index_closed_exception, say) is there to classify.
+    const meta = err instanceof errors.ResponseError ? err.meta : undefined;
+    if (meta && isStream(meta.body)) throw errorWithBody(meta, await readText(meta.body));
+    throw err;
+  }
+  const text = await readText(res.body);
+  if (res.statusCode !== null && res.statusCode >= 400) throw errorWithBody(res, text);
+  return text;
+}
+
+function isStream(body: unknown): body is NodeJS.ReadableStream {
+  return typeof (body as NodeJS.ReadableStream | undefined)?.on === "function";
+}
+
+async function readText(body: unknown): Promise<string> {
+  const stream = body as NodeJS.ReadableStream;
   stream.setEncoding("utf8");
   let text = "";
   for await (const chunk of stream) text += chunk as string;
-  if (res.statusCode !== null && res.statusCode >= 400) {
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON (a proxy's error page): the text itself is the reason.
-    }
-    throw new errors.ResponseError({ ...res, body } as ConstructorParameters<typeof errors.ResponseError>[0]);
-  }
   return text;
+}
+
+function errorWithBody(meta: object, text: string): errors.ResponseError {
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page): the text itself is the reason.
+  }
+  return new errors.ResponseError({ ...meta, body } as ConstructorParameters<typeof errors.ResponseError>[0]);
 }
 
 /** A cluster call whose failures are already classified; `cluster` names the side in error reasons. */
