@@ -109,6 +109,16 @@ export async function waitForRestore(follower: ClusterConnection, followerIndex:
   }
 }
 
+/** True when the follower index exists and every primary is active, i.e. its restore has finished. */
+export async function restoreComplete(follower: ClusterConnection, followerIndex: string): Promise<boolean> {
+  // A missing index answers 408 (health waits for it), which callOptional throws: not restored either.
+  const health = await callOptional(follower, "follower", {
+    method: "GET", path: `/_cluster/health/${encodeURIComponent(followerIndex)}`, querystring: { level: "indices", timeout: "0s" },
+  }).catch(() => undefined);
+  const index = health?.indices?.[followerIndex];
+  return index !== undefined && index.number_of_shards > 0 && index.active_primary_shards === index.number_of_shards;
+}
+
 /** The reason a restored primary could not be allocated, if that is why the restore is not done. */
 async function restoreFailure(follower: ClusterConnection, followerIndex: string): Promise<string | undefined> {
   const explain = await callOptional(follower, "follower", {

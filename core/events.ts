@@ -5,7 +5,9 @@ import { EventEmitter } from "node:events";
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
   "replication:stopped": { followerIndex: string };
-  "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore" | "restored"; snapshot: string };
+  "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore"; snapshot: string };
+  /** The bootstrap snapshot could not be deleted from the leader; it stays there until someone does. */
+  "bootstrap:snapshot-left": { followerIndex: string; snapshot: string; reason: string };
   "shard:batch-applied": { followerIndex: string; shard: number; checkpoint: number; opsWritten: number };
   "shard:error": { followerIndex: string; shard: number; reason: string; retryable: boolean };
   "shard:reconciled": { followerIndex: string; shard: number; deleted: number; foreignRepaired: number };

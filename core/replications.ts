@@ -6,7 +6,7 @@ import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import {
-  createSnapshot, deleteSnapshot, ensureRepositories, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
+  createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
   type RepositoryDefinition,
 } from "./bootstrap.ts";
 import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
@@ -250,12 +250,17 @@ export class ReplicationEngine implements ReplicationApi {
         await waitForRestore(follower, row.followerIndex, cancelled);
         if (cancelled()) return;
         if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
-        await deleteSnapshot(leader, repository, plan.snapshot);
         const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
         const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
+        // SYNCING as soon as the copy is complete: users see the documents from here on, and a stop
+        // keeps them. The snapshot is removed afterwards; a crash in between leaves it on the leader.
         completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos);
         this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
         this.scheduler.follow(this.record(row.followerIndex));
+        const snapshot = plan.snapshot;
+        await deleteSnapshot(leader, repository, snapshot).catch((err: unknown) => {
+          this.deps.events.emit("bootstrap:snapshot-left", { followerIndex: row.followerIndex, snapshot, reason: isFerryError(err) ? err.reason : String(err) });
+        });
         return;
       } catch (err) {
         const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
@@ -320,8 +325,9 @@ export class ReplicationEngine implements ReplicationApi {
   async stop(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
     await this.release(followerIndex);
-    if (row.state === "BOOTSTRAPPING") {
-      // A half-restored index is no use to anyone; the plugin deletes it too.
+    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(this.deps.follower, followerIndex))) {
+      // A half-restored index is no use to anyone; the plugin deletes it too. A complete one holds what
+      // the user may already have read, so it stays.
       await callOptional(this.deps.follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
     }
     return ACK;
