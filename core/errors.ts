@@ -53,6 +53,8 @@ export const requestErrors = {
     const reason = "Exisiting autofollow replication rule cannot be recreated/updated";
     return new FerryError("exception", 500, reason, false, { caused_by: { type: "resource_already_exists_exception", reason } });
   },
+  /** A planned promote that did not drain in time (and undid what it had done). */
+  promoteTimeout: (reason: string) => new FerryError("promote_timeout_exception", 408, reason),
   followerWrite: (index: string) =>
     new FerryError("cluster_block_exception", 403,
       `index [${index}] blocked by: [FORBIDDEN/1000/index read-only(cross-cluster-replication)];`),

@@ -14,6 +14,7 @@ import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
+import { Promotions, type PromoteRequest, type PromoteResponse } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import { Slots } from "./concurrency-limit.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -35,6 +36,8 @@ export interface ReplicationApi {
   pause(followerIndex: string, reason?: string): Promise<Acknowledged>;
   resume(followerIndex: string): Promise<Acknowledged>;
   update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged>;
+  /** Fails over to the follower (core/promote.ts). */
+  promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse>;
   /** The plugin's `_status` body (reference §4.5). */
   status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>>;
   followerStats(): Promise<Record<string, unknown>>;
@@ -81,6 +84,9 @@ export class ReplicationEngine implements ReplicationApi {
   private readonly bootstrapSlots: Slots;
 
   private readonly leases: FollowerLeases;
+  private readonly promotions: Promotions;
+  /** Follower indices being promoted: a second promote, or a pause meanwhile, would undo the drain. */
+  private readonly promoting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.leases = new FollowerLeases(deps.follower, deps.instance, deps.settings["ferry.lease.duration"]);
@@ -94,6 +100,14 @@ export class ReplicationEngine implements ReplicationApi {
       events: deps.events,
       onFatal: (index, reason) => this.markFailed(index, reason),
       onWaiting: (index, reason) => this.markWaiting(index, reason),
+    });
+    this.promotions = new Promotions({
+      db: deps.db, settings: deps.settings, follower: deps.follower,
+      leaderConnection: (alias) => deps.remotes.connection(alias),
+      followForDrain: (index) => this.followForDrain(index),
+      requestSweep: (index, shards) => this.scheduler.requestSweep(index, shards),
+      halt: (index, abortAfterMs) => this.scheduler.halt(index, abortAfterMs === undefined ? {} : { abortAfterMs }),
+      release: (index) => this.release(index),
     });
   }
 
@@ -307,6 +321,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (row.state === "BOOTSTRAPPING") {
       throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
     }
+    if (this.promoting.has(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted; pause it after the promote ended`, 409);
     // From AUTO_PAUSED too: the user's pause wins, and the reopen no longer resumes by itself.
     this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
     await this.scheduler.halt(followerIndex);
@@ -346,6 +361,30 @@ export class ReplicationEngine implements ReplicationApi {
     await this.leases.release(followerIndex);
     deleteReplication(this.deps.db, followerIndex);
     this.deps.events.emit("replication:stopped", { followerIndex });
+  }
+
+  async promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse> {
+    const row = this.record(followerIndex);
+    if (this.promoting.has(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted already`, 409);
+    this.promoting.add(followerIndex);
+    try {
+      return await this.promotions.promote(row, request);
+    } finally {
+      this.promoting.delete(followerIndex);
+    }
+  }
+
+  /** A paused replication is followed again while a planned promote drains it; undone if the promote is. */
+  private followForDrain(followerIndex: string): () => Promise<void> {
+    const row = this.record(followerIndex);
+    if (row.state !== "PAUSED" && row.state !== "AUTO_PAUSED") return async () => {};
+    this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
+    return async () => {
+      if (!getReplication(this.deps.db, followerIndex)) return;
+      this.transition(followerIndex, row.state as ReplicationState, row.reason);
+      if (row.state === "PAUSED") await this.scheduler.halt(followerIndex);
+    };
   }
 
   async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {

@@ -41,6 +41,9 @@ interface FollowedIndex {
   shards: ShardState[];
   /** The running task of each shard, so halt can wait for it. */
   running: Array<Promise<void> | undefined>;
+  /** Ends running tasks by terminating their worker: an unplanned promote cannot wait for a leader that
+   * does not answer. */
+  abort: AbortController;
   /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
   leaderCheckpoints: number[];
   phase: IndexPhase;
@@ -366,6 +369,7 @@ export class Scheduler {
       leaderUuid: row.leaderUuid, followerUuid: row.followerUuid,
       shards: rows.map((s) => loadedShard(s.checkpoint, now)),
       running: rows.map(() => undefined),
+      abort: new AbortController(),
       leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
@@ -374,14 +378,27 @@ export class Scheduler {
     poller.start();
   }
 
-  /** Stops following and resolves once no task of that index is running any more. */
-  async halt(followerIndex: string): Promise<void> {
+  /** Stops following and resolves once no task of that index is running any more; tasks still running
+   * after `abortAfterMs` are ended by terminating their worker. */
+  async halt(followerIndex: string, options: { abortAfterMs?: number } = {}): Promise<void> {
     for (const poller of this.pollers.values()) {
       const index = poller.indices.get(followerIndex);
       if (!index) continue;
       poller.indices.delete(followerIndex);
       if (poller.indices.size === 0) poller.stop();
+      const { abortAfterMs } = options;
+      const timer = abortAfterMs === undefined ? undefined
+        : setTimeout(() => index.abort.abort(new Error("replication halted")), abortAfterMs);
       await Promise.all(index.running);
+      clearTimeout(timer);
+    }
+  }
+
+  /** Makes the next sweep of these shards compare both ways (ids and counts), as after a foreign write. */
+  requestSweep(followerIndex: string, shards: number[]): void {
+    for (const poller of this.pollers.values()) {
+      const index = poller.indices.get(followerIndex);
+      for (const shard of shards) if (index?.shards[shard]) index.shards[shard] = foreignNoticed(index.shards[shard]!, Date.now());
     }
   }
 
@@ -449,7 +466,7 @@ export class Scheduler {
   private runTask<T>(task: "follow" | "sweep", input: object, index: FollowedIndex, shard: number, onSuccess: (result: T) => ShardState): void {
     const { deps } = this;
     index.shards[shard] = begin(index.shards[shard]!, task);
-    index.running[shard] = (this.pool.run(input, { filename: WORKERS[task] }) as Promise<TaskOutcome<T>>)
+    index.running[shard] = (this.pool.run(input, { filename: WORKERS[task], signal: index.abort.signal }) as Promise<TaskOutcome<T>>)
       .catch((err: unknown): TaskOutcome<T> => ({
         // A worker that threw or died costs one retry, never the replication.
         ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true },

@@ -82,6 +82,14 @@ export const SETTINGS = {
     default: 30_000, min: 1_000, max: 600_000, unit: "ms",
     doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal: another ferry takes the index over this long after its holder died; renewed every third of it.",
   },
+  "ferry.promote.timeout": {
+    default: 120_000, min: 1_000, max: 3_600_000, unit: "ms",
+    doc: "Longest a planned promote waits for the follower to drain once the leader is write-blocked; then it gives up and undoes the block.",
+  },
+  "ferry.promote.leader_timeout": {
+    default: 5_000, min: 100, max: 600_000, unit: "ms",
+    doc: "How long a promote waits for the leader to answer before it promotes unplanned; an unplanned promote answers within about this time.",
+  },
   "ferry.pool.max_threads": {
     default: 2, min: 1, max: 64, unit: "count",
     doc: "Worker threads running shard cycles.",

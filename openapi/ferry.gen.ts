@@ -18,6 +18,7 @@ export interface paths {
     "/_plugins/_replication/_bulk_status": components["pathItems"]["BulkStatus"];
     "/_plugins/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
     "/_plugins/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
+    "/_plugins/_replication/{index}/_promote": components["pathItems"]["Promote"];
     "/_opendistro/_replication/{index}/_start": components["pathItems"]["OpenDistroStart"];
     "/_opendistro/_replication/{index}/_stop": components["pathItems"]["Stop"];
     "/_opendistro/_replication/{index}/_pause": components["pathItems"]["Pause"];
@@ -35,6 +36,7 @@ export interface paths {
     "/_opendistro/_replication/_bulk_status": components["pathItems"]["BulkStatus"];
     "/_opendistro/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
     "/_opendistro/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
+    "/_opendistro/_replication/{index}/_promote": components["pathItems"]["Promote"];
     "/_ferry/remotes": {
         parameters: {
             query?: never;
@@ -306,6 +308,62 @@ export interface components {
         PauseRequest: {
             /** @description Shown by status; `User initiated` when absent. */
             reason?: string;
+        };
+        PromoteRequest: {
+            /** @description Promote unplanned without asking the leader. */
+            force?: boolean;
+            timeout?: components["schemas"]["PromoteTimeout"];
+            /** @description Alias on the follower cluster that is moved onto the promoted index as its write index (added when it does not exist; removed from any other index that holds it). */
+            write_alias?: string;
+            /** @description Fail-back (planned promotions only): once promoted, replicate the promoted index back into the old leader index, which then follows without a full copy. */
+            reverse?: boolean;
+        };
+        /** @description Longest drain of a planned promote, e.g. `30s`; `ferry.promote.timeout` when absent. */
+        PromoteTimeout: string;
+        PromoteShard: {
+            shard: number;
+            /** @description Every leader operation up to this sequence number is on the follower. */
+            follower_checkpoint: number;
+            /** @description Leader deletes up to this sequence number are also settled on the follower. */
+            reconciled_checkpoint: number;
+            /** @description Planned: the leader's final global checkpoint. Unplanned: the last one ferry saw (the leader may have gone further). */
+            leader_checkpoint: number;
+            /** @description Unplanned only; leader operations ferry knew of and had not copied. */
+            operations_missing_at_most?: number;
+        };
+        PromoteResponse: {
+            acknowledged: boolean;
+            /** @enum {string} */
+            promotion: "planned" | "unplanned";
+            unplanned_because?: string;
+            guarantee: string;
+            follower_index: string;
+            leader_alias: string;
+            leader_index: string;
+            /** @description Planned only; the leader index keeps its write block so that it cannot diverge. */
+            leader_write_block?: boolean;
+            /** @description Planned only; documents counted on both sides once drained. */
+            documents?: {
+                leader: number;
+                follower: number;
+            };
+            write_alias?: {
+                alias: string;
+                removed_from: string[];
+            };
+            reverse?: components["schemas"]["ReverseReplication"];
+            shards: components["schemas"]["PromoteShard"][];
+            took_millis: number;
+        };
+        ReverseReplication: {
+            /** @description The promoted side, i.e. ferry's follower cluster. */
+            leader_alias: string;
+            leader_index: string;
+            /** @description The old leader's cluster, which now follows. */
+            follower_alias: string;
+            follower_index: string;
+            /** @enum {string} */
+            bootstrap: "none" | "snapshot";
         };
         ResumeRequest: {
             /** @description Re-bootstrap from a snapshot if the follower can no longer continue where it stopped. */
@@ -904,6 +962,72 @@ export interface components {
                 };
                 responses: {
                     200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        Promote: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /**
+             * Fail over to the follower; it becomes an ordinary writable index.
+             * @description Planned (the leader answers, `force` absent): the leader index gets a write block, the follower
+             *     is drained to the leader's final checkpoints with deletes reconciled and per-shard counts
+             *     compared, then replication stops. Every write the leader acknowledged is on the follower. When
+             *     the drain does not finish within `timeout`, the write block is removed, replication goes on as
+             *     before, and the answer is an error.
+             *     Unplanned (`force`, or the leader does not answer within `ferry.promote.leader_timeout`):
+             *     replication stops at once; the answer gives, per shard, how far the follower is known to hold
+             *     the leader's operations and the leader's last known checkpoint.
+             */
+            post: {
+                parameters: {
+                    query?: {
+                        cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path: {
+                        /** @description The follower index. */
+                        index: components["parameters"]["Index"];
+                    };
+                    cookie?: never;
+                };
+                requestBody?: {
+                    content: {
+                        "application/json": components["schemas"]["PromoteRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The follower was promoted. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["PromoteResponse"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };

@@ -70,6 +70,11 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.post("/:index/_resume", async (c) => respond(c, await replications.resume(c.var.input.params.index!)));
 
+  router.post("/:index/_promote", async (c) => {
+    const body = (c.var.input.body ?? {}) as Schemas["PromoteRequest"];
+    return respond(c, await replications.promote(c.var.input.params.index!, body) satisfies Schemas["PromoteResponse"]);
+  });
+
   router.get("/:index/_status", async (c) => {
     const { params, query } = c.var.input;
     return respond(c, await replications.status(params.index!, query.verbose === true));

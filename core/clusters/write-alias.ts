@@ -1,0 +1,15 @@
+// Points an alias at one index as its write index, in one atomic `_aliases` call: applications that
+// write through the alias switch to the promoted index at once.
+import { call, callOptional } from "./client.ts";
+import type { ClusterConnection } from "./connection.ts";
+
+/** Adds `alias` to `index` as write index and removes it from every other index; answers those. */
+export async function moveWriteAlias(conn: ClusterConnection, side: string, alias: string, index: string): Promise<string[]> {
+  const holders = Object.keys((await callOptional<Record<string, unknown>>(conn, side, { method: "GET", path: `/_alias/${encodeURIComponent(alias)}` })) ?? {});
+  const others = holders.filter((name) => name !== index);
+  await call(conn, side, {
+    method: "POST", path: "/_aliases",
+    body: { actions: [...others.map((name) => ({ remove: { index: name, alias } })), { add: { index, alias, is_write_index: true } }] },
+  });
+  return others;
+}

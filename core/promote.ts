@@ -1,0 +1,205 @@
+// Failing over to a follower. Planned (the leader answers): the leader index is write-blocked, the
+// follower drained to the leader's final checkpoints with deletes reconciled and shard counts compared,
+// then replication ends; nothing the leader acknowledged is lost, and a drain that times out undoes the
+// block. Unplanned (forced, or the leader does not answer): replication ends at once, and the answer says
+// per shard how far the follower is known to hold the leader's operations.
+import type { components } from "../openapi/ferry.gen.ts";
+import type { ClusterConnection } from "./clusters/connection.ts";
+import { indexMetadata } from "./clusters/index-metadata.ts";
+import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
+import { shardDocCounts } from "./clusters/shard-counts.ts";
+import { blockWrites, unblockWrites } from "./clusters/write-block.ts";
+import { moveWriteAlias } from "./clusters/write-alias.ts";
+import { FerryError, isFerryError, requestErrors } from "./errors.ts";
+import type { Settings } from "./settings.ts";
+import type { Store } from "./store/db.ts";
+import { listShards, type ReplicationRow, type ShardRow } from "./store/replications.ts";
+
+export type PromoteRequest = components["schemas"]["PromoteRequest"];
+export type PromoteResponse = components["schemas"]["PromoteResponse"];
+type PromoteShard = components["schemas"]["PromoteShard"];
+
+/** What a promotion needs from the engine that owns the replication. */
+export interface PromotionHost {
+  db: Store;
+  settings: Settings;
+  follower: ClusterConnection;
+  leaderConnection(alias: string): ClusterConnection;
+  /** Makes sure the index is followed for the drain (a paused one too); answers how to put it back. */
+  followForDrain(followerIndex: string): () => Promise<void>;
+  /** The next sweep of these shards also compares ids both ways. */
+  requestSweep(followerIndex: string, shards: number[]): void;
+  /** Stops every task of the index; those still running after `abortAfterMs` are ended. */
+  halt(followerIndex: string, abortAfterMs?: number): Promise<void>;
+  /** Ends the replication; the follower index is an ordinary writable index from then on. */
+  release(followerIndex: string): Promise<void>;
+}
+
+const GUARANTEE = {
+  planned: "Every write the leader index acknowledged before its write block is on the promoted index: each shard " +
+    "reached the leader's final global checkpoint with deletes reconciled, and each shard holds as many documents " +
+    "as on the leader. The leader index keeps its write block so that it cannot diverge; remove it only to use " +
+    "that index again (fail-back).",
+  unplanned: "The promoted index holds every leader operation up to each shard's follower_checkpoint, and leader " +
+    "deletes up to its reconciled_checkpoint. Operations above it may be missing: operations_missing_at_most that " +
+    "ferry knew of, and whatever the leader took after ferry last read it. The old leader index still takes " +
+    "writes if its cluster comes back: keep clients away from it.",
+} as const;
+
+const DRAIN_POLL_MS = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const timeoutError = (reason: string) => new PromoteTimeout(reason);
+
+/** A planned promote that did not finish in time; everything was put back as it was. */
+class PromoteTimeout extends Error {}
+
+function reconciledOf(s: ShardRow): number {
+  return Math.min(s.checkpoint, s.reconciledCheckpoint);
+}
+
+export class Promotions {
+  constructor(private readonly host: PromotionHost) {}
+
+  async promote(row: ReplicationRow, request: PromoteRequest): Promise<PromoteResponse> {
+    const started = Date.now();
+    if (row.state === "BOOTSTRAPPING") {
+      throw requestErrors.illegalArgument(
+        `Cannot promote [${row.followerIndex}] while it bootstraps: its copy of the leader is not complete yet. Wait for SYNCING, or stop the replication`);
+    }
+    if (request.reverse && request.force) throw requestErrors.illegalArgument("reverse needs a planned promotion; it cannot be combined with force");
+    const because = request.force ? "force was requested"
+      : row.state === "FAILED" ? `the replication had failed: ${row.reason ?? "unknown reason"}`
+      : await this.leaderUnavailable(row);
+    const result = because === undefined
+      ? await this.planned(row, request.timeout ? timeValueMs(request.timeout) : this.host.settings["ferry.promote.timeout"])
+      : await this.unplanned(row, because, started);
+    const alias = request.write_alias
+      ? { write_alias: { alias: request.write_alias, removed_from: await moveWriteAlias(this.host.follower, "follower", request.write_alias, row.followerIndex) } }
+      : {};
+    return {
+      acknowledged: true,
+      ...result,
+      follower_index: row.followerIndex,
+      leader_alias: row.leaderAlias,
+      leader_index: row.leaderIndex,
+      ...alias,
+      took_millis: Date.now() - started,
+    };
+  }
+
+  /** Why the leader cannot take part, or undefined when it answers about its index in time. */
+  private async leaderUnavailable(row: ReplicationRow): Promise<string | undefined> {
+    const timeoutMs = this.host.settings["ferry.promote.leader_timeout"];
+    try {
+      const leader = { ...this.host.leaderConnection(row.leaderAlias), timeoutMs };
+      const meta = await indexMetadata(leader, "leader", row.leaderIndex);
+      if (!meta || meta.uuid !== row.leaderUuid) return `leader index [${row.leaderIndex}] no longer exists`;
+      return undefined;
+    } catch (err) {
+      if (isFerryError(err) && !err.retryable) throw err;
+      return `the leader did not answer within ${timeoutMs}ms (${isFerryError(err) ? err.reason : String(err)})`;
+    }
+  }
+
+  private async planned(row: ReplicationRow, timeoutMs: number): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "documents" | "leader_write_block">> {
+    const { followerIndex, leaderIndex } = row;
+    const leader = this.host.leaderConnection(row.leaderAlias);
+    const deadline = Date.now() + timeoutMs;
+    const { wasBlocked } = await blockWrites(leader, "leader", leaderIndex);
+    const putBack = this.host.followForDrain(followerIndex);
+    try {
+      const final = await this.finalCheckpoints(leader, row, deadline);
+      const documents = await this.drain(leader, row, final, deadline);
+      const shards = listShards(this.host.db, followerIndex).map((s): PromoteShard => ({
+        shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciledOf(s), leader_checkpoint: final[s.shard]!,
+      }));
+      await this.host.release(followerIndex);
+      return { promotion: "planned", guarantee: GUARANTEE.planned, leader_write_block: true, documents, shards };
+    } catch (err) {
+      const undone = await this.undo(putBack, wasBlocked ? undefined : () => unblockWrites(leader, "leader", leaderIndex));
+      if (err instanceof PromoteTimeout) throw requestErrors.promoteTimeout(`${err.message}; ${undone}`);
+      if (isFerryError(err)) throw withUndo(err, undone);
+      throw err;
+    }
+  }
+
+  /** Puts replication and the leader back as they were; says what it did, for the error. */
+  private async undo(putBack: () => Promise<void>, unblock: (() => Promise<void>) | undefined): Promise<string> {
+    await putBack();
+    if (!unblock) return "replication goes on; the leader index was write-blocked before and stays so";
+    try {
+      await unblock();
+      return "the leader index takes writes again and replication goes on";
+    } catch (err) {
+      return `replication goes on, but the leader's write block could not be removed (${isFerryError(err) ? err.reason : String(err)}): ` +
+        `remove it with PUT <leader index>/_settings {"index.blocks.write": null}`;
+    }
+  }
+
+  /** Once the block holds, each primary's operations are final; the global checkpoint catches up with them. */
+  private async finalCheckpoints(leader: ClusterConnection, row: ReplicationRow, deadline: number): Promise<number[]> {
+    for (;;) {
+      const shards = (await shardCheckpoints(leader, "leader", [row.leaderIndex])).get(row.leaderIndex)?.shards ?? [];
+      const final = Array.from({ length: row.shardCount }, (_, i) => shards[i]);
+      if (final.every((s) => s !== undefined && s.globalCheckpoint === s.maxSeqNo)) return final.map((s) => s!.maxSeqNo);
+      if (Date.now() > deadline) {
+        throw timeoutError(`the leader's global checkpoints of [${row.leaderIndex}] did not reach its last operations in time`);
+      }
+      await sleep(DRAIN_POLL_MS);
+    }
+  }
+
+  /** Waits for every shard to be copied and reconciled up to `final`, then compares shard counts. */
+  private async drain(leader: ClusterConnection, row: ReplicationRow, final: number[], deadline: number): Promise<{ leader: number; follower: number }> {
+    const { followerIndex, leaderIndex, shardCount } = row;
+    let differing: string[] = [];
+    for (;;) {
+      const shards = listShards(this.host.db, followerIndex);
+      if (shards.length === 0) throw requestErrors.illegalState(`the replication of [${followerIndex}] ended while it was being promoted`, 409);
+      const behind = shards.filter((s) => reconciledOf(s) < final[s.shard]!);
+      if (behind.length === 0) {
+        const [onLeader, onFollower] = await Promise.all([
+          shardDocCounts(leader, "leader", leaderIndex, shardCount),
+          shardDocCounts(this.host.follower, "follower", followerIndex, shardCount),
+        ]);
+        const differ = onLeader.flatMap((n, shard) => (n === onFollower[shard] ? [] : [shard]));
+        if (differ.length === 0) return { leader: sum(onLeader), follower: sum(onFollower) };
+        differing = differ.map((shard) => `shard ${shard}: ${onLeader[shard]} on the leader, ${onFollower[shard]} on the follower`);
+        this.host.requestSweep(followerIndex, differ);
+        await sleep(this.host.settings["ferry.follower.delete_check_interval"]);
+      }
+      if (Date.now() > deadline) {
+        const where = behind.length
+          ? behind.map((s) => `shard ${s.shard} at ${reconciledOf(s)} of ${final[s.shard]}`).join(", ")
+          : differing.join(", ");
+        throw timeoutError(`[${followerIndex}] did not drain to the leader's final checkpoints in time (${where})`);
+      }
+      await sleep(DRAIN_POLL_MS);
+    }
+  }
+
+  private async unplanned(row: ReplicationRow, because: string, started: number): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "unplanned_because">> {
+    // Within the leader timeout as a whole: the probe may have used some of it already.
+    await this.host.halt(row.followerIndex, Math.max(0, started + this.host.settings["ferry.promote.leader_timeout"] - Date.now()));
+    const shards = listShards(this.host.db, row.followerIndex).map((s): PromoteShard => ({
+      shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciledOf(s), leader_checkpoint: s.leaderCheckpoint,
+      operations_missing_at_most: Math.max(0, s.leaderCheckpoint - s.checkpoint),
+    }));
+    await this.host.release(row.followerIndex);
+    return { promotion: "unplanned", unplanned_because: because, guarantee: GUARANTEE.unplanned, shards };
+  }
+}
+
+function withUndo(err: FerryError, undone: string): FerryError {
+  return new FerryError(err.type, err.status, `${err.reason}; ${undone}`, err.retryable, err.details);
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** `30s`, `500ms`, `2m` (the contract allows no other form). */
+export function timeValueMs(value: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(value);
+  if (!match) throw requestErrors.illegalArgument(`failed to parse time value [${value}]`);
+  return Number(match[1]) * { ms: 1, s: 1_000, m: 60_000 }[match[2] as "ms" | "s" | "m"];
+}
