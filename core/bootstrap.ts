@@ -109,14 +109,16 @@ export async function waitForRestore(follower: ClusterConnection, followerIndex:
   }
 }
 
-/** True when the follower index exists and every primary is active, i.e. its restore has finished. */
-export async function restoreComplete(follower: ClusterConnection, followerIndex: string): Promise<boolean> {
-  // A missing index answers 408 (health waits for it), which callOptional throws: not restored either.
-  const health = await callOptional(follower, "follower", {
-    method: "GET", path: `/_cluster/health/${encodeURIComponent(followerIndex)}`, querystring: { level: "indices", timeout: "0s" },
-  }).catch(() => undefined);
-  const index = health?.indices?.[followerIndex];
-  return index !== undefined && index.number_of_shards > 0 && index.active_primary_shards === index.number_of_shards;
+/**
+ * True when every primary of the follower index has finished recovering from the snapshot. Recovery
+ * stages are read rather than active primaries: a recovered primary answers searches a moment before the
+ * cluster state lists it as started, and a user may already have read from it.
+ */
+export async function restoreComplete(follower: ClusterConnection, followerIndex: string, shardCount: number): Promise<boolean> {
+  const res = await callOptional(follower, "follower", { method: "GET", path: `/${encodeURIComponent(followerIndex)}/_recovery` });
+  const primaries = ((res?.[followerIndex]?.shards ?? []) as Array<{ id: number; primary: boolean; stage: string }>).filter((s) => s.primary);
+  const done = new Set(primaries.filter((s) => s.stage === "DONE").map((s) => s.id));
+  return shardCount > 0 && done.size === shardCount;
 }
 
 /** The reason a restored primary could not be allocated, if that is why the restore is not done. */

@@ -340,7 +340,7 @@ export class ReplicationEngine implements ReplicationApi {
   async stop(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
     await this.release(followerIndex);
-    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(this.deps.follower, followerIndex))) {
+    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(this.deps.follower, followerIndex, row.shardCount))) {
       // A half-restored index is no use to anyone; the plugin deletes it too. A complete one holds what
       // the user may already have read, so it stays.
       await callOptional(this.deps.follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
