@@ -11,9 +11,12 @@ export interface FaultBed {
   /** Stops every node of one cluster (SIGTERM, data kept) and returns a function that starts them again
    * on the same data and ports, resolving once the cluster is green. */
   outage(side: "leader" | "follower"): Promise<() => Promise<void>>;
+  /** Like `outage`, but every node dies by SIGKILL at once, as when a site is lost: nothing is flushed
+   * or handed over first. */
+  crash(side: "leader" | "follower"): Promise<() => Promise<void>>;
 }
 
-async function control(action: "stop" | "start", side: "leader" | "follower"): Promise<void> {
+async function control(action: "stop" | "kill" | "start", side: "leader" | "follower"): Promise<void> {
   const res = await fetch(`${inject("faultControl")}/${action}/${side}`, { method: "POST" });
   if (!res.ok) throw new Error(`${action} ${side} cluster: ${res.status} ${await res.text()}`);
 }
@@ -36,6 +39,10 @@ export function useFaultBed(): FaultBed {
     },
     async outage(side) {
       await control("stop", side);
+      return () => control("start", side);
+    },
+    async crash(side) {
+      await control("kill", side);
       return () => control("start", side);
     },
   };

@@ -5,14 +5,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { pauseCluster, resumeCluster } from "../testbed/cluster.ts";
+import { pauseCluster, resumeCluster, stopNode } from "../testbed/cluster.ts";
 import { ensureDistribution } from "../testbed/distribution.ts";
 import { startPair, stopPair } from "../testbed/pair.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** POST `{url}/stop/leader` (or follower) stops every node of that cluster, data kept; `{url}/start/…`
-     * starts them again on the same data and ports and answers once the cluster is green. */
+    /** POST `{url}/stop/leader` (or follower) stops every node of that cluster, data kept; `{url}/kill/…`
+     * SIGKILLs them instead (a lost site); `{url}/start/…` starts them again on the same data and ports
+     * and answers once the cluster is green. */
     faultControl: string;
   }
 }
@@ -23,12 +24,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const control = createServer((req, res) => {
     const [, action, side] = (req.url ?? "").split("/");
     const cluster = side === "leader" ? pair.leader : side === "follower" ? pair.follower : undefined;
-    if (req.method !== "POST" || !cluster || (action !== "stop" && action !== "start")) {
+    if (req.method !== "POST" || !cluster || (action !== "stop" && action !== "kill" && action !== "start")) {
       res.writeHead(404).end();
       return;
     }
-    const done = action === "stop"
-      ? pauseCluster(cluster)
+    const done = action === "stop" ? pauseCluster(cluster)
+      : action === "kill" ? Promise.all(cluster.nodes.map((node) => stopNode(cluster, node.name, { crash: true }))).then(() => undefined)
       : resumeCluster(cluster, { name: cluster.name, home, repoPath: pair.repoPath, ownerPid: process.pid });
     done.then(() => res.writeHead(200).end(), (err: Error) => res.writeHead(500).end(err.message));
   });
