@@ -8,19 +8,24 @@
 // (idempotent); with a different one it is refused with the plugin's 500 and the stored rule is left
 // alone (the plugin overwrites it); `PUT _autofollow` updates a rule in place. Deleting an unknown rule
 // is acknowledged, as on the plugin's unreleased main.
+//
+// A whole-site promote disables rules (disableRulesForPromote) so that nothing new follows the promoted
+// site. The store is the record: a disabled rule polls no leader and starts nothing, its timer ends at its
+// next firing, and it stays disabled across restarts. Re-posting the same definition leaves it disabled
+// (a script that re-creates its rules must not undo a failover); `PUT _autofollow` enables it again.
 import { listOpenIndices } from "./open-indices.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
 import { requestErrors } from "./errors.ts";
 import { planFollows } from "./follow-plan.ts";
-import { followerName, LEADER_INDEX_PLACEHOLDER, patternProblems } from "./index-patterns.ts";
+import { followerName, LEADER_INDEX_PLACEHOLDER, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
 import { indexNameProblems } from "./index-names.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import type { Acknowledged, ReplicationApi } from "./replications.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
 import {
-  clearFailedIndices, deleteRule, getRule, insertRule, listRules, recordPoll, recordStartFailure, recordStartSuccess,
+  clearFailedIndices, deleteRule, disableRule, getRule, insertRule, listRules, recordPoll, recordStartFailure, recordStartSuccess,
   updateRuleDefinition, type RuleDefinition, type RuleRow,
 } from "./store/autofollow-rules.ts";
 import { getReplication } from "./store/replications.ts";
@@ -35,7 +40,26 @@ export interface AutoFollowRule {
 }
 
 /** A rule as stored: settings are always present (`{}` when none were given). */
-export type StoredRule = AutoFollowRule & { settings: Record<string, unknown> };
+export type StoredRule = AutoFollowRule & {
+  settings: Record<string, unknown>;
+  /** ferry extension: present while the rule is disabled (a whole-site promote did it). */
+  disabled?: { at: number; reason: string };
+};
+
+export interface RuleKey {
+  leader_alias: string;
+  name: string;
+}
+
+/** A follower index a whole-site promote works on, as its replication names it. */
+export interface PromotedFollower {
+  leaderAlias: string;
+  leaderIndex: string;
+  followerIndex: string;
+}
+
+/** Which followers a whole-site promote was asked for: all of one leader alias, or those a pattern selects. */
+export type PromoteScope = { leaderAlias: string } | { pattern: string; promoted: PromotedFollower[] };
 
 export interface RuleCreated extends Acknowledged {
   /** ferry extension: existing leader indices the new rule starts following now. */
@@ -109,8 +133,36 @@ function ruleView(row: RuleRow): StoredRule {
     ...(row.followerIndexPattern !== null ? { follower_index_pattern: row.followerIndexPattern } : {}),
     settings: row.settings,
     ...(row.useRoles ? { use_roles: row.useRoles as AutoFollowRule["use_roles"] & object } : {}),
+    ...(row.disabledAt !== null ? { disabled: { at: row.disabledAt, reason: row.disabledReason ?? "" } } : {}),
   };
 }
+
+/**
+ * The enabled rules a whole-site promote disables. A leader alias: all its rules, since that site is
+ * being left. A pattern: the rules that would follow a promoted index again — same alias, a pattern
+ * selecting its leader index and a follower name that is its name — so rules of the same site feeding
+ * other indices keep running.
+ */
+export function rulesToDisable(rules: RuleRow[], scope: PromoteScope): RuleRow[] {
+  const enabled = rules.filter((r) => r.disabledAt === null);
+  if ("leaderAlias" in scope) return enabled.filter((r) => r.leaderAlias === scope.leaderAlias);
+  return enabled.filter((rule) => {
+    const expr = parseIndexExpression(rule.pattern);
+    return scope.promoted.some((p) => p.leaderAlias === rule.leaderAlias
+      && selects(expr, { name: p.leaderIndex, hidden: false })
+      && followerName(rule.followerIndexPattern ?? undefined, p.leaderIndex) === p.followerIndex);
+  });
+}
+
+/** Disables the rules `rulesToDisable` picks, in the store (see the note at the top); answers which. */
+export function disableRulesForPromote(db: Store, scope: PromoteScope, reason: string): RuleKey[] {
+  const at = Date.now();
+  return rulesToDisable(listRules(db), scope)
+    .filter((r) => disableRule(db, r.leaderAlias, r.name, at, reason))
+    .map((r) => ({ leader_alias: r.leaderAlias, name: r.name }));
+}
+
+const isEnabled = (row: RuleRow | undefined): row is RuleRow => row !== undefined && row.disabledAt === null;
 
 function validateRule(rule: AutoFollowRule): void {
   const problems = [...indexNameProblems(rule.name), ...patternProblems(rule.pattern)];
@@ -137,7 +189,7 @@ export class AutoFollowEngine implements AutoFollowApi {
 
   /** Starts the timer of every stored rule; each evaluates at once. */
   resumeAll(): void {
-    for (const row of listRules(this.deps.db)) this.schedule(this.runtime(row.leaderAlias, row.name), row.leaderAlias, row.name, 0);
+    for (const row of listRules(this.deps.db).filter(isEnabled)) this.schedule(this.runtime(row.leaderAlias, row.name), row.leaderAlias, row.name, 0);
   }
 
   async close(): Promise<void> {
@@ -225,8 +277,10 @@ export class AutoFollowEngine implements AutoFollowApi {
     return rt;
   }
 
+  /** Only an enabled rule gets a next evaluation: this is where a disabled rule's timer ends. */
   private schedule(rt: RuleRuntime, leaderAlias: string, name: string, delayMs: number): void {
     if (this.closed || this.runtimes.get(ruleKey(leaderAlias, name)) !== rt) return;
+    if (!isEnabled(getRule(this.deps.db, leaderAlias, name))) return;
     clearTimeout(rt.timer);
     rt.timer = setTimeout(() => {
       if (!rt.evaluation) void this.evaluate(rt, leaderAlias, name);
@@ -279,7 +333,7 @@ export class AutoFollowEngine implements AutoFollowApi {
       rt.failedClearedAt = now;
     }
     const rule = getRule(this.deps.db, leaderAlias, name);
-    if (!rule) return [];
+    if (!isEnabled(rule)) return [];
     let matches;
     try {
       matches = await listOpenIndices(this.deps.remotes.connection(leaderAlias), "leader", rule.pattern);
@@ -310,9 +364,9 @@ export class AutoFollowEngine implements AutoFollowApi {
   private async runStarts(rt: RuleRuntime, generation: number, leaderAlias: string, name: string, starts: { leader_index: string; follower_index: string }[]): Promise<void> {
     const stopped = () => this.closed || rt.generation !== generation;
     await forEachLimited(starts, this.deps.settings["plugins.replication.autofollow.concurrent_replication_jobs_trigger_size"], async (entry) => {
-      // Read again: the rule may have changed or gone while earlier starts bootstrapped.
+      // Read again: the rule may have changed, gone or been disabled while earlier starts bootstrapped.
       const rule = getRule(this.deps.db, leaderAlias, name);
-      if (!rule || this.deps.replications.isFollowerIndex(entry.follower_index)) return;
+      if (!isEnabled(rule) || this.deps.replications.isFollowerIndex(entry.follower_index)) return;
       try {
         await this.deps.replications.start(entry.follower_index, {
           leader_alias: leaderAlias,

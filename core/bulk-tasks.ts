@@ -2,14 +2,22 @@
 // as an asynchronous task whose progress `_task_status` reports. Unlike the plugin, any number of bulk
 // tasks may run at once. Tasks live in memory only: a restart forgets them (the replications they
 // started are persisted as usual); the latest MAX_KEPT_TASKS stay readable after they finish.
+//
+// Whole-site promote (ferry extension) is a task of the same kind: every follower of a leader alias, or
+// those a pattern selects, promoted one by one as by `{index}/_promote`, after the auto-follow rules that
+// would follow that site again are disabled. Like every task here it works on at most `bulk_batch_size`
+// indices at once: a promote mostly waits (leader write block, drain, counts) while the scheduler's pool
+// does the copying, so the bound is on leader calls and write blocks in flight, and one slow drain
+// (`timeout` applies per index) holds one lane, not the task.
 import { randomBytes } from "node:crypto";
 import type { components } from "../openapi/ferry.gen.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { listOpenIndices } from "./open-indices.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
+import { disableRulesForPromote, type PromoteScope } from "./autofollow.ts";
 import { isFerryError, requestErrors } from "./errors.ts";
 import { planFollows } from "./follow-plan.ts";
-import { compareIndexNames, parseIndexExpression, patternProblems, selectIndices } from "./index-patterns.ts";
+import { compareIndexNames, parseIndexExpression, patternProblems, selectIndices, selects } from "./index-patterns.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import type { Acknowledged, ReplicationApi } from "./replications.ts";
 import type { Settings } from "./settings.ts";
@@ -21,6 +29,8 @@ export type BulkOperation = "start" | "stop" | "pause" | "resume";
 export type BulkRequest = components["schemas"]["BulkRequest"];
 export type BulkAccepted = components["schemas"]["BulkAccepted"];
 export type TaskStatus = components["schemas"]["BulkTaskStatus"];
+export type SitePromoteRequest = components["schemas"]["SitePromoteRequest"];
+type SitePromoteOutcome = components["schemas"]["SitePromoteOutcome"];
 
 export interface BulkDeps {
   db: Store;
@@ -60,15 +70,55 @@ export class BulkTasks {
       : await this.planLocal(operation, request.pattern, excluded);
     if (work.length === 0) throw requestErrors.illegalArgument(refused.map((r) => `[${r.index}] ${r.failure_reason}`).join("; "));
 
-    const id = `${this.node}:${this.next++}`;
+    const id = this.newTaskId();
     const status: TaskStatus = {
       operation_type: `bulk_${operation}_replication`, pattern: request.pattern, start_time: Date.now(),
       num_success: 0, num_failed: refused.length, num_pending: work.length, num_cancelled: 0, failed_indices: refused,
     };
+    return this.launch(id, status, work, (index) => this.apply(operation, index, request));
+  }
+
+  /**
+   * Whole-site promote: exactly one of `leader_alias` (every follower of that leader cluster) and
+   * `pattern` (the followers it selects by name). The rules are disabled when the task is accepted,
+   * before any index is promoted, and stay disabled whatever the promotes do: the site is being left.
+   */
+  async submitPromote(request: SitePromoteRequest): Promise<BulkAccepted> {
+    const { work, scope } = this.planPromote(request);
+    const id = this.newTaskId();
+    const disabled = disableRulesForPromote(this.deps.db, scope,
+      `disabled by whole-site promote task ${id} at ${new Date().toISOString()}; PUT _autofollow with the rule's definition enables it again`);
+    const promoted: SitePromoteOutcome[] = [];
+    const status: TaskStatus = {
+      operation_type: "bulk_promote_replication", pattern: "pattern" in scope ? scope.pattern : "*",
+      ...("leaderAlias" in scope ? { leader_alias: scope.leaderAlias } : {}),
+      start_time: Date.now(), num_success: 0, num_failed: 0, num_pending: work.length, num_cancelled: 0, failed_indices: [],
+      promoted_indices: promoted, disabled_autofollow_rules: disabled,
+    };
+    const options = { ...(request.force !== undefined ? { force: request.force } : {}), ...(request.timeout !== undefined ? { timeout: request.timeout } : {}) };
+    return this.launch(id, status, work, async (index) => {
+      const answer = await this.deps.replications.promote(index, options);
+      promoted.push({
+        index, promotion: answer.promotion,
+        ...(answer.unplanned_because !== undefined ? { unplanned_because: answer.unplanned_because } : {}),
+        leader_alias: answer.leader_alias, leader_index: answer.leader_index,
+        ...(answer.leader_write_block !== undefined ? { leader_write_block: answer.leader_write_block } : {}),
+        ...(answer.documents ? { documents: answer.documents } : {}),
+        shards: answer.shards, took_millis: answer.took_millis,
+      });
+    });
+  }
+
+  private newTaskId(): string {
+    return `${this.node}:${this.next++}`;
+  }
+
+  /** Runs `apply` on every index, `bulk_batch_size` at a time, counting into `status`. */
+  private launch(id: string, status: TaskStatus, work: string[], apply: (index: string) => Promise<void>): BulkAccepted {
     const task: Task = { status, cancelled: false, finished: false, done: Promise.resolve() };
     task.done = forEachLimited(work, this.deps.settings["plugins.replication.follower.bulk_batch_size"], async (index) => {
       try {
-        await this.apply(operation, index, request);
+        await apply(index);
         status.num_success++;
       } catch (err) {
         status.num_failed++;
@@ -126,6 +176,28 @@ export class BulkTasks {
       if (this.tasks.size <= MAX_KEPT_TASKS) return;
       if (task.finished) this.tasks.delete(id);
     }
+  }
+
+  /** The followers ferry knows of the leader alias, or whose names the pattern selects, in natural order. */
+  private planPromote(request: SitePromoteRequest): { work: string[]; scope: PromoteScope } {
+    const { leader_alias: leaderAlias, pattern } = request;
+    // The contract refuses such bodies already; this guards in-process callers.
+    if ((leaderAlias === undefined) === (pattern === undefined)) throw requestErrors.validation(["exactly one of leader_alias and pattern is required"]);
+    const rows = listReplications(this.deps.db);
+    if (leaderAlias !== undefined) {
+      const work = rows.filter((r) => r.leaderAlias === leaderAlias).map((r) => r.followerIndex).sort(compareIndexNames);
+      if (work.length === 0) throw requestErrors.notFound(`No follower index replicates from leader alias [${leaderAlias}]`);
+      return { work, scope: { leaderAlias } };
+    }
+    const problems = patternProblems(pattern!, "pattern");
+    if (problems.length) throw requestErrors.validation(problems);
+    const expr = parseIndexExpression(pattern!);
+    const selected = rows.filter((r) => selects(expr, { name: r.followerIndex, hidden: false }));
+    if (selected.length === 0) throw requestErrors.notFound(`No follower indices found matching pattern: [${pattern}]`);
+    return {
+      work: selected.map((r) => r.followerIndex).sort(compareIndexNames),
+      scope: { pattern: pattern!, promoted: selected.map((r) => ({ leaderAlias: r.leaderAlias, leaderIndex: r.leaderIndex, followerIndex: r.followerIndex })) },
+    };
   }
 
   /** Start matches open leader indices; each follower takes the leader's name and no settings. */

@@ -19,6 +19,7 @@ export interface paths {
     "/_plugins/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
     "/_plugins/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_plugins/_replication/{index}/_promote": components["pathItems"]["Promote"];
+    "/_plugins/_replication/_promote": components["pathItems"]["SitePromote"];
     "/_opendistro/_replication/{index}/_start": components["pathItems"]["OpenDistroStart"];
     "/_opendistro/_replication/{index}/_stop": components["pathItems"]["Stop"];
     "/_opendistro/_replication/{index}/_pause": components["pathItems"]["Pause"];
@@ -37,6 +38,7 @@ export interface paths {
     "/_opendistro/_replication/_task_status/{task_id}": components["pathItems"]["TaskStatus"];
     "/_opendistro/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_opendistro/_replication/{index}/_promote": components["pathItems"]["Promote"];
+    "/_opendistro/_replication/_promote": components["pathItems"]["SitePromote"];
     "/_ferry/remotes": {
         parameters: {
             query?: never;
@@ -320,6 +322,31 @@ export interface components {
         };
         /** @description Longest drain of a planned promote, e.g. `30s`; `ferry.promote.timeout` when absent. */
         PromoteTimeout: string;
+        SitePromoteRequest: {
+            /** @description Promote every follower index of this leader cluster and disable all its auto-follow rules. */
+            leader_alias?: string;
+            /** @description Promote the follower indices this pattern selects (comma lists with `-` exclusions). */
+            pattern?: string;
+            /** @description Promote every index unplanned without asking the leader (a lost site). */
+            force?: boolean;
+            timeout?: components["schemas"]["PromoteTimeout"];
+        } & (unknown | unknown);
+        /** @description One promoted index of a whole-site promote: the essentials of its `{index}/_promote` answer, whose `guarantee` for the same `promotion` applies. */
+        SitePromoteOutcome: {
+            index: string;
+            /** @enum {string} */
+            promotion: "planned" | "unplanned";
+            unplanned_because?: string;
+            leader_alias: string;
+            leader_index: string;
+            leader_write_block?: boolean;
+            documents?: {
+                leader: number;
+                follower: number;
+            };
+            shards: components["schemas"]["PromoteShard"][];
+            took_millis: number;
+        };
         PromoteShard: {
             shard: number;
             /** @description Every leader operation up to this sequence number is on the follower. */
@@ -410,6 +437,12 @@ export interface components {
                 [key: string]: unknown;
             };
             use_roles?: components["schemas"]["UseRoles"];
+            /** @description Present while the rule is disabled: a whole-site promote disabled it (`reason` says which task). It polls no leader and starts nothing until `PUT _autofollow` with its definition enables it. */
+            disabled?: {
+                /** @description Epoch milliseconds. */
+                at: number;
+                reason: string;
+            };
         };
         AutoFollowRuleList: {
             rules: components["schemas"]["AutoFollowRule"][];
@@ -447,8 +480,11 @@ export interface components {
         };
         BulkTaskStatus: {
             /** @enum {string} */
-            operation_type: "bulk_start_replication" | "bulk_stop_replication" | "bulk_pause_replication" | "bulk_resume_replication";
+            operation_type: "bulk_start_replication" | "bulk_stop_replication" | "bulk_pause_replication" | "bulk_resume_replication" | "bulk_promote_replication";
+            /** @description A whole-site promote by `leader_alias` shows `*`. */
             pattern: string;
+            /** @description ferry extension, whole-site promote by `leader_alias` only. */
+            leader_alias?: string;
             /** @description Epoch milliseconds. */
             start_time: number;
             num_success: number;
@@ -458,6 +494,13 @@ export interface components {
             failed_indices: {
                 index: string;
                 failure_reason: string;
+            }[];
+            /** @description ferry extension, whole-site promote only. The indices promoted so far. */
+            promoted_indices?: components["schemas"]["SitePromoteOutcome"][];
+            /** @description ferry extension, whole-site promote only. The auto-follow rules this task disabled. */
+            disabled_autofollow_rules?: {
+                leader_alias: string;
+                name: string;
             }[];
         };
         AutoFollowDeleteRequest: {
@@ -1178,7 +1221,7 @@ export interface components {
             };
             /**
              * Replace a rule's pattern, follower pattern, settings and roles in place (plugin issue 1394).
-             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once.
+             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once. A rule a whole-site promote disabled is enabled again.
              */
             put: {
                 parameters: {
@@ -1307,7 +1350,7 @@ export interface components {
             };
             /**
              * Replace a rule's pattern, follower pattern, settings and roles in place (plugin issue 1394).
-             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once.
+             * @description Followers the rule created keep replicating; the next evaluation uses the new definition at once. A rule a whole-site promote disabled is enabled again.
              */
             put: {
                 parameters: {
@@ -1838,6 +1881,72 @@ export interface components {
                 requestBody?: never;
                 responses: {
                     200: components["responses"]["Acknowledged"];
+                    default: components["responses"]["Error"];
+                };
+            };
+            delete?: never;
+            options?: never;
+            head?: never;
+            patch?: never;
+            trace?: never;
+        };
+        SitePromote: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            get?: never;
+            put?: never;
+            /**
+             * Promote every follower of a leader cluster, or every follower a pattern selects, as a task.
+             * @description Whole-site failover. `leader_alias` selects every follower index replicating from that leader
+             *     cluster; `pattern` (the bulk routes' patterns: wildcards, comma lists, `-` exclusions) selects
+             *     follower indices by name. Each selected index is promoted exactly as by `{index}/_promote` with
+             *     the request's `force` and `timeout` (planned or unplanned per index, `timeout` bounding each
+             *     index's drain), at most `plugins.replication.follower.bulk_batch_size` indices at once.
+             *     `_task_status/{task_id}` shows progress, `promoted_indices` (each index's promotion and the
+             *     essentials of its promote answer) and `failed_indices` (each failure's reason); `_task_cancel`
+             *     leaves the indices not reached yet replicating.
+             *
+             *     Before any index is promoted, auto-follow rules are disabled so that nothing new starts
+             *     following the site being left: with `leader_alias`, every rule of that alias; with `pattern`,
+             *     every rule that would follow a selected index again (same leader alias, its pattern selects that
+             *     index's leader index, and it names its follower as that index). A disabled rule polls no leader
+             *     and starts nothing, also after a restart; `GET _autofollow` shows it with `disabled`, and
+             *     `PUT _autofollow` with its definition enables it again.
+             */
+            post: {
+                parameters: {
+                    query?: {
+                        /** @description The request body, for clients that cannot send one. */
+                        source?: components["parameters"]["Source"];
+                        source_content_type?: components["parameters"]["SourceContentType"];
+                        pretty?: components["parameters"]["Pretty"];
+                        human?: components["parameters"]["Human"];
+                        error_trace?: components["parameters"]["ErrorTrace"];
+                        filter_path?: components["parameters"]["FilterPath"];
+                    };
+                    header?: never;
+                    path?: never;
+                    cookie?: never;
+                };
+                requestBody: {
+                    content: {
+                        "application/json": components["schemas"]["SitePromoteRequest"];
+                    };
+                };
+                responses: {
+                    /** @description The task was created. */
+                    200: {
+                        headers: {
+                            [name: string]: unknown;
+                        };
+                        content: {
+                            "application/json": components["schemas"]["BulkAccepted"];
+                        };
+                    };
                     default: components["responses"]["Error"];
                 };
             };

@@ -122,6 +122,12 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
     });
   }
 
+  // Whole-site promote (ferry extension): a task like the bulk routes.
+  router.post("/_promote", async (c) => {
+    const body = c.var.input.body as Schemas["SitePromoteRequest"];
+    return respond(c, await bulk.submitPromote(body) satisfies Schemas["BulkAccepted"]);
+  });
+
   router.get("/_bulk_status", async (c) => {
     const pattern = c.var.input.query.pattern;
     if (typeof pattern !== "string" || pattern === "") throw requestErrors.illegalArgument("pattern parameter is required");

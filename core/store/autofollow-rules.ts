@@ -1,5 +1,5 @@
 // Every statement about auto-follow rules and their counters.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Store } from "./db.ts";
 import { autofollowRules } from "./schema.ts";
 
@@ -25,8 +25,15 @@ export function insertRule(db: Store, leaderAlias: string, name: string, definit
   }).run();
 }
 
+/** Replaces the definition and enables the rule again if a whole-site promote had disabled it. */
 export function updateRuleDefinition(db: Store, leaderAlias: string, name: string, definition: RuleDefinition): boolean {
-  return db.update(autofollowRules).set(definition).where(key(leaderAlias, name)).run().changes > 0;
+  return db.update(autofollowRules).set({ ...definition, disabledAt: null, disabledReason: null }).where(key(leaderAlias, name)).run().changes > 0;
+}
+
+/** Disables an enabled rule; a rule disabled already keeps its first reason. */
+export function disableRule(db: Store, leaderAlias: string, name: string, at: number, reason: string): boolean {
+  return db.update(autofollowRules).set({ disabledAt: at, disabledReason: reason })
+    .where(and(key(leaderAlias, name), isNull(autofollowRules.disabledAt))).run().changes > 0;
 }
 
 export function deleteRule(db: Store, leaderAlias: string, name: string): boolean {

@@ -96,5 +96,9 @@ export const autofollowRules = sqliteTable("autofollow_rules", {
   /** Epoch ms: when set, the rule follows only leader indices created at or after it (the rule was
    * created with `start_existing: false`); null follows every matching index. */
   followFrom: integer("follow_from"),
+  /** Epoch ms when a whole-site promote disabled the rule (it then starts nothing and polls no leader);
+   * null while enabled. Updating the rule enables it again. */
+  disabledAt: integer("disabled_at"),
+  disabledReason: text("disabled_reason"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.leaderAlias, t.name] })]);
