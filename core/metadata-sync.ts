@@ -85,6 +85,7 @@ interface AliasDefinition {
   index_routing?: string;
   search_routing?: string;
   is_hidden?: boolean;
+  is_write_index?: boolean;
 }
 
 function aliasAction(def: AliasDefinition): Record<string, unknown> {
@@ -108,7 +109,8 @@ async function syncAliases(t: SyncTarget): Promise<void> {
   const actions: unknown[] = [];
   for (const [alias, def] of Object.entries(wanted)) {
     const current = present[alias];
-    if (!current || JSON.stringify(aliasAction(def)) !== JSON.stringify(aliasAction(current))) {
+    // The follower's own write flag counts: a restore brings the leader's `is_write_index: true` along.
+    if (!current || current.is_write_index !== false || JSON.stringify(aliasAction(def)) !== JSON.stringify(aliasAction(current))) {
       actions.push({ add: { index: t.followerIndex, alias, ...aliasAction(def) } });
     }
   }

@@ -2,8 +2,10 @@
 // follower drained to the leader's final checkpoints with deletes reconciled and shard counts compared,
 // then replication ends; nothing the leader acknowledged is lost, and a drain that times out undoes the
 // block. Unplanned (forced, or the leader does not answer): replication ends at once, and the answer says
-// per shard how far the follower is known to hold the leader's operations.
+// per shard how far the follower is known to hold the leader's operations. A planned promote may also
+// fail back (`reverse`): the old leader index then follows the promoted one without a copy.
 import type { components } from "../openapi/ferry.gen.ts";
+import type { ClusterDirectory } from "./cluster-directory.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata } from "./clusters/index-metadata.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
@@ -13,18 +15,25 @@ import { moveWriteAlias } from "./clusters/write-alias.ts";
 import { FerryError, isFerryError, requestErrors } from "./errors.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
-import { listShards, type ReplicationRow, type ShardRow } from "./store/replications.ts";
+import { getReplication, listShards, type ReplicationRow, type ShardRow } from "./store/replications.ts";
 
 export type PromoteRequest = components["schemas"]["PromoteRequest"];
 export type PromoteResponse = components["schemas"]["PromoteResponse"];
+export type ReverseReplication = components["schemas"]["ReverseReplication"];
 type PromoteShard = components["schemas"]["PromoteShard"];
+
+/** Where a fail-back starts, per shard: the promoted index's last operation before it took writes, and
+ * the old leader's last operation (both indices hold the same documents there). */
+export interface ReverseStart {
+  leaderCheckpoint: number;
+  followerMaxSeqNo: number;
+}
 
 /** What a promotion needs from the engine that owns the replication. */
 export interface PromotionHost {
   db: Store;
   settings: Settings;
-  follower: ClusterConnection;
-  leaderConnection(alias: string): ClusterConnection;
+  clusters: ClusterDirectory;
   /** Makes sure the index is followed for the drain (a paused one too); answers how to put it back. */
   followForDrain(followerIndex: string): () => Promise<void>;
   /** The next sweep of these shards also compares ids both ways. */
@@ -33,6 +42,8 @@ export interface PromotionHost {
   halt(followerIndex: string, abortAfterMs?: number): Promise<void>;
   /** Ends the replication; the follower index is an ordinary writable index from then on. */
   release(followerIndex: string): Promise<void>;
+  /** Starts the fail-back replication of a promoted `row` (core/replications.ts). */
+  startReverse(row: ReplicationRow, start: ReverseStart[]): Promise<ReverseReplication>;
 }
 
 const GUARANTEE = {
@@ -44,6 +55,8 @@ const GUARANTEE = {
     "deletes up to its reconciled_checkpoint. Operations above it may be missing: operations_missing_at_most that " +
     "ferry knew of, and whatever the leader took after ferry last read it. The old leader index still takes " +
     "writes if its cluster comes back: keep clients away from it.",
+  reverse: "Fail-back: the old leader index lost its write block and follows the promoted index from the promotion " +
+    "point without a copy; promote it (planned, with reverse) to swap the roles back.",
 } as const;
 
 const DRAIN_POLL_MS = 200;
@@ -67,15 +80,20 @@ export class Promotions {
       throw requestErrors.illegalArgument(
         `Cannot promote [${row.followerIndex}] while it bootstraps: its copy of the leader is not complete yet. Wait for SYNCING, or stop the replication`);
     }
-    if (request.reverse && request.force) throw requestErrors.illegalArgument("reverse needs a planned promotion; it cannot be combined with force");
+    if (request.reverse) this.checkReversible(row, request);
     const because = request.force ? "force was requested"
       : row.state === "FAILED" ? `the replication had failed: ${row.reason ?? "unknown reason"}`
       : await this.leaderUnavailable(row);
+    if (because !== undefined && request.reverse) {
+      throw requestErrors.illegalArgument(`Cannot fail back [${row.followerIndex}]: reverse needs a planned promotion, and this one would be unplanned because ${because}`);
+    }
+    const timeoutMs = request.timeout ? timeValueMs(request.timeout) : this.host.settings["ferry.promote.timeout"];
     const result = because === undefined
-      ? await this.planned(row, request.timeout ? timeValueMs(request.timeout) : this.host.settings["ferry.promote.timeout"])
+      ? await this.planned(row, timeoutMs, request.reverse === true)
       : await this.unplanned(row, because, started);
+    const follower = this.host.clusters.follower(row.followerAlias);
     const alias = request.write_alias
-      ? { write_alias: { alias: request.write_alias, removed_from: await moveWriteAlias(this.host.follower, "follower", request.write_alias, row.followerIndex) } }
+      ? { write_alias: { alias: request.write_alias, removed_from: await moveWriteAlias(follower, "follower", request.write_alias, row.followerIndex) } }
       : {};
     return {
       acknowledged: true,
@@ -88,11 +106,21 @@ export class Promotions {
     };
   }
 
+  /** A fail-back replicates into the old leader index under its own name, which no other replication may hold. */
+  private checkReversible(row: ReplicationRow, request: PromoteRequest): void {
+    if (request.force) throw requestErrors.illegalArgument("reverse needs a planned promotion; it cannot be combined with force");
+    const other = getReplication(this.host.db, row.leaderIndex);
+    if (other && other.followerIndex !== row.followerIndex) {
+      throw requestErrors.illegalArgument(
+        `Cannot fail back into [${row.leaderIndex}]: ferry already replicates into an index of that name (from [${other.leaderAlias}:${other.leaderIndex}])`);
+    }
+  }
+
   /** Why the leader cannot take part, or undefined when it answers about its index in time. */
   private async leaderUnavailable(row: ReplicationRow): Promise<string | undefined> {
     const timeoutMs = this.host.settings["ferry.promote.leader_timeout"];
     try {
-      const leader = { ...this.host.leaderConnection(row.leaderAlias), timeoutMs };
+      const leader = { ...this.host.clusters.leader(row.leaderAlias), timeoutMs };
       const meta = await indexMetadata(leader, "leader", row.leaderIndex);
       if (!meta || meta.uuid !== row.leaderUuid) return `leader index [${row.leaderIndex}] no longer exists`;
       return undefined;
@@ -102,9 +130,11 @@ export class Promotions {
     }
   }
 
-  private async planned(row: ReplicationRow, timeoutMs: number): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "documents" | "leader_write_block">> {
+  private async planned(
+    row: ReplicationRow, timeoutMs: number, reverse: boolean,
+  ): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "documents" | "leader_write_block" | "reverse">> {
     const { followerIndex, leaderIndex } = row;
-    const leader = this.host.leaderConnection(row.leaderAlias);
+    const leader = this.host.clusters.leader(row.leaderAlias);
     const deadline = Date.now() + timeoutMs;
     const { wasBlocked } = await blockWrites(leader, "leader", leaderIndex);
     const putBack = this.host.followForDrain(followerIndex);
@@ -114,8 +144,17 @@ export class Promotions {
       const shards = listShards(this.host.db, followerIndex).map((s): PromoteShard => ({
         shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciledOf(s), leader_checkpoint: final[s.shard]!,
       }));
+      if (!reverse) {
+        await this.host.release(followerIndex);
+        return { promotion: "planned", guarantee: GUARANTEE.planned, leader_write_block: true, documents, shards };
+      }
+      // The promoted index's last operations before anyone else writes to it: the fail-back starts there.
+      await this.host.halt(followerIndex);
+      const promotedMax = await this.quietMaxSeqNos(this.host.clusters.follower(row.followerAlias), "follower", followerIndex, row.shardCount, deadline);
       await this.host.release(followerIndex);
-      return { promotion: "planned", guarantee: GUARANTEE.planned, leader_write_block: true, documents, shards };
+      const start = promotedMax.map((leaderCheckpoint, shard) => ({ leaderCheckpoint, followerMaxSeqNo: final[shard]! }));
+      const back = await this.host.startReverse(row, start);
+      return { promotion: "planned", guarantee: `${GUARANTEE.planned} ${GUARANTEE.reverse}`, leader_write_block: false, documents, shards, reverse: back };
     } catch (err) {
       const undone = await this.undo(putBack, wasBlocked ? undefined : () => unblockWrites(leader, "leader", leaderIndex));
       if (err instanceof PromoteTimeout) throw requestErrors.promoteTimeout(`${err.message}; ${undone}`);
@@ -138,14 +177,17 @@ export class Promotions {
   }
 
   /** Once the block holds, each primary's operations are final; the global checkpoint catches up with them. */
-  private async finalCheckpoints(leader: ClusterConnection, row: ReplicationRow, deadline: number): Promise<number[]> {
+  private finalCheckpoints(leader: ClusterConnection, row: ReplicationRow, deadline: number): Promise<number[]> {
+    return this.quietMaxSeqNos(leader, "leader", row.leaderIndex, row.shardCount, deadline);
+  }
+
+  /** Each shard's last operation of an index nobody writes to any more, once its global checkpoint has it. */
+  private async quietMaxSeqNos(conn: ClusterConnection, side: string, index: string, shardCount: number, deadline: number): Promise<number[]> {
     for (;;) {
-      const shards = (await shardCheckpoints(leader, "leader", [row.leaderIndex])).get(row.leaderIndex)?.shards ?? [];
-      const final = Array.from({ length: row.shardCount }, (_, i) => shards[i]);
-      if (final.every((s) => s !== undefined && s.globalCheckpoint === s.maxSeqNo)) return final.map((s) => s!.maxSeqNo);
-      if (Date.now() > deadline) {
-        throw timeoutError(`the leader's global checkpoints of [${row.leaderIndex}] did not reach its last operations in time`);
-      }
+      const shards = (await shardCheckpoints(conn, side, [index])).get(index)?.shards ?? [];
+      const last = Array.from({ length: shardCount }, (_, i) => shards[i]);
+      if (last.every((s) => s !== undefined && s.globalCheckpoint === s.maxSeqNo)) return last.map((s) => s!.maxSeqNo);
+      if (Date.now() > deadline) throw timeoutError(`the global checkpoints of [${index}] did not reach its last operations in time`);
       await sleep(DRAIN_POLL_MS);
     }
   }
@@ -161,7 +203,7 @@ export class Promotions {
       if (behind.length === 0) {
         const [onLeader, onFollower] = await Promise.all([
           shardDocCounts(leader, "leader", leaderIndex, shardCount),
-          shardDocCounts(this.host.follower, "follower", followerIndex, shardCount),
+          shardDocCounts(this.host.clusters.follower(row.followerAlias), "follower", followerIndex, shardCount),
         ]);
         const differ = onLeader.flatMap((n, shard) => (n === onFollower[shard] ? [] : [shard]));
         if (differ.length === 0) return { leader: sum(onLeader), follower: sum(onFollower) };

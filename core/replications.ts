@@ -14,7 +14,9 @@ import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
-import { Promotions, type PromoteRequest, type PromoteResponse } from "./promote.ts";
+import { ClusterDirectory, LOCAL_CLUSTER } from "./cluster-directory.ts";
+import { unblockWrites } from "./clusters/write-block.ts";
+import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import { Slots } from "./concurrency-limit.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -23,7 +25,7 @@ import type { Settings } from "./settings.ts";
 import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "./statuses.ts";
 import type { Store } from "./store/db.ts";
 import {
-  completeBootstrap, deleteReplication, getReplication, insertReplication, listReplications, listShards, setBootstrap,
+  completeBootstrap, deleteReplication, getReplication, insertReplication, insertReverseReplication, listReplications, listShards, setBootstrap,
   setSettings, setState, type ReplicationRow,
 } from "./store/replications.ts";
 
@@ -42,7 +44,8 @@ export interface ReplicationApi {
   status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>>;
   followerStats(): Promise<Record<string, unknown>>;
   leaderStats(): Promise<Record<string, unknown>>;
-  /** True while `index` is a following index (BOOTSTRAPPING, SYNCING, PAUSED or FAILED): writes are refused. */
+  /** True while `index` of ferry's own cluster is a following index (BOOTSTRAPPING, SYNCING, PAUSED or
+   * FAILED): writes are refused. */
   isFollowerIndex(index: string): boolean;
   /** Refusal for a write aimed at a following index, or undefined when the index takes writes. */
   writeRefusal(index: string): FerryError | undefined;
@@ -83,32 +86,43 @@ export class ReplicationEngine implements ReplicationApi {
    * not put a thousand snapshots on the leader at once. */
   private readonly bootstrapSlots: Slots;
 
-  private readonly leases: FollowerLeases;
+  /** Leases per follower cluster (core/follower-lease.ts), keyed by its alias ("" for ferry's own). */
+  private readonly leaseSets = new Map<string, FollowerLeases>();
+  private readonly clusters: ClusterDirectory;
   private readonly promotions: Promotions;
   /** Follower indices being promoted: a second promote, or a pause meanwhile, would undo the drain. */
   private readonly promoting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.leases = new FollowerLeases(deps.follower, deps.instance, deps.settings["ferry.lease.duration"]);
+    this.clusters = new ClusterDirectory(deps.follower, deps.remotes);
     this.bootstrapSlots = new Slots(deps.settings["ferry.bootstrap.max_concurrent"]);
     this.scheduler = new Scheduler({
-      leases: this.leases,
+      leases: (alias) => this.leasesOn(alias),
       db: deps.db,
       settings: deps.settings,
-      follower: deps.follower,
-      leaderConnection: (alias) => deps.remotes.connection(alias),
+      clusters: this.clusters,
       events: deps.events,
       onFatal: (index, reason) => this.markFailed(index, reason),
       onWaiting: (index, reason) => this.markWaiting(index, reason),
     });
     this.promotions = new Promotions({
-      db: deps.db, settings: deps.settings, follower: deps.follower,
-      leaderConnection: (alias) => deps.remotes.connection(alias),
+      db: deps.db, settings: deps.settings, clusters: this.clusters,
       followForDrain: (index) => this.followForDrain(index),
       requestSweep: (index, shards) => this.scheduler.requestSweep(index, shards),
       halt: (index, abortAfterMs) => this.scheduler.halt(index, abortAfterMs === undefined ? {} : { abortAfterMs }),
       release: (index) => this.release(index),
+      startReverse: (row, start) => this.startReverse(row, start),
     });
+  }
+
+  private leasesOn(followerAlias: string | null): FollowerLeases {
+    const key = followerAlias ?? "";
+    let leases = this.leaseSets.get(key);
+    if (!leases) {
+      leases = new FollowerLeases(this.clusters.follower(followerAlias), this.deps.instance, this.deps.settings["ferry.lease.duration"]);
+      this.leaseSets.set(key, leases);
+    }
+    return leases;
   }
 
   /** Picks up every persisted replication in the state it was left in. */
@@ -132,7 +146,7 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   isFollowerIndex(index: string): boolean {
-    return getReplication(this.deps.db, index) !== undefined;
+    return getReplication(this.deps.db, index)?.followerAlias === null;
   }
 
   writeRefusal(index: string): FerryError | undefined {
@@ -162,6 +176,7 @@ export class ReplicationEngine implements ReplicationApi {
       followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
       reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
       followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
+      followerAlias: null, bootstrapKind: "snapshot", versionOffset: 0, leaderVersionCeiling: 0,
     });
     const row = this.record(followerIndex);
     this.runBootstrap(row);
@@ -340,10 +355,11 @@ export class ReplicationEngine implements ReplicationApi {
   async stop(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
     await this.release(followerIndex);
-    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(this.deps.follower, followerIndex, row.shardCount))) {
+    const follower = this.clusters.follower(row.followerAlias);
+    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(follower, followerIndex, row.shardCount))) {
       // A half-restored index is no use to anyone; the plugin deletes it too. A complete one holds what
       // the user may already have read, so it stays.
-      await callOptional(this.deps.follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
+      await callOptional(follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
     }
     return ACK;
   }
@@ -357,8 +373,9 @@ export class ReplicationEngine implements ReplicationApi {
       await bootstrap.done;
     }
     await this.scheduler.halt(followerIndex);
-    await removeGuard(this.deps.follower, followerIndex);
-    await this.leases.release(followerIndex);
+    const followerAlias = getReplication(this.deps.db, followerIndex)?.followerAlias ?? null;
+    await removeGuard(this.clusters.follower(followerAlias), followerIndex);
+    await this.leasesOn(followerAlias).release(followerIndex);
     deleteReplication(this.deps.db, followerIndex);
     this.deps.events.emit("replication:stopped", { followerIndex });
   }
@@ -374,17 +391,51 @@ export class ReplicationEngine implements ReplicationApi {
     }
   }
 
-  /** A paused replication is followed again while a planned promote drains it; undone if the promote is. */
+  /** A paused replication is followed again while a planned promote drains it; the returned function puts
+   * it back as it was (followed or not) when the promote is undone. */
   private followForDrain(followerIndex: string): () => Promise<void> {
     const row = this.record(followerIndex);
-    if (row.state !== "PAUSED" && row.state !== "AUTO_PAUSED") return async () => {};
-    this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    const paused = row.state === "PAUSED" || row.state === "AUTO_PAUSED";
+    if (paused) this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
     if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
     return async () => {
       if (!getReplication(this.deps.db, followerIndex)) return;
-      this.transition(followerIndex, row.state as ReplicationState, row.reason);
+      if (paused) this.transition(followerIndex, row.state as ReplicationState, row.reason);
       if (row.state === "PAUSED") await this.scheduler.halt(followerIndex);
+      else if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
     };
+  }
+
+  /**
+   * Fail-back after a planned promote of `row`: the old leader index follows the promoted one, from where
+   * the promotion left both (equal, as the drain verified), without any copy. The old leader's cluster is
+   * then the follower, so its write block goes and the proxy does not guard it.
+   */
+  private async startReverse(row: ReplicationRow, start: ReverseStart[]): Promise<ReverseReplication> {
+    const leaderAlias = row.followerAlias ?? LOCAL_CLUSTER;
+    const followerAlias = row.leaderAlias === LOCAL_CLUSTER ? null : row.leaderAlias;
+    const leader = this.clusters.leader(leaderAlias);
+    const follower = this.clusters.follower(followerAlias);
+    const [leaderMeta, followerMeta] = await Promise.all([
+      indexMetadata(leader, "leader", row.followerIndex), indexMetadata(follower, "follower", row.leaderIndex),
+    ]);
+    if (!leaderMeta || !followerMeta) throw requestErrors.illegalState(`[${row.followerIndex}] or [${row.leaderIndex}] disappeared during the promote`, 409);
+    await unblockWrites(follower, "follower", row.leaderIndex);
+    if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.leaderIndex);
+    const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
+    insertReverseReplication(this.deps.db, {
+      followerIndex: row.leaderIndex, leaderAlias, leaderIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON,
+      settings: {}, useRoles: row.useRoles, leaderUuid: leaderMeta.uuid, followerUuid: followerMeta.uuid, shardCount: row.shardCount,
+      bootstrap: null, followerAlias, bootstrapKind: "reverse",
+      // Above every version the old leader may hold: what ferry once wrote into it, plus its own operations.
+      versionOffset: row.leaderVersionCeiling + oldLeaderMax + 1,
+      // What the ended replication wrote into the promoted index: versions up to the old leader's last
+      // operation, with that replication's own offset.
+      leaderVersionCeiling: oldLeaderMax + 1 + row.versionOffset,
+    }, start);
+    this.deps.events.emit("replication:state", { followerIndex: row.leaderIndex, state: "SYNCING", reason: DEFAULT_REASON });
+    this.scheduler.follow(this.record(row.leaderIndex));
+    return { leader_alias: leaderAlias, leader_index: row.followerIndex, follower_alias: followerAlias ?? LOCAL_CLUSTER, follower_index: row.leaderIndex, bootstrap: "none" };
   }
 
   async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {
@@ -395,7 +446,7 @@ export class ReplicationEngine implements ReplicationApi {
     // Only dynamic settings can change on an open index; the follower cluster is the judge of that.
     if (row.followerUuid) {
       try {
-        await call(this.deps.follower, "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
+        await call(this.clusters.follower(row.followerAlias), "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
       } catch (err) {
         throw isFerryError(err) ? requestErrors.illegalArgument(err.reason.replace(/^follower answered \d+: [a-z_]+: /, "")) : err;
       }
@@ -428,7 +479,9 @@ export class ReplicationEngine implements ReplicationApi {
       ...base,
       // ferry extensions: how the follower is kept read-only, and what delete and foreign-write
       // detection did so far.
-      ferry_write_guard: await this.writeGuardShown(followerIndex),
+      ferry_write_guard: await this.writeGuardShown(row),
+      ferry_bootstrap: row.bootstrapKind,
+      ...(row.followerAlias !== null ? { ferry_follower_alias: row.followerAlias } : {}),
       deletes_replicated: sum((s) => s.deletesReplicated),
       foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
       syncing_details: {
@@ -452,9 +505,10 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   /** Status must answer while the follower does not: it asks briefly, and says so when it cannot tell. */
-  private async writeGuardShown(followerIndex: string): Promise<"final_pipeline" | "proxy_only" | "unknown"> {
+  private async writeGuardShown(row: ReplicationRow): Promise<"final_pipeline" | "proxy_only" | "unknown"> {
     try {
-      return (await guardActive({ ...this.deps.follower, timeoutMs: STATUS_PROBE_TIMEOUT_MS }, followerIndex)) ? "final_pipeline" : "proxy_only";
+      const follower = { ...this.clusters.follower(row.followerAlias), timeoutMs: STATUS_PROBE_TIMEOUT_MS };
+      return (await guardActive(follower, row.followerIndex)) ? "final_pipeline" : "proxy_only";
     } catch {
       return "unknown";
     }

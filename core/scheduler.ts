@@ -6,6 +6,7 @@
 import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
+import { routeKey, type ClusterDirectory, type ReplicationRoute } from "./cluster-directory.ts";
 import { indexListChunks } from "./clusters/index-list.ts";
 import { indexStates, type IndexState, type MetadataVersions } from "./clusters/index-states.ts";
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
@@ -38,6 +39,8 @@ interface FollowedIndex {
   leaderIndex: string;
   leaderUuid: string;
   followerUuid: string;
+  /** core/clusters/bulk-body.ts: added to every version written to this follower. */
+  versionOffset: number;
   shards: ShardState[];
   /** The running task of each shard, so halt can wait for it. */
   running: Array<Promise<void> | undefined>;
@@ -60,9 +63,9 @@ export interface SchedulerDeps {
   db: Store;
   events: FerryEventBus;
   settings: Settings;
-  follower: ClusterConnection;
-  leaderConnection(alias: string): ClusterConnection;
-  leases: FollowerLeases;
+  clusters: ClusterDirectory;
+  /** The leases on one follower cluster (null: ferry's own). */
+  leases(followerAlias: string | null): FollowerLeases;
   /** A fatal error ended this replication; the scheduler has already let go of it. */
   onFatal(followerIndex: string, reason: string): void;
   /** Following waits (`reason`: a closed index, another instance's lease), or goes on after the wait. */
@@ -89,6 +92,7 @@ function leaseProblem(index: FollowedIndex, now: number): string | undefined {
   return undefined;
 }
 
+/** Polls one leader cluster for the indices it replicates into one follower cluster. */
 class LeaderPoller {
   readonly indices = new Map<string, FollowedIndex>();
   private timer: NodeJS.Timeout | undefined;
@@ -99,7 +103,15 @@ class LeaderPoller {
   /** Follower indices found closed by the last follower check. */
   private readonly closedFollowers = new Set<string>();
 
-  constructor(private readonly alias: string, private readonly scheduler: Scheduler) {}
+  constructor(readonly route: ReplicationRoute, private readonly scheduler: Scheduler) {}
+
+  private get leader(): ClusterConnection {
+    return this.scheduler.deps.clusters.leader(this.route.leaderAlias);
+  }
+
+  private get follower(): ClusterConnection {
+    return this.scheduler.deps.clusters.follower(this.route.followerAlias);
+  }
 
   start(): void {
     if (!this.timer && !this.ticking) this.schedule(0);
@@ -145,7 +157,8 @@ class LeaderPoller {
 
   private async poll(): Promise<void> {
     const { deps } = this.scheduler;
-    const leader = deps.leaderConnection(this.alias);
+    const { leader } = this;
+    const leases = deps.leases(this.route.followerAlias);
     const followed = [...this.indices.values()];
     const names = followed.map((f) => f.leaderIndex);
     // Checkpoints first, metadata second: every operation at or below a checkpoint read here has its
@@ -159,9 +172,9 @@ class LeaderPoller {
     const renew = now >= this.leasesDueAt;
     const unleased = renew ? followed : followed.filter((i) => !i.lease);
     if (unleased.length) {
-      const leases = await deps.leases.claim(new Map(unleased.map((i) => [i.followerIndex, i.followerUuid])));
-      if (renew) this.leasesDueAt = now + deps.leases.durationMs / 3;
-      for (const index of unleased) index.lease = leases.get(index.followerIndex) ?? index.lease;
+      const claimed = await leases.claim(new Map(unleased.map((i) => [i.followerIndex, i.followerUuid])));
+      if (renew) this.leasesDueAt = now + leases.durationMs / 3;
+      for (const index of unleased) index.lease = claimed.get(index.followerIndex) ?? index.lease;
     }
     if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
       this.lastFollowerCheck = now;
@@ -181,7 +194,7 @@ class LeaderPoller {
         const target = stats?.shards[shard]?.globalCheckpoint;
         this.persistLeaderCheckpoint(index, shard, target);
         const decision = decideShard(state, index.phase, target, now, policy);
-        if (decision.do === "sweep") this.scheduler.runSweep(this.alias, index, shard);
+        if (decision.do === "sweep") this.scheduler.runSweep(this.route, index, shard);
         else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
       });
     }
@@ -192,7 +205,7 @@ class LeaderPoller {
     const writable = new Set(dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex)));
     const searchable = await this.refresh(leader, [...writable]);
     for (const { index, shard, target } of due) {
-      if (writable.has(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.alias, index, shard, target);
+      if (writable.has(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.route, index, shard, target);
     }
   }
 
@@ -246,7 +259,7 @@ class LeaderPoller {
       const row = getReplication(deps.db, index.followerIndex);
       if (!row || !this.following(index)) return;
       index.metadata = await syncMetadata({
-        leader: deps.leaderConnection(this.alias), follower: deps.follower,
+        leader: this.leader, follower: this.follower,
         leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
       }, versions, synced);
       index.followerVersions = undefined;
@@ -285,11 +298,10 @@ class LeaderPoller {
   }
 
   private async checkFollowers(indices: FollowedIndex[]): Promise<void> {
-    const { deps } = this.scheduler;
     const names = indices.map((i) => i.followerIndex);
     const [checkpoints, states] = await Promise.all([
-      shardCheckpoints(deps.follower, "follower", names),
-      indexStates(deps.follower, "follower", names),
+      shardCheckpoints(this.follower, "follower", names),
+      indexStates(this.follower, "follower", names),
     ]);
     for (const index of indices) {
       const state = states.get(index.followerIndex);
@@ -357,16 +369,17 @@ export class Scheduler {
 
   follow(row: ReplicationRow): void {
     if (!row.followerUuid) throw new Error(`replication [${row.followerIndex}] has no follower uuid yet`);
-    let poller = this.pollers.get(row.leaderAlias);
+    const route: ReplicationRoute = { leaderAlias: row.leaderAlias, followerAlias: row.followerAlias };
+    let poller = this.pollers.get(routeKey(route));
     if (!poller) {
-      poller = new LeaderPoller(row.leaderAlias, this);
-      this.pollers.set(row.leaderAlias, poller);
+      poller = new LeaderPoller(route, this);
+      this.pollers.set(routeKey(route), poller);
     }
     const rows = listShards(this.deps.db, row.followerIndex);
     const now = Date.now();
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
-      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid,
+      leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, versionOffset: row.versionOffset,
       shards: rows.map((s) => loadedShard(s.checkpoint, now)),
       running: rows.map(() => undefined),
       abort: new AbortController(),
@@ -411,20 +424,21 @@ export class Scheduler {
     this.deps.onFatal(followerIndex, reason);
   }
 
-  private target(alias: string, index: FollowedIndex, shard: number): ShardTarget {
+  private target(route: ReplicationRoute, index: FollowedIndex, shard: number): ShardTarget {
     return {
-      leader: this.deps.leaderConnection(alias),
-      follower: this.deps.follower,
+      leader: this.deps.clusters.leader(route.leaderAlias),
+      follower: this.deps.clusters.follower(route.followerAlias),
+      versionOffset: index.versionOffset,
       leaderIndex: index.leaderIndex,
       followerIndex: index.followerIndex,
       shard,
     };
   }
 
-  runCycle(alias: string, index: FollowedIndex, shard: number, target: number): void {
+  runCycle(route: ReplicationRoute, index: FollowedIndex, shard: number, target: number): void {
     const { deps } = this;
     const input: ShardFollowInput = {
-      ...this.target(alias, index, shard),
+      ...this.target(route, index, shard),
       checkpoint: index.shards[shard]!.checkpoint,
       target,
       pageSize: deps.settings["ferry.follower.search_page_size"],
@@ -441,11 +455,11 @@ export class Scheduler {
     });
   }
 
-  runSweep(alias: string, index: FollowedIndex, shard: number): void {
+  runSweep(route: ReplicationRoute, index: FollowedIndex, shard: number): void {
     const { deps } = this;
     const state = index.shards[shard]!;
     const input: DeleteSweepInput = {
-      ...this.target(alias, index, shard),
+      ...this.target(route, index, shard),
       checkpoint: state.checkpoint,
       regions: listRegions(deps.db, index.followerIndex, shard),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],

@@ -12,7 +12,7 @@ import { call, callText } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
-import { indexLines, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
+import { indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskOutcome } from "./protocol.ts";
@@ -185,7 +185,10 @@ async function compareRegions(
       leader.count(leaderRange(region.leaderFrom, region.leaderTo, sweep.excluded)),
     ]);
     inRegions += fc;
-    if (fc > lc || (bothWays && fc < lc)) await bisect(sweep, region, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc);
+    if (fc > lc || (bothWays && fc < lc)) {
+      if (region.kind === "reverse") await compareUnordered(sweep, region);
+      else await bisect(sweep, region, region.followerFrom, region.followerTo, region.leaderFrom, region.leaderTo, fc, lc);
+    }
   }
   const { live, dead } = await checkRepairs(sweep, repairs);
   inRegions += live;
@@ -235,6 +238,37 @@ async function checkRepairs(sweep: Sweep, repairs: SweepRegion[]): Promise<{ liv
   return { live, dead };
 }
 
+/** Ids per page of an unordered comparison: one search and one ids query each. */
+const UNORDERED_PAGE = 5_000;
+
+/**
+ * A reverse region (core/promote.ts) holds the same documents on both sides, but in orders that have
+ * nothing to do with each other: no bisection maps one onto the other. Its ids are compared page by page
+ * instead, which costs a pass over the region whenever its counts differ.
+ */
+async function compareUnordered(sweep: Sweep, region: SweepRegion): Promise<void> {
+  const pass = async (from: ShardView, to: ShardView, fromRange: (after: number) => Query, toRange: Query, found: (hit: any) => void) => {
+    for (let after = -Infinity; ;) {
+      const page = await from.search(fromRange(after), UNORDERED_PAGE, "asc");
+      if (page.hits.length === 0) return;
+      const ids = page.hits.map((h) => h._id as string);
+      const present = await to.search({ bool: { filter: [toRange, { ids: { values: ids } }] } }, ids.length);
+      const there = new Set(present.hits.map((h) => h._id as string));
+      for (const hit of page.hits) if (!there.has(hit._id)) found(hit);
+      if (page.hits.length < UNORDERED_PAGE) return;
+      after = page.hits.at(-1)._seq_no as number;
+    }
+  };
+  const followerFrom = (after: number) => followerRange(Math.max(region.followerFrom, after + 1), region.followerTo, sweep.excludedFollower);
+  const leaderFrom = (after: number) => leaderRange(Math.max(region.leaderFrom, after), region.leaderTo, sweep.excluded);
+  await pass(sweep.follower, sweep.leader, followerFrom, leaderRange(region.leaderFrom, region.leaderTo, sweep.excluded),
+    (hit) => sweep.extra.push({ id: hit._id, routing: hit._routing, version: hit._version, foreign: false }));
+  if (sweep.bothWays) {
+    await pass(sweep.leader, sweep.follower, leaderFrom, followerRange(region.followerFrom, region.followerTo, sweep.excludedFollower),
+      (hit) => sweep.missing.set(hit._id, hit._routing));
+  }
+}
+
 async function bisect(
   sweep: Sweep, region: SweepRegion, fFrom: number, fTo: number, lFrom: number, lTo: number, fc: number, lc: number,
 ): Promise<void> {
@@ -256,7 +290,7 @@ async function bisect(
   // The last live follower document of the left half tells where the left half ends on the leader.
   const left = await follower.search(followerRange(fFrom, fMid, excludedFollower), 1);
   const last = left.hits[0];
-  const mapped = last ? (region.kind === "restore" ? (last._seq_no as number) : (last._version as number) - 1) : lFrom;
+  const mapped = last ? (region.kind === "restore" ? (last._seq_no as number) : leaderSeqNoOf(last._version as number, sweep.input.versionOffset)) : lFrom;
   // A repaired document may carry a higher version than its leader operation: stay inside the region.
   const lMid = Math.min(lTo, Math.max(lFrom, mapped));
   const lcLeft = lMid > lFrom ? await leader.count(leaderRange(lFrom, lMid, excluded)) : 0;
@@ -309,15 +343,15 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
     const doc = docs[i]!;
     if (!doc.found) {
       // The follower copy may carry a foreign, higher version: the delete must still win.
-      lines.push(versionedDeleteLine(input.followerIndex, c.id, c.routing, Math.max(maxSeqNo, c.version - 1)));
+      lines.push(versionedDeleteLine(input.followerIndex, c.id, c.routing, Math.max(maxSeqNo, leaderSeqNoOf(c.version, input.versionOffset)), input.versionOffset));
       kinds.push("delete");
       repairedFrom.push(-1);
       foreign.push(c.foreign);
-    } else if (c.version === leaderVersion(doc._seq_no!) || c.version === doc._version) {
+    } else if (c.version === leaderVersion(doc._seq_no!, input.versionOffset) || c.version === doc._version) {
       // The follower holds exactly the leader's state (written by ferry, or restored): nothing to repair.
     } else if (doc._seq_no! <= input.checkpoint) {
       // The leader's copy is older than the checkpoint, so the follower should hold it: someone overwrote it.
-      lines.push(repairLines(input.followerIndex, doc, Math.max(leaderVersion(doc._seq_no!), c.version)));
+      lines.push(repairLines(input.followerIndex, doc, Math.max(leaderVersion(doc._seq_no!, input.versionOffset), c.version)));
       kinds.push("repair");
       repairedFrom.push(doc._seq_no!);
       foreign.push(true);
@@ -327,7 +361,7 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
   });
   for (const doc of docs.slice(sweep.extra.length)) {
     if (!doc.found || doc._seq_no! > input.checkpoint) continue;
-    lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!)));
+    lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!, input.versionOffset)));
     kinds.push("repair");
     repairedFrom.push(doc._seq_no!);
     foreign.push(true);

@@ -10,6 +10,8 @@ export interface ShardTarget {
   leaderIndex: string;
   followerIndex: string;
   shard: number;
+  /** Added to every version ferry writes (core/clusters/bulk-body.ts); 0 except after a fail-back. */
+  versionOffset: number;
 }
 
 /** Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a
@@ -39,7 +41,7 @@ export interface ShardFollowResult {
 }
 
 /** What a region of follower sequence numbers holds (core/region-compaction.ts). */
-export const REGION_KINDS = ["restore", "copy", "gap", "repair"] as const;
+export const REGION_KINDS = ["restore", "copy", "gap", "repair", "reverse"] as const;
 export type RegionKind = (typeof REGION_KINDS)[number];
 
 export interface SweepRegion {
@@ -48,7 +50,8 @@ export interface SweepRegion {
   /** Exclusive. */
   leaderFrom: number;
   leaderTo: number;
-  /** In a restore region follower `_seq_no` equals leader `_seq_no`; elsewhere leader `_seq_no` = `_version` - 1. */
+  /** In a restore region follower `_seq_no` equals leader `_seq_no`; in a reverse region (a fail-back's
+   * starting point) the two orders are unrelated; elsewhere leader `_seq_no` = `_version` - 1 - offset. */
   kind: RegionKind;
 }
 

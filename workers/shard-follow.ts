@@ -54,13 +54,13 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
   };
   for (const hit of hits) {
     if (fitsBulkLine(hit.source)) {
-      lines.push(versionedIndexLines(input.followerIndex, hit));
+      lines.push(versionedIndexLines(input.followerIndex, hit, input.versionOffset));
       continue;
     }
     // A pretty-printed source is written alone, after the documents before it: follower sequence
     // numbers must come in leader order (core/store/regions.ts).
     await flush();
-    const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit), ignore: [409] });
+    const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit, input.versionOffset), ignore: [409] });
     record(res.error ? { status: res.status, error: res.error } : { status: 201, _seq_no: res._seq_no });
   }
   await flush();

@@ -1,5 +1,7 @@
 // The follower-side `_bulk` body. Every write carries version = leader `_seq_no` + 1 (`external_gte`), so
-// replays and retries can never make a document older. The +1 matters: a restored document keeps the
+// replays and retries can never make a document older. A follower that was written before under other
+// versions (the old leader after a fail-back, core/promote.ts) gets an offset on top, above every version
+// it may hold; the offset is 0 otherwise. The +1 matters: a restored document keeps the
 // leader's internal `_version`, which can be `_seq_no` + 1 (a shard whose every operation touched that one
 // document), and replaying it with version = `_seq_no` would then be refused as a conflict. The follower
 // document's `_version` - 1 is therefore the leader `_seq_no` of its content; delete detection reads it.
@@ -14,8 +16,13 @@ export interface LeaderHit {
 }
 
 /** The follower version that stands for leader sequence number `seqNo`. */
-export function leaderVersion(seqNo: number): number {
-  return seqNo + 1;
+export function leaderVersion(seqNo: number, offset: number): number {
+  return seqNo + 1 + offset;
+}
+
+/** The leader sequence number a follower version stands for (the inverse of `leaderVersion`). */
+export function leaderSeqNoOf(version: number, offset: number): number {
+  return version - 1 - offset;
 }
 
 /**
@@ -35,17 +42,17 @@ export function indexLines(followerIndex: string, id: string, routing: string | 
   return `${JSON.stringify(action)}\n${fitsBulkLine(source) ? source : source.replaceAll("\n", " ")}\n`;
 }
 
-export function versionedIndexLines(followerIndex: string, hit: LeaderHit): string {
-  return indexLines(followerIndex, hit._id, hit._routing, leaderVersion(hit._seq_no), hit.source);
+export function versionedIndexLines(followerIndex: string, hit: LeaderHit, offset: number): string {
+  return indexLines(followerIndex, hit._id, hit._routing, leaderVersion(hit._seq_no, offset), hit.source);
 }
 
 /** The single-document form of `versionedIndexLines`, which keeps every byte of any source. */
-export function versionedIndexRequest(followerIndex: string, hit: LeaderHit): ClusterRequest {
+export function versionedIndexRequest(followerIndex: string, hit: LeaderHit, offset: number): ClusterRequest {
   return {
     method: "PUT",
     path: `/${encodeURIComponent(followerIndex)}/_doc/${encodeURIComponent(hit._id)}`,
     querystring: {
-      version: leaderVersion(hit._seq_no), version_type: "external_gte", pipeline: "_none",
+      version: leaderVersion(hit._seq_no, offset), version_type: "external_gte", pipeline: "_none",
       ...(hit._routing !== undefined ? { routing: hit._routing } : {}),
     },
     body: hit.source,
@@ -73,10 +80,10 @@ export function chunkBulk(lines: string[], maxBytes: number): string[] {
 
 /** A delete that wins over every follower copy written for leader operations up to `leaderSeqNo`, and
  * loses to a re-creation on the leader after it (which gets a higher sequence number). */
-export function versionedDeleteLine(followerIndex: string, id: string, routing: string | undefined, leaderSeqNo: number): string {
+export function versionedDeleteLine(followerIndex: string, id: string, routing: string | undefined, leaderSeqNo: number, offset: number): string {
   const action = {
     delete: {
-      _index: followerIndex, _id: id, version: leaderVersion(leaderSeqNo), version_type: "external_gte",
+      _index: followerIndex, _id: id, version: leaderVersion(leaderSeqNo, offset), version_type: "external_gte",
       ...(routing !== undefined ? { routing } : {}),
     },
   };

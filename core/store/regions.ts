@@ -48,6 +48,13 @@ export function insertRestoreRegion(db: Db, followerIndex: string, shard: number
   db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo: startCheckpoint, leaderFrom: -1, leaderTo: startCheckpoint, kind: "restore" }).run();
 }
 
+/** A fail-back's start (core/promote.ts): the follower's operations [0, followerTo] hold the leader's live
+ * documents of (-1, leaderTo], in an order unrelated to the leader's. */
+export function insertReverseRegion(db: Db, followerIndex: string, shard: number, followerTo: number, leaderTo: number): void {
+  if (followerTo < 0) return;
+  db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo, leaderFrom: -1, leaderTo, kind: "reverse" }).run();
+}
+
 /**
  * Records that leader operations (leaderFrom, leaderTo] landed on follower sequence numbers `written`.
  * Adjacent regions merge, so a shard followed without interruption keeps a handful of regions; a gap

@@ -3,7 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { ReplicationState } from "../statuses.ts";
 import type { Store } from "./db.ts";
 import {
-  absorbOwnSeqNos, compactShardRegions, dropRepairRegions, insertGapRegion, insertRepairRegion, insertRestoreRegion, recordRegion,
+  absorbOwnSeqNos, compactShardRegions, dropRepairRegions, insertGapRegion, insertRepairRegion, insertRestoreRegion, insertReverseRegion,
+  recordRegion,
 } from "./regions.ts";
 import { replications, shards, type BootstrapRecord } from "./schema.ts";
 
@@ -21,6 +22,23 @@ export function listReplications(db: Store): ReplicationRow[] {
 export function insertReplication(db: Store, row: Omit<ReplicationRow, "createdAt" | "updatedAt">): void {
   const now = Date.now();
   db.insert(replications).values({ ...row, createdAt: now, updatedAt: now }).run();
+}
+
+/** A fail-back (core/promote.ts), following from the start: per shard, the follower already holds the
+ * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. */
+export function insertReverseReplication(
+  db: Store, row: Omit<ReplicationRow, "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
+): void {
+  db.transaction((tx) => {
+    const now = Date.now();
+    tx.insert(replications).values({ ...row, createdAt: now, updatedAt: now }).run();
+    start.forEach(({ leaderCheckpoint, followerMaxSeqNo }, shard) => {
+      tx.insert(shards).values({
+        followerIndex: row.followerIndex, shard, checkpoint: leaderCheckpoint, leaderCheckpoint, reconciledCheckpoint: leaderCheckpoint, updatedAt: now,
+      }).run();
+      insertReverseRegion(tx, row.followerIndex, shard, followerMaxSeqNo, leaderCheckpoint);
+    });
+  });
 }
 
 export function setState(db: Store, followerIndex: string, state: ReplicationState, reason: string | null): void {

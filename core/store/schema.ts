@@ -22,6 +22,8 @@ export interface BootstrapRecord {
   restoreStarted: boolean;
 }
 
+export const BOOTSTRAP_KINDS = ["snapshot", "reverse"] as const;
+
 /** One row per follower index being replicated. */
 export const replications = sqliteTable("replications", {
   followerIndex: text("follower_index").primaryKey(),
@@ -35,6 +37,15 @@ export const replications = sqliteTable("replications", {
   followerUuid: text("follower_uuid"),
   shardCount: integer("shard_count").notNull(),
   bootstrap: text("bootstrap", { mode: "json" }).$type<BootstrapRecord>(),
+  /** The follower's cluster: null for ferry's own; a remote's alias for a fail-back (core/promote.ts). */
+  followerAlias: text("follower_alias"),
+  /** How the follower got its copy: a snapshot restore, or none (a fail-back from a planned promote). */
+  bootstrapKind: text("bootstrap_kind", { enum: BOOTSTRAP_KINDS }).notNull().default("snapshot"),
+  /** Added to every version written to the follower (core/clusters/bulk-body.ts). */
+  versionOffset: integer("version_offset").notNull().default(0),
+  /** Highest version ferry may have written into the leader index back when it was a follower (0: never).
+   * A later fail-back into the leader index must write above it and above the leader's own operations. */
+  leaderVersionCeiling: integer("leader_version_ceiling").notNull().default(0),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

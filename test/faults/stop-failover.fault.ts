@@ -92,7 +92,7 @@ describe("stop-to-failover", () => {
     const started = await ferry.call("PUT", `${P}/_start?wait_for_restore=true`, { leader_alias: "leader-cluster", leader_index: LEADER_INDEX });
     expect(started).toEqual({ status: 200, body: { acknowledged: true } });
 
-    // The leader's alias comes over with the copy (what it says about writes: see the it.fails below).
+    // The leader's alias comes over with the copy, never as a write index (see the last test).
     await until("alias on the follower", async () =>
       (await os(bed.follower, "GET", `/${FOLLOWER_INDEX}/_alias`))?.[FOLLOWER_INDEX]?.aliases?.[ALIAS] !== undefined);
     const copiedAlias = JSON.stringify((await os(bed.follower, "GET", `/${FOLLOWER_INDEX}/_alias`))[FOLLOWER_INDEX].aliases[ALIAS]);
@@ -186,12 +186,10 @@ describe("stop-to-failover", () => {
     }
   });
 
-  // Known engine bug, kept as it.fails until it is fixed: the restore brings the leader's aliases with
-  // their is_write_index (core/bootstrap.ts, include_aliases), and the alias sync compares definitions
-  // after forcing is_write_index to false on both sides (core/metadata-sync.ts, aliasAction), so it never
-  // sees the difference. A write through the alias on the follower then lands in the following index:
-  // ferry's proxy matches index names literally, and the next sweep deletes the acknowledged document.
-  it.fails("a copied alias is never a write index on a following index", async () => {
+  // The restore brings the leader's aliases with their is_write_index; the alias sync must clear it, or a
+  // write through the alias on the follower would land in the following index (ferry's proxy matches
+  // index names literally) and be deleted again by the next sweep.
+  it("a copied alias is never a write index on a following index", async () => {
     const ferry = await bed.ferry();
     const { leaderIndex, followerIndex, alias } = ALIAS_PAIR;
     await os(bed.leader, "PUT", `/${leaderIndex}`, { settings: { number_of_shards: 1, number_of_replicas: 0 }, aliases: { [alias]: { is_write_index: true } } });
