@@ -56,6 +56,15 @@ describe("SDK against a running ferry", () => {
     expect(await client.status("sdk-follower")).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
   });
 
+  it("promotes a follower, and a whole site as a task", async () => {
+    await os(leader, "PUT", "/sdk-promote-l", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+    await os(leader, "PUT", "/sdk-promote-l/_doc/1?refresh=true", { n: 1 });
+    await client.start("sdk-promote-f", { leader_alias: "leader-cluster", leader_index: "sdk-promote-l" }, { wait_for_restore: true });
+    const promoted = await client.promote("sdk-promote-f", { write_alias: "sdk-promote-app" });
+    expect(promoted).toMatchObject({ promotion: "planned", documents: { leader: 1, follower: 1 }, write_alias: { alias: "sdk-promote-app" } });
+    await expect(client.promoteSite({ pattern: "sdk-promote-none-*" })).rejects.toMatchObject({ status: 404 });
+  });
+
   it("throws FerryApiError with the error body", async () => {
     const failure = await client.stop("sdk-never").catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(FerryApiError);

@@ -42,6 +42,10 @@ export interface FerryClient {
   resume(index: string, body?: Schemas["ResumeRequest"]): Promise<Schemas["Acknowledged"]>;
   status(index: string, query?: { verbose?: boolean }): Promise<Schemas["StatusResponse"]>;
   updateSettings(index: string, body: Schemas["UpdateSettingsRequest"]): Promise<Schemas["Acknowledged"]>;
+  /** ferry extension: fail over to the follower (planned, or unplanned when forced or the leader is gone). */
+  promote(index: string, body?: Schemas["PromoteRequest"]): Promise<Schemas["PromoteResponse"]>;
+  /** ferry extension: promote every follower of a leader alias or a pattern, as a task. */
+  promoteSite(body: Schemas["SitePromoteRequest"]): Promise<Schemas["BulkAccepted"]>;
   createAutoFollow(body: Schemas["AutoFollowRequest"]): Promise<Schemas["Acknowledged"]>;
   deleteAutoFollow(body: Schemas["AutoFollowDeleteRequest"]): Promise<Schemas["Acknowledged"]>;
   leaderStats(): Promise<Schemas["LeaderStats"]>;
@@ -82,6 +86,8 @@ export function createFerryClient(baseUrl: string, options: FerryClientOptions =
     resume: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_resume", { params: index(name), body })),
     status: (name, query = {}) => unwrap(raw.GET("/_plugins/_replication/{index}/_status", { params: { ...index(name), query } })),
     updateSettings: (name, body) => unwrap(raw.PUT("/_plugins/_replication/{index}/_update", { params: index(name), body })),
+    promote: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_promote", { params: index(name), body })),
+    promoteSite: (body) => unwrap(raw.POST("/_plugins/_replication/_promote", { body })),
     createAutoFollow: (body) => unwrap(raw.POST("/_plugins/_replication/_autofollow", { body })),
     deleteAutoFollow: (body) => unwrap(raw.DELETE("/_plugins/_replication/_autofollow", { body })),
     leaderStats: () => unwrap(raw.GET("/_plugins/_replication/leader_stats")),
