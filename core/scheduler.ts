@@ -29,9 +29,13 @@ import type {
 } from "../workers/protocol.ts";
 import { listRegions } from "./store/regions.ts";
 
+// Run from source (tsx, vitest) this file is .ts and the workers are TypeScript that need the loader; the
+// release build (dist/) runs the compiled .js workers with Node alone.
+const fromSource = import.meta.url.endsWith(".ts");
+const workerFile = (name: string) => new URL(`../workers/${name}${fromSource ? ".ts" : ".js"}`, import.meta.url).href;
 const WORKERS = {
-  follow: new URL("../workers/shard-follow.ts", import.meta.url).href,
-  sweep: new URL("../workers/delete-sweep.ts", import.meta.url).href,
+  follow: workerFile("shard-follow"),
+  sweep: workerFile("delete-sweep"),
 };
 
 interface FollowedIndex {
@@ -352,8 +356,8 @@ export class Scheduler {
   constructor(readonly deps: SchedulerDeps) {
     this.pool = new Piscina({
       filename: WORKERS.follow,
-      // Worker files are TypeScript, run by tsx like the rest of ferry (also when ferry is embedded).
-      execArgv: ["--import", "tsx"],
+      // The TypeScript workers need tsx's loader even when the embedding process has none; compiled ones do not.
+      execArgv: fromSource ? ["--import", "tsx"] : [],
       maxThreads: deps.settings["ferry.pool.max_threads"],
       minThreads: 1,
       // Cycles wait on HTTP most of the time; a thread can interleave several.
