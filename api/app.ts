@@ -1,8 +1,10 @@
-// Builds ferry's HTTP app from a Ferry: validation against the contract on ferry's routes, the routes,
-// the pass-through proxy for everything else, and the one place where errors become HTTP.
+// Builds ferry's HTTP app from a Ferry: authentication and authorisation of every request (when
+// configured), validation against the contract on ferry's routes, the routes, the pass-through proxy for
+// everything else, and the one place where errors become HTTP.
 import { Hono } from "hono";
 import { errorBody, FerryError, isFerryError, requestErrors } from "../core/errors.ts";
 import type { Ferry } from "../core/ferry.ts";
+import { authenticate, challengeFor, type AuthEnv } from "./auth.ts";
 import { isFerryPath } from "./operations.ts";
 import { proxyToFollower } from "./proxy.ts";
 import { respond } from "./respond.ts";
@@ -15,13 +17,18 @@ function asFerryError(err: unknown): FerryError {
   return requestErrors.generic(err instanceof Error ? err.message : String(err));
 }
 
-export function buildApp(ferry: Ferry): Hono<ValidationEnv> {
-  const app = new Hono<ValidationEnv>();
+export function buildApp(ferry: Ferry): Hono<ValidationEnv & AuthEnv> {
+  const app = new Hono<ValidationEnv & AuthEnv>();
 
   app.onError((err, c) => {
     const error = asFerryError(err);
+    const challenge = challengeFor(error);
+    if (challenge) c.header("WWW-Authenticate", challenge);
     return respond(c, errorBody(error), error.status);
   });
+
+  // Before validation: a caller who may not call ferry learns nothing from it, and no body is read.
+  app.use("*", authenticate(ferry.config.auth));
 
   const validate = validateRequest();
   for (const prefix of ["/_plugins/_replication", "/_opendistro/_replication", "/_ferry"]) {
@@ -38,7 +45,7 @@ export function buildApp(ferry: Ferry): Hono<ValidationEnv> {
   app.all("*", (c) => {
     // A contract route without a handler must not leak to the follower.
     if (isFerryPath(new URL(c.req.url).pathname)) throw requestErrors.noRoute(c.req.method, new URL(c.req.url).pathname);
-    return proxy(c);
+    return proxy(c, c.var.caller);
   });
 
   return app;

@@ -8,6 +8,7 @@ import { createFerry } from "../core/ferry.ts";
 import { refuseMissingStore, StoreError } from "../core/store/db.ts";
 import { logEvents } from "./event-log.ts";
 import { buildApp } from "./app.ts";
+import { openListenerWarning } from "./auth.ts";
 
 /** Bad configuration and an unusable database end the process with one line saying why. */
 function refuse(err: unknown): never {
@@ -26,6 +27,10 @@ try {
 } catch (err) {
   refuse(err);
 }
+
+// Loud, because the default is open: without auth, whoever reaches the port drives ferry.
+const openWarning = openListenerWarning(config);
+if (openWarning) console.error(openWarning);
 
 const events = new FerryEventBus();
 logEvents(events);

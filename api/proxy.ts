@@ -1,13 +1,16 @@
 // Pass-through to the follower cluster for every request that is not a ferry route: method, path, query,
 // headers (minus hop-by-hop ones), body and response are streamed unchanged, so clients can use ferry's
-// address as the follower's. Writes aimed at a following index are refused here instead.
+// address as the follower's. Writes aimed at a following index are refused here instead. ferry's own
+// follower credentials are never lent to an anonymous caller (see followerAuthorization).
 import type { Context } from "hono";
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
+import type { AuthConfig } from "../core/config.ts";
 import { FerryError } from "../core/errors.ts";
 import type { Ferry } from "../core/ferry.ts";
+import type { Caller } from "./auth.ts";
 import { readBoundedBytes } from "./request-body.ts";
 import { bulkTargets, reindexTargets, writeTarget } from "./write-target.ts";
 
@@ -19,9 +22,13 @@ const HOP_BY_HOP = new Set([
   "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
   "proxy-authorization", "proxy-authenticate",
 ]);
+/** Where a caller puts its own follower credentials when `Authorization` carries ferry's. */
+export const FOLLOWER_AUTHORIZATION = "x-follower-authorization";
+
 // Set again for the new hop: the follower's host, the length of the body actually sent, and `expect`,
 // since ferry's server already answered the client's 100-continue.
-const REWRITTEN = new Set(["host", "content-length", "expect"]);
+// Credentials are chosen by followerAuthorization, never copied.
+const REWRITTEN = new Set(["host", "content-length", "expect", "authorization", FOLLOWER_AUTHORIZATION]);
 
 type Refusal = (index: string) => FerryError | undefined;
 
@@ -31,7 +38,19 @@ function authorization(conn: ClusterConnection): string | undefined {
   return undefined;
 }
 
-function forwardedHeaders(headers: Headers, conn: ClusterConnection, bodyLength: number | undefined): OutgoingHttpHeaders {
+/**
+ * The `Authorization` the follower sees (README "Security: who may call ferry"). A caller's own follower
+ * credentials come in `X-Follower-Authorization`, or in `Authorization` while ferry takes no credentials
+ * itself; with ferry's auth on, `Authorization` is ferry's and never goes further. ferry's own follower
+ * credentials are lent only to an authenticated ferry user, and only when configured: never to anonymous.
+ */
+function followerAuthorization(headers: Headers, auth: AuthConfig | undefined, caller: Caller | undefined, conn: ClusterConnection): string | undefined {
+  const own = headers.get(FOLLOWER_AUTHORIZATION) ?? (auth ? null : headers.get("authorization"));
+  if (own) return own;
+  return auth?.lendFollowerCredentials && caller ? authorization(conn) : undefined;
+}
+
+function forwardedHeaders(headers: Headers, credentials: string | undefined, bodyLength: number | undefined): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const listed = new Set((headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()));
   headers.forEach((value, name) => {
@@ -39,9 +58,7 @@ function forwardedHeaders(headers: Headers, conn: ClusterConnection, bodyLength:
   });
   if (bodyLength !== undefined) out["content-length"] = String(bodyLength);
   else if (headers.has("content-length")) out["content-length"] = headers.get("content-length")!;
-  // The client's own credentials go through untouched; ferry's are used only when it sent none.
-  const auth = authorization(conn);
-  if (auth && !headers.has("authorization")) out.authorization = auth;
+  if (credentials) out.authorization = credentials;
   return out;
 }
 
@@ -74,12 +91,12 @@ function responseHeaders(upstream: IncomingMessage): Headers {
   return headers;
 }
 
-function send(conn: ClusterConnection, request: Request, url: URL, body: Uint8Array | undefined): Promise<IncomingMessage> {
+function send(conn: ClusterConnection, request: Request, url: URL, body: Uint8Array | undefined, credentials: string | undefined): Promise<IncomingMessage> {
   const target = new URL(url.pathname + url.search, conn.hosts[0]);
   const secure = target.protocol === "https:";
   const options = {
     method: request.method,
-    headers: forwardedHeaders(request.headers, conn, body?.byteLength),
+    headers: forwardedHeaders(request.headers, credentials, body?.byteLength),
     ...(secure ? { ca: conn.tls.ca, rejectUnauthorized: conn.tls.verify ?? true } : {}),
   };
   return new Promise((resolve, reject) => {
@@ -101,12 +118,14 @@ export function proxyToFollower(ferry: Ferry) {
   const refusal: Refusal | undefined = typeof ferry.replications.writeRefusal === "function"
     ? (index) => ferry.replications.writeRefusal(index)
     : undefined;
-  return async (c: Context): Promise<Response> => {
+  const conn = ferry.config.follower;
+  return async (c: Context, caller: Caller | undefined): Promise<Response> => {
     const url = new URL(c.req.url);
     const body = refusal ? await checkWrite(c.req.raw, url.pathname, refusal) : undefined;
+    const credentials = followerAuthorization(c.req.raw.headers, ferry.config.auth, caller, conn);
     let upstream: IncomingMessage;
     try {
-      upstream = await send(ferry.config.follower, c.req.raw, url, body);
+      upstream = await send(conn, c.req.raw, url, body, credentials);
     } catch (err) {
       throw new FerryError("follower_unreachable_exception", 502, `follower cluster unreachable: ${(err as Error).message}`);
     }

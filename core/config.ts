@@ -16,6 +16,10 @@ export interface FerryConfig {
   /** Snapshot repository settings both clusters can use for bootstrap (see README). */
   snapshotRepository: { type: string; settings: Record<string, unknown> } | undefined;
   settings: Settings;
+  /** Who may call ferry (README "Security: who may call ferry"); undefined: anyone who reaches the port. */
+  auth: AuthConfig | undefined;
+  /** `use_roles` role names → the credential a replication uses on that cluster in their place. */
+  clusterRoles: Record<string, RemoteAuth>;
 }
 
 interface ConnectionInput {
@@ -33,6 +37,8 @@ interface FileConfig {
   remotes?: Record<string, ConnectionInput>;
   snapshot_repository?: { type: string; settings: Record<string, unknown> };
   settings?: Record<string, unknown>;
+  auth?: AuthInput;
+  cluster_roles?: Record<string, RemoteAuth>;
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +114,84 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
     remotes,
     snapshotRepository,
     settings,
+    auth: authFrom(env.FERRY_AUTH ? json(env.FERRY_AUTH, "FERRY_AUTH") : file.auth),
+    clusterRoles: clusterRolesFrom(env.FERRY_CLUSTER_ROLES ? json(env.FERRY_CLUSTER_ROLES, "FERRY_CLUSTER_ROLES") : file.cluster_roles),
   };
+}
+
+// ---- who may call ferry, and the credentials behind `use_roles` ----
+
+/** `monitor` reads; `admin` may do everything (api/authorisation.ts decides which is which). */
+export const FERRY_ROLES = ["monitor", "admin"] as const;
+export type FerryRole = (typeof FERRY_ROLES)[number];
+
+export interface AuthUser { name: string; password: string; role: FerryRole }
+export interface AuthApiKey { id: string; key: string; role: FerryRole }
+
+export interface AuthConfig {
+  users: AuthUser[];
+  apiKeys: AuthApiKey[];
+  /** Proxied requests of authenticated ferry users carry ferry's follower credentials. */
+  lendFollowerCredentials: boolean;
+}
+
+interface AuthInput {
+  users?: Array<Partial<AuthUser>>;
+  api_keys?: Array<Partial<AuthApiKey>>;
+  lend_follower_credentials?: boolean;
+}
+
+/** Short keys are guessable; the same floor keeps a placeholder like "changeme" out. */
+const MIN_API_KEY_LENGTH = 16;
+
+// Messages name users and key ids, never a password or key.
+function authFrom(input: AuthInput | undefined): AuthConfig | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError("auth must be an object");
+  const role = (value: unknown, what: string): FerryRole => {
+    if (!FERRY_ROLES.includes(value as FerryRole)) throw new ConfigError(`${what}: role must be one of ${FERRY_ROLES.join(", ")}`);
+    return value as FerryRole;
+  };
+  const names = new Set<string>();
+  const users = (input.users ?? []).map((u, i) => {
+    const what = `auth.users[${i}]`;
+    // Basic credentials split at the first colon, so a name cannot hold one.
+    if (typeof u.name !== "string" || u.name === "" || u.name.includes(":")) throw new ConfigError(`${what}: name must be a non-empty string without ':'`);
+    if (names.has(u.name)) throw new ConfigError(`${what}: user [${u.name}] is listed twice`);
+    names.add(u.name);
+    if (typeof u.password !== "string" || u.password === "") throw new ConfigError(`${what} [${u.name}]: password must be a non-empty string`);
+    return { name: u.name, password: u.password, role: role(u.role, `${what} [${u.name}]`) };
+  });
+  const ids = new Set<string>();
+  const apiKeys = (input.api_keys ?? []).map((k, i) => {
+    const what = `auth.api_keys[${i}]`;
+    if (typeof k.id !== "string" || k.id === "" || k.id.includes(":")) throw new ConfigError(`${what}: id must be a non-empty string without ':'`);
+    if (ids.has(k.id)) throw new ConfigError(`${what}: api key [${k.id}] is listed twice`);
+    ids.add(k.id);
+    if (typeof k.key !== "string" || k.key.length < MIN_API_KEY_LENGTH) throw new ConfigError(`${what} [${k.id}]: key must be a string of at least ${MIN_API_KEY_LENGTH} characters`);
+    return { id: k.id, key: k.key, role: role(k.role, `${what} [${k.id}]`) };
+  });
+  // An auth section nobody can pass would lock every caller out, including the operator.
+  if (users.length === 0 && apiKeys.length === 0) throw new ConfigError("auth: configure at least one user or api key");
+  const lend = input.lend_follower_credentials ?? false;
+  if (typeof lend !== "boolean") throw new ConfigError("auth.lend_follower_credentials must be true or false");
+  return { users, apiKeys, lendFollowerCredentials: lend };
+}
+
+function clusterRolesFrom(input: Record<string, RemoteAuth> | undefined): Record<string, RemoteAuth> {
+  if (input === undefined) return {};
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError("cluster_roles must be an object of role name → auth");
+  const roles: Record<string, RemoteAuth> = {};
+  for (const [name, auth] of Object.entries(input)) {
+    const what = `cluster_roles [${name}]`;
+    if (auth?.type === "basic" && auth.username && typeof auth.password === "string") roles[name] = { type: "basic", username: auth.username, password: auth.password };
+    else if (auth?.type === "api_key" && auth.api_key) roles[name] = { type: "api_key", api_key: auth.api_key };
+    else throw new ConfigError(`${what}: needs {"type":"basic","username","password"} or {"type":"api_key","api_key"}`);
+  }
+  return roles;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

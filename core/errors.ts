@@ -60,6 +60,17 @@ export const requestErrors = {
       `index [${index}] blocked by: [FORBIDDEN/1000/index read-only(cross-cluster-replication)];`),
 } as const;
 
+// Refusals of ferry's own authentication and authorisation (api/auth.ts), with the security plugin's
+// exception type. Reasons name the request and the user, never a credential.
+export const securityErrors = {
+  unauthenticated: (request: string) => new FerryError("security_exception", 401, `authentication required for [${request}]`),
+  wrongCredentials: (request: string) => new FerryError("security_exception", 401, `authentication failed for [${request}]`),
+  forbidden: (request: string, user: string, role: string, needed: string) =>
+    new FerryError("security_exception", 403, `no permissions for [${request}] and User [name=${user}, role=${role}]; it needs role [${needed}]`),
+  unknownClusterRole: (field: string, role: string) =>
+    new FerryError("illegal_argument_exception", 400, `use_roles.${field} [${role}] is not a configured cluster role (cluster_roles)`),
+} as const;
+
 // Engine errors. `retryable` is the whole retry contract: the scheduler looks at nothing else.
 export const engineErrors = {
   /** Connection refused/reset, timeouts, 429, 5xx, shard not ready, snapshot already running. */

@@ -28,7 +28,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   const remotes = new RemoteRegistry(store, config.remotes, config.settings["ferry.http.request_timeout"]);
   const replications = new ReplicationEngine({
     db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
-    instance: ferryInstance(config.dbPath),
+    instance: ferryInstance(config.dbPath), clusterRoles: config.clusterRoles,
   });
   replications.resumeAll();
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });

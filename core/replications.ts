@@ -2,7 +2,7 @@
 // persisted before it is acknowledged; the scheduler runs the shard work, core/bootstrap.ts the copy.
 import type { components } from "../openapi/ferry.gen.ts";
 import { call, callOptional } from "./clusters/client.ts";
-import type { ClusterConnection } from "./clusters/connection.ts";
+import type { ClusterConnection, RemoteAuth } from "./clusters/connection.ts";
 import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import {
@@ -14,7 +14,7 @@ import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
-import { ClusterDirectory, LOCAL_CLUSTER } from "./cluster-directory.ts";
+import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, type UseRoles } from "./cluster-directory.ts";
 import { unblockWrites } from "./clusters/write-block.ts";
 import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
@@ -60,12 +60,19 @@ export interface EngineDeps {
   snapshotRepository: RepositoryDefinition | undefined;
   /** Who holds the follower leases this engine takes (core/follower-lease.ts). */
   instance: FerryInstance;
+  /** Credentials behind `use_roles` role names (config `cluster_roles`). */
+  clusterRoles?: Record<string, RemoteAuth>;
 }
 
 const ACK: Acknowledged = { acknowledged: true };
 /** How long `_status` waits for the follower to say whether the write guard is installed. */
 const STATUS_PROBE_TIMEOUT_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** After a fail-back the clusters swap sides, and so do their `use_roles`. */
+function reversedRoles(roles: UseRoles | null): UseRoles | null {
+  return roles ? { leader_cluster_role: roles.follower_cluster_role, follower_cluster_role: roles.leader_cluster_role } : null;
+}
 
 /** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
 function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
@@ -94,7 +101,7 @@ export class ReplicationEngine implements ReplicationApi {
   private readonly promoting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.clusters = new ClusterDirectory(deps.follower, deps.remotes);
+    this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles);
     this.bootstrapSlots = new Slots(deps.settings["ferry.bootstrap.max_concurrent"]);
     this.scheduler = new Scheduler({
       leases: (alias) => this.leasesOn(alias),
@@ -161,9 +168,11 @@ export class ReplicationEngine implements ReplicationApi {
     if (!this.deps.snapshotRepository) {
       throw requestErrors.illegalState("no snapshot repository is configured for bootstrap: set FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY", 400);
     }
-    const leader = this.deps.remotes.connection(request.leader_alias);
+    checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles);
+    // The checks already read as the roles: a role that cannot see the leader index fails here.
+    const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
     const meta = await this.validateLeader(leader, request);
-    if (await indexMetadata(this.deps.follower, "follower", followerIndex)) {
+    if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
     }
     const stale = getReplication(this.deps.db, followerIndex);
@@ -246,11 +255,13 @@ export class ReplicationEngine implements ReplicationApi {
 
   /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
   private async bootstrap(row: ReplicationRow, cancelled: () => boolean): Promise<void> {
-    const { db, follower } = this.deps;
+    const { db } = this.deps;
     const repositoryDef = this.deps.snapshotRepository!;
+    const roles = row.useRoles as UseRoles | null;
     for (let attempt = 1; !cancelled(); attempt++) {
       try {
-        const leader = this.deps.remotes.connection(row.leaderAlias);
+        const leader = this.clusters.as(this.deps.remotes.connection(row.leaderAlias), roles?.leader_cluster_role);
+        const follower = this.clusters.as(this.deps.follower, roles?.follower_cluster_role);
         const current = getReplication(db, row.followerIndex);
         if (!current || current.state !== "BOOTSTRAPPING") return;
         const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
@@ -425,7 +436,7 @@ export class ReplicationEngine implements ReplicationApi {
     const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
     insertReverseReplication(this.deps.db, {
       followerIndex: row.leaderIndex, leaderAlias, leaderIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON,
-      settings: {}, useRoles: row.useRoles, leaderUuid: leaderMeta.uuid, followerUuid: followerMeta.uuid, shardCount: row.shardCount,
+      settings: {}, useRoles: reversedRoles(row.useRoles as UseRoles | null), leaderUuid: leaderMeta.uuid, followerUuid: followerMeta.uuid, shardCount: row.shardCount,
       bootstrap: null, followerAlias, bootstrapKind: "reverse",
       // Above every version the old leader may hold: what ferry once wrote into it, plus its own operations.
       versionOffset: row.leaderVersionCeiling + oldLeaderMax + 1,
@@ -446,7 +457,8 @@ export class ReplicationEngine implements ReplicationApi {
     // Only dynamic settings can change on an open index; the follower cluster is the judge of that.
     if (row.followerUuid) {
       try {
-        await call(this.clusters.follower(row.followerAlias), "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
+        const follower = this.clusters.follower(row.followerAlias, (row.useRoles as UseRoles | null)?.follower_cluster_role);
+        await call(follower, "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
       } catch (err) {
         throw isFerryError(err) ? requestErrors.illegalArgument(err.reason.replace(/^follower answered \d+: [a-z_]+: /, "")) : err;
       }

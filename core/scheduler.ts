@@ -6,7 +6,7 @@
 import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
-import { routeKey, type ClusterDirectory, type ReplicationRoute } from "./cluster-directory.ts";
+import { routeKey, type ClusterDirectory, type ReplicationRoute, type UseRoles } from "./cluster-directory.ts";
 import { indexListChunks } from "./clusters/index-list.ts";
 import { indexStates, type IndexState, type MetadataVersions } from "./clusters/index-states.ts";
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
@@ -110,11 +110,11 @@ class LeaderPoller {
   constructor(readonly route: ReplicationRoute, private readonly scheduler: Scheduler) {}
 
   private get leader(): ClusterConnection {
-    return this.scheduler.deps.clusters.leader(this.route.leaderAlias);
+    return this.scheduler.deps.clusters.leader(this.route.leaderAlias, this.route.roles?.leader_cluster_role);
   }
 
   private get follower(): ClusterConnection {
-    return this.scheduler.deps.clusters.follower(this.route.followerAlias);
+    return this.scheduler.deps.clusters.follower(this.route.followerAlias, this.route.roles?.follower_cluster_role);
   }
 
   start(): void {
@@ -373,7 +373,8 @@ export class Scheduler {
 
   follow(row: ReplicationRow): void {
     if (!row.followerUuid) throw new Error(`replication [${row.followerIndex}] has no follower uuid yet`);
-    const route: ReplicationRoute = { leaderAlias: row.leaderAlias, followerAlias: row.followerAlias };
+    // Replications with other roles poll apart: each reads as its own role.
+    const route: ReplicationRoute = { leaderAlias: row.leaderAlias, followerAlias: row.followerAlias, roles: row.useRoles as UseRoles | null };
     let poller = this.pollers.get(routeKey(route));
     if (!poller) {
       poller = new LeaderPoller(route, this);
@@ -430,8 +431,8 @@ export class Scheduler {
 
   private target(route: ReplicationRoute, index: FollowedIndex, shard: number): ShardTarget {
     return {
-      leader: this.deps.clusters.leader(route.leaderAlias),
-      follower: this.deps.clusters.follower(route.followerAlias),
+      leader: this.deps.clusters.leader(route.leaderAlias, route.roles?.leader_cluster_role),
+      follower: this.deps.clusters.follower(route.followerAlias, route.roles?.follower_cluster_role),
       versionOffset: index.versionOffset,
       leaderIndex: index.leaderIndex,
       followerIndex: index.followerIndex,

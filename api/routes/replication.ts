@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AutoFollowRule } from "../../core/autofollow.ts";
 import type { BulkOperation } from "../../core/bulk-tasks.ts";
+import { checkUseRoles } from "../../core/cluster-directory.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replications.ts";
@@ -50,9 +51,13 @@ function updateSettings(body: Schemas["UpdateSettingsRequest"]): Record<string, 
 export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
   const { replications, autofollow, wildcardStart, bulk } = ferry;
+  // A role without a configured credential is refused before anything starts (a rule or a bulk task
+  // would otherwise fail index by index, later).
+  const checkRoles = (body: object) => checkUseRoles(ferry.config.clusterRoles, (body as { use_roles?: Schemas["UseRoles"] }).use_roles);
 
   router.put("/:index/_start", async (c) => {
     const { params, query, body } = c.var.input;
+    checkRoles(body as object);
     const request = startRequest(body as Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]);
     const options = { waitForRestore: query.wait_for_restore === true };
     if (isWildcardStart(params.index!, request.leader_index)) {
@@ -87,6 +92,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.post("/_autofollow", async (c) => {
     const body = c.var.input.body as Schemas["AutoFollowRequest"] | Schemas["OpenDistroAutoFollowRequest"];
+    checkRoles(body);
     const startExisting = "start_existing" in body ? body.start_existing : undefined;
     const created = await autofollow.create(autoFollowRule(body), startExisting === undefined ? {} : { startExisting });
     return respond(c, created satisfies Schemas["AutoFollowCreated"]);
@@ -96,6 +102,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.put("/_autofollow", async (c) => {
     const body = c.var.input.body as Schemas["AutoFollowUpdateRequest"];
+    checkRoles(body);
     return respond(c, await autofollow.update(autoFollowRule(body)));
   });
 
@@ -113,6 +120,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   for (const operation of ["start", "stop", "pause", "resume"] as const satisfies readonly BulkOperation[]) {
     router.post(`/_bulk_${operation}`, async (c) => {
       const body = c.var.input.body as Schemas["BulkRequest"];
+      checkRoles(body);
       return respond(c, await bulk.submit(operation, {
         pattern: body.pattern,
         ...(body.leader_alias !== undefined ? { leader_alias: body.leader_alias } : {}),

@@ -47,7 +47,7 @@ class RequestReader {
   private state: "head" | "body" | "chunk-size" | "chunk-data" | "trailer" | "lost" = "head";
   private remaining = 0;
 
-  constructor(private readonly onRequest: (requestLine: string) => void) {}
+  constructor(private readonly onRequest: (requestLine: string, headers: string[]) => void) {}
 
   push(chunk: Buffer): void {
     if (this.state === "lost") return;
@@ -73,7 +73,7 @@ class RequestReader {
           this.state = "lost";
           return false;
         }
-        this.onRequest(line);
+        this.onRequest(line, headers);
         let length = 0;
         let chunked = false;
         for (const header of headers) {
@@ -135,6 +135,9 @@ export class TcpProxy {
   /** Called with each counted request's line (`GET /x/_stats?level=shards HTTP/1.1`), for a benchmark
    * that wants to know which requests a client sends. */
   onRequest: ((requestLine: string) => void) | undefined;
+  /** Called with each counted request's line and raw header lines (`authorization: Basic ...`), for a
+   * test that checks which credentials a client sent the cluster. */
+  onRequestHead: ((requestLine: string, headers: string[]) => void) | undefined;
 
   private constructor(private readonly target: { host: string; port: number }, private port: number) {
     this.server = this.newServer();
@@ -212,9 +215,10 @@ export class TcpProxy {
     this.links.add(link);
     if (this.fault.kind === "blackhole") this.swallow(link);
     let cutDone = false;
-    const requests = new RequestReader((line) => {
+    const requests = new RequestReader((line, headers) => {
       this.counts.requests++;
       this.onRequest?.(line);
+      this.onRequestHead?.(line, headers);
     });
 
     client.on("data", (chunk: Buffer) => {
