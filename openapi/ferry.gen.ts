@@ -697,6 +697,26 @@ export interface components {
         };
     };
     responses: {
+        /** @description No or wrong credentials while ferry's `auth` is configured (`security_exception`). */
+        Unauthorized: {
+            headers: {
+                /** @description `Basic realm="OpenSearch Security"`, as the security plugin sends it. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The caller's role may not make this request (`security_exception`, `monitor` on an admin route). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The request was acknowledged. */
         Acknowledged: {
             headers: {
