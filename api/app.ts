@@ -2,6 +2,7 @@
 // configured), validation against the contract on ferry's routes, the routes, the pass-through proxy for
 // everything else, and the one place where errors become HTTP.
 import { Hono } from "hono";
+import { except } from "hono/combine";
 import { errorBody, FerryError, isFerryError, requestErrors } from "../core/errors.ts";
 import type { Ferry } from "../core/ferry.ts";
 import { authenticate, challengeFor, type AuthEnv } from "./auth.ts";
@@ -10,6 +11,7 @@ import { proxyToFollower } from "./proxy.ts";
 import { respond } from "./respond.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
 import { replicationRoutes } from "./routes/replication.ts";
+import { isDashboardShell } from "./routes/ui.ts";
 import { validateRequest, type ValidationEnv } from "./validation.ts";
 
 function asFerryError(err: unknown): FerryError {
@@ -28,7 +30,9 @@ export function buildApp(ferry: Ferry): Hono<ValidationEnv & AuthEnv> {
   });
 
   // Before validation: a caller who may not call ferry learns nothing from it, and no body is read.
-  app.use("*", authenticate(ferry.config.auth));
+  // The dashboard's page and scripts alone load without credentials (api/routes/ui.ts says why); every
+  // call the page makes is checked like any other.
+  app.use("*", except((c) => isDashboardShell(c.req.method, new URL(c.req.url).pathname), authenticate(ferry.config.auth)));
 
   const validate = validateRequest();
   for (const prefix of ["/_plugins/_replication", "/_opendistro/_replication", "/_ferry"]) {

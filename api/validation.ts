@@ -152,6 +152,8 @@ function parameterValue(param: Parameter, raw: string, where: string): unknown {
     else if (raw === "false") value = false;
     else throw requestErrors.illegalArgument(`Failed to parse value [${raw}] of parameter [${param.name}]: only [true] or [false] are allowed`);
   }
+  // Anything else stays a string, which the integer schema then refuses.
+  if (schema.type === "integer" && /^-?\d{1,15}$/.test(raw)) value = Number(raw);
   const validate = validatorFor(param.schema);
   if (!validate(value)) {
     const err = firstError(validate.errors!);

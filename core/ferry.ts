@@ -5,6 +5,7 @@ import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
 import { FerryEventBus } from "./events.ts";
 import { ferryInstance } from "./follower-lease.ts";
+import { LagHistory } from "./lag-history.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -19,6 +20,8 @@ export interface Ferry {
   autofollow: AutoFollowApi;
   wildcardStart: WildcardStart;
   bulk: BulkTasks;
+  /** The last hour of every replication's lag, for the dashboard. */
+  lagHistory: LagHistory;
   close(): Promise<void>;
 }
 
@@ -34,10 +37,13 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
   autofollow.resumeAll();
   const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
+  const lagHistory = new LagHistory(store);
+  lagHistory.start();
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, events, store, remotes, replications, autofollow, wildcardStart, bulk,
+    config, events, store, remotes, replications, autofollow, wildcardStart, bulk, lagHistory,
     async close() {
+      lagHistory.close();
       // Rules and bulk tasks first: neither may start a replication the engine is shutting down.
       await autofollow.close();
       await bulk.close();

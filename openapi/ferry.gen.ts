@@ -279,6 +279,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_ferry/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard, an HTML page that reads the routes below and the replication API.
+         * @description Its scripts, styles and chart library are served by ferry (`/_ferry/ui/assets/...`); the page
+         *     loads nothing from elsewhere. Its buttons call `_pause`, `_resume`, `_stop` and `_promote`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/ui/assets/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or style sheet of the dashboard. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    asset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/javascript": string;
+                        "text/css": string;
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/ui/api/replications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One page of the dashboard's replication list.
+         * @description Followers whose follower or leader index name contains `filter` (any case), in natural name
+         *     order, `size` to a page: status, lag in operations, bootstrap progress and the errors being retried.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based. */
+                    page?: number;
+                    size?: number;
+                    filter?: string;
+                    pretty?: components["parameters"]["Pretty"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UiReplicationPage"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ferry/ui/api/lag/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The follower's lag in operations over the last hour, sampled every 5 s by this process. */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path: {
+                    /** @description The follower index. */
+                    index: components["parameters"]["Index"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The samples, oldest first. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UiLagSeries"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -684,6 +855,52 @@ export interface components {
         RemotePutResponse: {
             acknowledged: boolean;
             created: boolean;
+        };
+        UiReplicationPage: {
+            /** @description Replications matching the filter. */
+            total: number;
+            page: number;
+            size: number;
+            /** @description Every replication by status, whatever the filter. */
+            counts: {
+                BOOTSTRAPPING: number;
+                SYNCING: number;
+                PAUSED: number;
+                FAILED: number;
+            };
+            replications: components["schemas"]["UiReplication"][];
+        };
+        UiReplication: {
+            follower_index: string;
+            leader_alias: string;
+            leader_index: string;
+            /** @enum {string} */
+            status: "BOOTSTRAPPING" | "SYNCING" | "PAUSED" | "FAILED";
+            reason: string | null;
+            /** @description Leader operations the follower is not known to hold (`_status` leader_checkpoint minus follower_checkpoint); null unless syncing. */
+            lag_operations: number | null;
+            bootstrap?: {
+                /** @enum {string} */
+                step: "snapshot" | "restore";
+                /** @description The restore's progress, as `bootstrap_details` in `_status`. */
+                progress?: {
+                    [key: string]: number;
+                };
+            };
+            /** @description As `ferry_retrying` in `_status`. */
+            retrying: {
+                shard: number;
+                retries: number;
+                last_error: string;
+            }[];
+        };
+        UiLagSeries: {
+            follower_index: string;
+            interval_ms: number;
+            /** @description Epoch milliseconds, oldest first. */
+            times: number[];
+            /** @description Operations behind at each time; null where the follower was not syncing. */
+            lag: (number | null)[];
         };
         Health: {
             /** @enum {string} */

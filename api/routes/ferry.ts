@@ -1,4 +1,4 @@
-// ferry's own routes: the remote-cluster registry, health/readiness and the contract itself.
+// ferry's own routes: the remote-cluster registry, health/readiness, the contract itself and the dashboard.
 import { Hono } from "hono";
 import { clusterClient } from "../../core/clusters/client.ts";
 import { ConfigError, connectionFrom } from "../../core/config.ts";
@@ -9,6 +9,7 @@ import type { components } from "../../openapi/ferry.gen.ts";
 import { openapiDocument } from "../openapi-document.ts";
 import { respond } from "../respond.ts";
 import type { ValidationEnv } from "../validation.ts";
+import { uiRoutes } from "./ui.ts";
 
 type Schemas = components["schemas"];
 
@@ -68,6 +69,8 @@ export function ferryRoutes(ferry: Ferry): Hono<ValidationEnv> {
   });
 
   router.get("/openapi.json", (c) => respond(c, openapiDocument));
+
+  router.route("/ui", uiRoutes(ferry));
 
   return router;
 }

@@ -84,6 +84,11 @@ export function listShards(db: Store, followerIndex: string): ShardRow[] {
   return db.select().from(shards).where(eq(shards.followerIndex, followerIndex)).orderBy(shards.shard).all();
 }
 
+/** Every shard of every replication, in one query (the dashboard's lag sampler reads them all each tick). */
+export function listAllShards(db: Store): ShardRow[] {
+  return db.select().from(shards).all();
+}
+
 export interface CycleRecord {
   /** The checkpoint the cycle started from. */
   from: number;
