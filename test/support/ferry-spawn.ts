@@ -2,6 +2,7 @@
 // process dies with the one that started it, even when that one is killed. Used by tests (through
 // ferry-process.ts), the demo and the benchmarks, so it must not depend on the test runner.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -43,7 +44,8 @@ export function removeFerryDirs(): void {
 }
 
 /** The environment of a ferry in front of `follower`, with `leader` as remote `leader-cluster`, a free
- * port, its own new SQLite file (FERRY_DB_CREATE: nothing was there before), and the shared snapshot path. */
+ * port, its own new SQLite file (FERRY_DB_CREATE: nothing was there before), the shared snapshot path,
+ * and a secret key of its own (remotes registered with a password need one). */
 export function ferryEnvFor(clusters: { leader: string; follower: string; repoPath: string }): Record<string, string> {
   return {
     FERRY_PORT: "0",
@@ -52,6 +54,7 @@ export function ferryEnvFor(clusters: { leader: string; follower: string; repoPa
     FERRY_FOLLOWER_URL: clusters.follower,
     FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: [clusters.leader] } }),
     FERRY_SNAPSHOT_PATH: clusters.repoPath,
+    FERRY_SECRET_KEY: randomBytes(32).toString("base64"),
   };
 }
 
@@ -70,11 +73,16 @@ function tieToThisProcess(child: ChildProcess): void {
 /**
  * Starts ferry with exactly `env` (over this process's environment). Its log goes to this process's
  * stderr when `showLog` is set; otherwise the tail is kept for the error when ferry fails to start, and
- * each line goes to `onLog`.
+ * each line goes to `onLog` (stdout's lines too). `command` runs another build of ferry (the packed release) in `cwd`.
  */
-export async function spawnFerry(env: Record<string, string>, options: { showLog?: boolean; onLog?: (line: string) => void } = {}): Promise<FerryProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "api/main.ts"], {
-    cwd: root,
+export async function spawnFerry(env: Record<string, string>, options: {
+  showLog?: boolean;
+  onLog?: (line: string) => void;
+  command?: { file: string; args: string[]; cwd: string };
+} = {}): Promise<FerryProcess> {
+  const command = options.command ?? { file: process.execPath, args: ["--import", "tsx", "api/main.ts"], cwd: root };
+  const child = spawn(command.file, command.args, {
+    cwd: command.cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", options.showLog ? "inherit" : "pipe"],
   });
@@ -95,6 +103,7 @@ export async function spawnFerry(env: Record<string, string>, options: { showLog
     }, START_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
+      options.onLog?.(line);
       try {
         const message = JSON.parse(line) as { ferry?: string; url?: string };
         if (message.ferry === "listening" && message.url) {
