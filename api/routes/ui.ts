@@ -1,7 +1,7 @@
 // The dashboard (`/_ferry/ui`): its page and assets, served from ui/ and node_modules (nothing from a
 // CDN: ferry often runs where only the clusters are reachable), and the two JSON routes only it reads.
 // Its buttons call the replication API itself, so they pass the same authorisation as any client.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
@@ -14,9 +14,8 @@ import type { ValidationEnv } from "../validation.ts";
 
 type Schemas = components["schemas"];
 
-// ui/ beside api/ when run from source, and one level further up from the release build's dist/api/.
-const uiDir = [new URL("../../ui/", import.meta.url), new URL("../../../ui/", import.meta.url)]
-  .map((url) => fileURLToPath(url)).find((dir) => existsSync(`${dir}index.html`));
+// ui/ beside api/, from source and in the release build alike (npm run build copies it into dist/).
+const uiDir = fileURLToPath(new URL("../../ui/", import.meta.url));
 const resolve = createRequire(import.meta.url).resolve;
 
 const JS = "text/javascript; charset=UTF-8";
@@ -56,14 +55,13 @@ export function uiRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
 
   router.get("/", (c) => {
-    if (!uiDir) throw requestErrors.notFound("the dashboard's files (ui/) are not installed with this ferry");
     return c.body(read(`${uiDir}index.html`), 200, { "content-type": "text/html; charset=UTF-8", ...SECURITY_HEADERS });
   });
 
   router.get("/assets/:asset", (c) => {
     const name = c.var.input.params.asset!;
     const asset = ASSETS[name];
-    if (!asset || !uiDir) throw requestErrors.notFound(`no dashboard asset [${name}]`);
+    if (!asset) throw requestErrors.notFound(`no dashboard asset [${name}]`);
     return c.body(read(asset.file()), 200, { "content-type": asset.type, ...SECURITY_HEADERS });
   });
 
