@@ -1,8 +1,9 @@
 // ferry's process: configuration from the environment (and FERRY_CONFIG), the core, the HTTP server.
 // Prints one JSON line when it listens; SIGTERM and SIGINT close the server and the store.
 import { serve } from "@hono/node-server";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { ConfigError, loadConfig } from "../core/config.ts";
+import { ConfigError, isLoopbackHost, loadConfig } from "../core/config.ts";
 import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
 import { refuseMissingStore, StoreError } from "../core/store/db.ts";
@@ -37,9 +38,20 @@ logEvents(events);
 const ferry = await createFerry(config, events).catch(refuse);
 const app = buildApp(ferry);
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+// Said once at start: where remotes may point is an operator's decision, not a caller's.
+if (!config.remoteHostsAllowed && !isLoopbackHost(config.host)) {
+  console.error(`ferry: warning: remote_hosts_allowed (FERRY_REMOTE_HOSTS_ALLOWED) is not set and ferry listens on ${config.host}: a remote may name any host ferry can reach`);
+}
+const refusedRemotes = ferry.remotes.outsideAllowList();
+if (refusedRemotes.length > 0) {
+  console.error(`ferry: warning: stored remotes [${refusedRemotes.join(", ")}] have hosts outside remote_hosts_allowed; ferry will not connect to them until the list or the remotes change`);
+}
+
+const https = config.listenerTls ? { createServer: createHttpsServer, serverOptions: config.listenerTls } : {};
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, ...https }, (info: AddressInfo) => {
   const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
-  process.stdout.write(`${JSON.stringify({ ferry: "listening", url: `http://${host}:${info.port}` })}\n`);
+  const scheme = config.listenerTls ? "https" : "http";
+  process.stdout.write(`${JSON.stringify({ ferry: "listening", url: `${scheme}://${host}:${info.port}` })}\n`);
 });
 
 server.on("error", (err: NodeJS.ErrnoException) => {

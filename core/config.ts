@@ -1,8 +1,11 @@
 // ferry's configuration: an optional JSON file (FERRY_CONFIG) overridden by environment variables.
 import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { resolveSettings, type Settings } from "./settings.ts";
 import type { RemoteAuth, RemoteTls } from "./clusters/connection.ts";
+import { RemoteHostAllowList } from "./remote-host-allow-list.ts";
+import { decodeSecretKey } from "./store/secret-box.ts";
 
 export interface FerryConfig {
   host: string;
@@ -20,6 +23,12 @@ export interface FerryConfig {
   auth: AuthConfig | undefined;
   /** `use_roles` role names → the credential a replication uses on that cluster in their place. */
   clusterRoles: Record<string, RemoteAuth>;
+  /** Host patterns remotes must match (README "Remotes allow-list"); undefined: any host. */
+  remoteHostsAllowed: string[] | undefined;
+  /** PEM certificate chain and key: ferry's listener serves HTTPS (README "HTTPS"). */
+  listenerTls: { cert: string; key: string } | undefined;
+  /** AES-256 key for the secrets of remotes stored in SQLite (README "Secrets at rest"). */
+  secretKey: Buffer | undefined;
 }
 
 interface ConnectionInput {
@@ -39,6 +48,10 @@ interface FileConfig {
   settings?: Record<string, unknown>;
   auth?: AuthInput;
   cluster_roles?: Record<string, RemoteAuth>;
+  remote_hosts_allowed?: string[];
+  tls_cert?: string;
+  tls_key?: string;
+  secret_key_file?: string;
 }
 
 export class ConfigError extends Error {}
@@ -48,12 +61,18 @@ export function connectionFrom(input: ConnectionInput, what: string): ClusterCon
   if (hosts.length === 0) throw new ConfigError(`${what}: at least one host is required`);
   for (const host of hosts) {
     if (!/^https?:\/\/[^/]+\/?$/.test(host)) throw new ConfigError(`${what}: host [${host}] must look like http(s)://host:port`);
+    // A user and password in the URL would be stored and shown as plain text with the hosts.
+    if (host.includes("@")) throw new ConfigError(`${what}: a host must not carry credentials; give them in auth`);
   }
   const auth = input.auth ?? { type: "none" };
   if (!["none", "basic", "api_key"].includes(auth.type)) throw new ConfigError(`${what}: auth.type must be none, basic or api_key`);
   if (auth.type === "basic" && (!auth.username || auth.password === undefined)) throw new ConfigError(`${what}: basic auth needs username and password`);
   if (auth.type === "api_key" && !auth.api_key) throw new ConfigError(`${what}: api_key auth needs api_key`);
-  return { hosts: hosts.map((h) => h.replace(/\/$/, "")), auth, tls: input.tls ?? {} };
+  const tls = input.tls ?? {};
+  // Accepting any certificate must be asked for in so many words: only the boolean false turns it off.
+  if (tls.verify !== undefined && typeof tls.verify !== "boolean") throw new ConfigError(`${what}: tls.verify must be true or false`);
+  if (tls.ca !== undefined && typeof tls.ca !== "string") throw new ConfigError(`${what}: tls.ca must be PEM text`);
+  return { hosts: hosts.map((h) => h.replace(/\/$/, "")), auth, tls };
 }
 
 function json<T>(text: string, what: string): T {
@@ -73,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
     follower.auth = { type: "basic", username: env.FERRY_FOLLOWER_USERNAME, password: env.FERRY_FOLLOWER_PASSWORD ?? "" };
   }
   if (env.FERRY_FOLLOWER_API_KEY) follower.auth = { type: "api_key", api_key: env.FERRY_FOLLOWER_API_KEY };
+  if (env.FERRY_FOLLOWER_TLS_VERIFY !== undefined && !["true", "false"].includes(env.FERRY_FOLLOWER_TLS_VERIFY)) {
+    throw new ConfigError(`FERRY_FOLLOWER_TLS_VERIFY must be true or false, got ${env.FERRY_FOLLOWER_TLS_VERIFY}`);
+  }
   if (env.FERRY_FOLLOWER_CA || env.FERRY_FOLLOWER_TLS_VERIFY) {
     follower.tls = {
       ...(env.FERRY_FOLLOWER_CA ? { ca: readFileSync(env.FERRY_FOLLOWER_CA, "utf8") } : {}),
@@ -83,6 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
   const remoteInputs = env.FERRY_REMOTES ? json<Record<string, ConnectionInput>>(env.FERRY_REMOTES, "FERRY_REMOTES") : file.remotes ?? {};
   const remotes: Record<string, ClusterConnection> = {};
   for (const [alias, input] of Object.entries(remoteInputs)) remotes[alias] = connectionFrom(input, `remote [${alias}]`);
+  const remoteHostsAllowed = allowListFrom(env.FERRY_REMOTE_HOSTS_ALLOWED, file.remote_hosts_allowed);
+  if (remoteHostsAllowed) {
+    const allowList = new RemoteHostAllowList(remoteHostsAllowed);
+    for (const [alias, conn] of Object.entries(remotes)) {
+      const refused = allowList.refused(conn.hosts);
+      if (refused) throw new ConfigError(allowList.reason(`remote [${alias}]`, refused));
+    }
+  }
 
   const port = Number(env.FERRY_PORT ?? file.port ?? 9211);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`FERRY_PORT must be a port number, got ${env.FERRY_PORT}`);
@@ -114,6 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
     remotes,
     snapshotRepository,
     settings,
+    remoteHostsAllowed,
+    listenerTls: listenerTlsFrom(env.FERRY_TLS_CERT ?? file.tls_cert, env.FERRY_TLS_KEY ?? file.tls_key),
+    secretKey: secretKeyFrom(env, file.secret_key_file),
     auth: authFrom(env.FERRY_AUTH ? json(env.FERRY_AUTH, "FERRY_AUTH") : file.auth),
     clusterRoles: clusterRolesFrom(env.FERRY_CLUSTER_ROLES ? json(env.FERRY_CLUSTER_ROLES, "FERRY_CLUSTER_ROLES") : file.cluster_roles),
   };
@@ -194,4 +227,56 @@ function clusterRolesFrom(input: Record<string, RemoteAuth> | undefined): Record
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
 export function isLoopbackHost(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+// ---- remotes allow-list, HTTPS listener, secrets at rest ----
+
+function allowListFrom(envValue: string | undefined, fileValue: unknown): string[] | undefined {
+  let entries: unknown = fileValue;
+  if (envValue !== undefined) entries = envValue.split(",").map((e) => e.trim()).filter(Boolean);
+  if (entries === undefined) return undefined;
+  if (!Array.isArray(entries) || entries.some((e) => typeof e !== "string")) throw new ConfigError("remote_hosts_allowed must be a list of host patterns");
+  // An empty list would refuse every remote, a likelier slip than a wish: ask for a pattern.
+  if (entries.length === 0) throw new ConfigError("remote_hosts_allowed (FERRY_REMOTE_HOSTS_ALLOWED) is empty; list host patterns, or leave it unset to allow any host");
+  try {
+    new RemoteHostAllowList(entries as string[]);
+  } catch (err) {
+    throw new ConfigError(`remote_hosts_allowed (FERRY_REMOTE_HOSTS_ALLOWED): ${(err as Error).message}`);
+  }
+  return entries as string[];
+}
+
+function readConfigFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${what} [${path}] cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function listenerTlsFrom(certPath: string | undefined, keyPath: string | undefined): FerryConfig["listenerTls"] {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (!certPath || !keyPath) throw new ConfigError("HTTPS needs both FERRY_TLS_CERT and FERRY_TLS_KEY (file keys tls_cert, tls_key)");
+  const tls = { cert: readConfigFile(certPath, "FERRY_TLS_CERT"), key: readConfigFile(keyPath, "FERRY_TLS_KEY") };
+  // Checked here so that a bad pair ends the start with one line, not a stack trace from the server.
+  try {
+    createSecureContext(tls);
+  } catch (err) {
+    throw new ConfigError(`FERRY_TLS_CERT [${certPath}] and FERRY_TLS_KEY [${keyPath}] are not a usable certificate and key: ${(err as Error).message}`);
+  }
+  return tls;
+}
+
+function secretKeyFrom(env: NodeJS.ProcessEnv, fileKeyPath: string | undefined): Buffer | undefined {
+  const keyPath = env.FERRY_SECRET_KEY_FILE ?? fileKeyPath;
+  if (env.FERRY_SECRET_KEY !== undefined && keyPath !== undefined) throw new ConfigError("set FERRY_SECRET_KEY or FERRY_SECRET_KEY_FILE, not both");
+  const [text, what] = env.FERRY_SECRET_KEY !== undefined
+    ? [env.FERRY_SECRET_KEY, "FERRY_SECRET_KEY"]
+    : keyPath !== undefined ? [readConfigFile(keyPath, "FERRY_SECRET_KEY_FILE"), `FERRY_SECRET_KEY_FILE [${keyPath}]`] : [undefined, ""];
+  if (text === undefined) return undefined;
+  try {
+    return decodeSecretKey(text, what);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

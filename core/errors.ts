@@ -55,6 +55,9 @@ export const requestErrors = {
   },
   /** A planned promote that did not drain in time (and undid what it had done). */
   promoteTimeout: (reason: string) => new FerryError("promote_timeout_exception", 408, reason),
+  /** A stored remote whose host the allow-list no longer admits; retryable: replications through it wait
+   * until the list or the remote is changed. */
+  remoteHostRefused: (reason: string) => new FerryError("illegal_argument_exception", 400, reason, true),
   followerWrite: (index: string) =>
     new FerryError("cluster_block_exception", 403,
       `index [${index}] blocked by: [FORBIDDEN/1000/index read-only(cross-cluster-replication)];`),

@@ -28,7 +28,9 @@ export interface Ferry {
 /** `events` is passed in so that subscribers hear what happens while persisted replications resume. */
 export async function createFerry(config: FerryConfig, events = new FerryEventBus()): Promise<Ferry> {
   const store = openStore(config.dbPath);
-  const remotes = new RemoteRegistry(store, config.remotes, config.settings["ferry.http.request_timeout"]);
+  const remotes = new RemoteRegistry(store, config.remotes, config.settings["ferry.http.request_timeout"], {
+    allowList: config.remoteHostsAllowed, secretKey: config.secretKey,
+  });
   const replications = new ReplicationEngine({
     db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
     instance: ferryInstance(config.dbPath), clusterRoles: config.clusterRoles,

@@ -905,8 +905,12 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ready" | "unavailable";
+            /** @description Aliases of the remotes whose connection accepts any certificate (`tls.verify` false). */
+            remotes_tls_unverified: string[];
             follower: {
                 reachable: boolean;
+                /** @description False when the connection to the follower accepts any certificate (FERRY_FOLLOWER_TLS_VERIFY=false). */
+                tls_verify: boolean;
                 /** @description The follower's cluster health colour. */
                 cluster_status?: string;
                 reason?: string;

@@ -28,12 +28,15 @@ function remoteBody(view: RemoteView): Schemas["Remote"] {
 }
 
 async function followerHealth(ferry: Ferry): Promise<Schemas["Health"]> {
+  // Connections that accept any certificate are named here, so that a monitor sees the explicit flag.
+  const tlsVerify = ferry.config.follower.tls.verify !== false;
+  const remotesTlsUnverified = ferry.remotes.list().filter((r) => r.connection.tls.verify === false).map((r) => r.alias);
   try {
     const res = await clusterClient(ferry.config.follower, HEALTH_TIMEOUT_MS).transport.request({ method: "GET", path: "/_cluster/health" });
     const body = res.body as { status?: string };
-    return { status: "ready", follower: { reachable: true, ...(body.status ? { cluster_status: body.status } : {}) } };
+    return { status: "ready", follower: { reachable: true, tls_verify: tlsVerify, ...(body.status ? { cluster_status: body.status } : {}) }, remotes_tls_unverified: remotesTlsUnverified };
   } catch (err) {
-    return { status: "unavailable", follower: { reachable: false, reason: err instanceof Error ? err.message : String(err) } };
+    return { status: "unavailable", follower: { reachable: false, tls_verify: tlsVerify, reason: err instanceof Error ? err.message : String(err) }, remotes_tls_unverified: remotesTlsUnverified };
   }
 }
 

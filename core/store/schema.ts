@@ -9,6 +9,9 @@ export const remotes = sqliteTable("remotes", {
   hosts: text("hosts", { mode: "json" }).$type<string[]>().notNull(),
   auth: text("auth", { mode: "json" }).$type<RemoteAuth>().notNull(),
   tls: text("tls", { mode: "json" }).$type<RemoteTls>().notNull(),
+  /** The password or API key of `auth`, sealed by core/store/secret-box.ts; `auth` itself holds none.
+   * Null when there is none, and always for configured remotes (their secrets stay in the config). */
+  secret: text("secret"),
   /** "config" when it came from FERRY_REMOTES, "api" when registered through ferry's routes. */
   source: text("source").notNull(),
   updatedAt: integer("updated_at").notNull(),
