@@ -45,6 +45,6 @@ describe("delete detection cost", () => {
     expect(spent).toBeLessThanOrEqual(300);
     for (const id of deleted) expect((await os(follower, "GET", `/del-cost-f/_doc/${id}`)).found).toBe(false);
     await core().replications.resume("del-cost-f");
-    expect(await converge(leader, follower, "del-cost-l", "del-cost-f", 10_000)).toEqual([]);
+    expect(await converge(leader, follower, "del-cost-l", "del-cost-f", 60_000)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe("leader outage", () => {
     await bulk(leader, "out-l", docs(0, 1_000));
     await ferry.replications.start("out-f", { leader_alias: "outage", leader_index: "out-l" }, { waitForRestore: true });
     await bulk(leader, "out-l", docs(1_000, 2_000));
-    expect(await converge(leader, follower, "out-l", "out-f", 10_000)).toEqual([]);
+    expect(await converge(leader, follower, "out-l", "out-f", 60_000)).toEqual([]);
 
     await bulk(leader, "out-l", docs(2_000, 3_000));
     await pauseCluster(leaderNode);

@@ -42,7 +42,7 @@ describe("replication engine", () => {
       bulk(leader, "eng-basic-l", docs(10_000, 20_000, "v1")),
       bulk(leader, "eng-basic-l", docs(0, 10_000, "v2")),
     ]);
-    expect(await converge(leader, follower, "eng-basic-l", "eng-basic-f", 10_000)).toEqual([]);
+    expect(await converge(leader, follower, "eng-basic-l", "eng-basic-f", 60_000)).toEqual([]);
     // Caught up includes deletes: status says so once a sweep has found the follower equal.
     let caughtUp = await core().replications.status("eng-basic-f", false) as any;
     for (let i = 0; i < 150 && caughtUp.syncing_details.follower_checkpoint !== caughtUp.syncing_details.leader_checkpoint; i++) {
@@ -59,7 +59,7 @@ describe("replication engine", () => {
     await bulk(leader, "eng-race-l", docs(0, 500, "during"));
     await waitForStatus("eng-race-f", "SYNCING");
     await bulk(leader, "eng-race-l", docs(250, 750, "after"));
-    expect(await converge(leader, follower, "eng-race-l", "eng-race-f", 10_000)).toEqual([]);
+    expect(await converge(leader, follower, "eng-race-l", "eng-race-f", 60_000)).toEqual([]);
     const doc = await os(follower, "GET", "/eng-race-f/_doc/d100");
     expect(doc._source.tag).toBe("during");
   });
@@ -82,7 +82,7 @@ describe("replication engine", () => {
     await expect(core().replications.pause("eng-life-f")).rejects.toMatchObject({ type: "resource_already_exists_exception" });
 
     await core().replications.resume("eng-life-f");
-    expect(await converge(leader, follower, "eng-life-l", "eng-life-f", 10_000)).toEqual([]);
+    expect(await converge(leader, follower, "eng-life-l", "eng-life-f", 60_000)).toEqual([]);
     await expect(core().replications.resume("eng-life-f")).rejects.toMatchObject({ status: 400 });
 
     await core().replications.stop("eng-life-f");
