@@ -8,8 +8,11 @@ import type { Ferry } from "../core/ferry.ts";
 import { authenticate, challengeFor, type AuthEnv } from "./auth.ts";
 import { isFerryPath } from "./operations.ts";
 import { proxyToFollower } from "./proxy.ts";
+import { silentLogger, type Logger } from "./logger.ts";
+import { requestLog } from "./request-log.ts";
 import { respond } from "./respond.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
+import { metricsRoute } from "./routes/metrics.ts";
 import { replicationRoutes } from "./routes/replication.ts";
 import { isDashboardShell } from "./routes/ui.ts";
 import { validateRequest, type ValidationEnv } from "./validation.ts";
@@ -19,8 +22,10 @@ function asFerryError(err: unknown): FerryError {
   return requestErrors.generic(err instanceof Error ? err.message : String(err));
 }
 
-export function buildApp(ferry: Ferry): Hono<ValidationEnv & AuthEnv> {
+export function buildApp(ferry: Ferry, logger: Logger = silentLogger): Hono<ValidationEnv & AuthEnv> {
   const app = new Hono<ValidationEnv & AuthEnv>();
+  // First: every call gets its id and its log line, also one that authentication refuses.
+  app.use("*", requestLog(logger));
 
   app.onError((err, c) => {
     const error = asFerryError(err);
@@ -44,6 +49,8 @@ export function buildApp(ferry: Ferry): Hono<ValidationEnv & AuthEnv> {
   app.route("/_plugins/_replication", replication);
   app.route("/_opendistro/_replication", replication);
   app.route("/_ferry", ferryRoutes(ferry));
+
+  app.get("/metrics", metricsRoute(ferry));
 
   const proxy = proxyToFollower(ferry);
   app.all("*", (c) => {

@@ -1,11 +1,34 @@
-// ferry's log: one JSON line on stderr per engine event worth a person's attention. Applied batches are
-// left out (they are many; `_status` and `follower_stats` count them).
+// The engine's events in ferry's log (api/logger.ts): one line per event, at a level that says how much
+// it needs a person, with the replication (follower index) and shard it concerns as fields of their own.
 import type { FerryEventBus, FerryEvents } from "../core/events.ts";
+import type { Logger } from "./logger.ts";
 
-const LOGGED: Array<keyof FerryEvents> = ["replication:state", "replication:stopped", "bootstrap:step", "bootstrap:snapshot-left", "shard:error", "shard:reconciled"];
+type Level = "error" | "warn" | "info" | "debug" | "trace";
 
-export function logEvents(events: FerryEventBus, write: (line: string) => void = (line) => process.stderr.write(line)): void {
-  for (const event of LOGGED) {
-    events.on(event, (payload) => write(`${JSON.stringify({ time: new Date().toISOString(), event, ...payload })}\n`));
+/** Each logged event's level; a function when it depends on the payload. Events not listed are for
+ * metrics only. */
+const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) => Level) } = {
+  "replication:state": (e) => (e.state === "FAILED" ? "error" : "info"),
+  "replication:stopped": "info",
+  "bootstrap:step": "info",
+  "bootstrap:progress": "debug",
+  "bootstrap:snapshot-left": "warn",
+  // Many: one per cycle of every shard.
+  "shard:batch-applied": "debug",
+  "shard:error": (e) => (e.retryable ? "warn" : "error"),
+  "shard:reconciled": "info",
+  "shard:swept": "debug",
+  "shard:requests": "trace",
+  "leader:polled": (e) => (e.ok ? "trace" : "warn"),
+};
+
+export function logEvents(events: FerryEventBus, logger: Logger): void {
+  for (const event of Object.keys(LEVELS) as Array<keyof FerryEvents>) {
+    const level = LEVELS[event] as Level | ((payload: unknown) => Level);
+    events.on(event, (payload) => {
+      const { followerIndex, ...rest } = payload as { followerIndex?: string } & Record<string, unknown>;
+      const fields = { event, ...(followerIndex !== undefined ? { replication: followerIndex } : {}), ...rest };
+      logger[typeof level === "function" ? level(payload) : level](fields, event);
+    });
   }
 }

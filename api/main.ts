@@ -8,6 +8,7 @@ import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
 import { refuseMissingStore, StoreError } from "../core/store/db.ts";
 import { logEvents } from "./event-log.ts";
+import { createLogger } from "./logger.ts";
 import { buildApp } from "./app.ts";
 import { openListenerWarning } from "./auth.ts";
 
@@ -33,10 +34,11 @@ try {
 const openWarning = openListenerWarning(config);
 if (openWarning) console.error(openWarning);
 
+const logger = createLogger(config.logLevel);
 const events = new FerryEventBus();
-logEvents(events);
+logEvents(events, logger);
 const ferry = await createFerry(config, events).catch(refuse);
-const app = buildApp(ferry);
+const app = buildApp(ferry, logger);
 
 // Said once at start: where remotes may point is an operator's decision, not a caller's.
 if (!config.remoteHostsAllowed && !isLoopbackHost(config.host)) {

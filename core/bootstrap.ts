@@ -94,8 +94,12 @@ export async function restoreSnapshot(
   });
 }
 
-/** Resolves once every primary of the restored index is active. */
-export async function waitForRestore(follower: ClusterConnection, followerIndex: string, cancelled: () => boolean): Promise<void> {
+/** Resolves once every primary of the restored index is active; `onProgress` hears the restored bytes
+ * between the checks. */
+export async function waitForRestore(
+  follower: ClusterConnection, followerIndex: string, cancelled: () => boolean,
+  onProgress: (bytesRecovered: number, bytesTotal: number) => void = () => {},
+): Promise<void> {
   while (!cancelled()) {
     const health = await callOptional(follower, "follower", {
       method: "GET", path: `/_cluster/health/${encodeURIComponent(followerIndex)}`,
@@ -106,6 +110,8 @@ export async function waitForRestore(follower: ClusterConnection, followerIndex:
     if (index && index.active_primary_shards === index.number_of_shards && !health.timed_out) return;
     const restoreFailed = await restoreFailure(follower, followerIndex);
     if (restoreFailed) throw engineErrors.fatal(restoreFailed);
+    const progress = await restoreProgress(follower, followerIndex);
+    if (progress) onProgress(progress.bytes_recovered!, progress.bytes_total!);
   }
 }
 

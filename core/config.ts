@@ -29,6 +29,17 @@ export interface FerryConfig {
   listenerTls: { cert: string; key: string } | undefined;
   /** AES-256 key for the secrets of remotes stored in SQLite (README "Secrets at rest"). */
   secretKey: Buffer | undefined;
+  /** FERRY_LOG_LEVEL: the least severe log line written (api/logger.ts). */
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevelFrom(value: string | undefined): LogLevel {
+  if (value === undefined) return "info";
+  if (!LOG_LEVELS.includes(value as LogLevel)) throw new ConfigError(`FERRY_LOG_LEVEL (log_level) must be one of ${LOG_LEVELS.join(", ")}, got ${value}`);
+  return value as LogLevel;
 }
 
 interface ConnectionInput {
@@ -52,6 +63,7 @@ interface FileConfig {
   tls_cert?: string;
   tls_key?: string;
   secret_key_file?: string;
+  log_level?: string;
 }
 
 export class ConfigError extends Error {}
@@ -149,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FerryConfig {
     secretKey: secretKeyFrom(env, file.secret_key_file),
     auth: authFrom(env.FERRY_AUTH ? json(env.FERRY_AUTH, "FERRY_AUTH") : file.auth),
     clusterRoles: clusterRolesFrom(env.FERRY_CLUSTER_ROLES ? json(env.FERRY_CLUSTER_ROLES, "FERRY_CLUSTER_ROLES") : file.cluster_roles),
+    logLevel: logLevelFrom(env.FERRY_LOG_LEVEL ?? file.log_level),
   };
 }
 

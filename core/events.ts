@@ -1,6 +1,7 @@
 // The typed events of the engine, emitted once where a fact happens; logs (api/main.ts) and anything
 // else that wants to know subscribe here instead of counting or logging the same fact again.
 import { EventEmitter } from "node:events";
+import type { RequestTally } from "./clusters/request-tally.ts";
 
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
@@ -9,8 +10,17 @@ export interface FerryEvents {
   /** The bootstrap snapshot could not be deleted from the leader; it stays there until someone does. */
   "bootstrap:snapshot-left": { followerIndex: string; snapshot: string; reason: string };
   "shard:batch-applied": { followerIndex: string; shard: number; checkpoint: number; opsWritten: number };
-  "shard:error": { followerIndex: string; shard: number; reason: string; retryable: boolean };
+  /** `task` "poll": the leader poll of every shard of the index failed; `type` is the FerryError's. */
+  "shard:error": { followerIndex: string; shard: number; task: "follow" | "sweep" | "poll"; type: string; reason: string; retryable: boolean };
   "shard:reconciled": { followerIndex: string; shard: number; deleted: number; foreignRepaired: number };
+  /** A delete sweep ended; `durationMs` from handing it to the pool to its outcome. */
+  "shard:swept": { followerIndex: string; shard: number; durationMs: number };
+  /** The cluster requests of a shard task, whatever its outcome. */
+  "shard:requests": { followerIndex: string; shard: number; leaderAlias: string; task: "follow" | "sweep"; requests: RequestTally };
+  /** One poll of a leader cluster (checkpoints, states, leases, follower checks, refresh) ended. */
+  "leader:polled": { leaderAlias: string; durationMs: number; ok: boolean; requests: RequestTally };
+  /** Restore of a bootstrap snapshot into the follower, summed over its primaries. */
+  "bootstrap:progress": { followerIndex: string; bytesRecovered: number; bytesTotal: number };
 }
 
 export class FerryEventBus {

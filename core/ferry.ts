@@ -6,6 +6,7 @@ import type { FerryConfig } from "./config.ts";
 import { FerryEventBus } from "./events.ts";
 import { ferryInstance } from "./follower-lease.ts";
 import { LagHistory } from "./lag-history.ts";
+import { FerryMetrics } from "./metrics.ts";
 import { RemoteRegistry } from "./remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
 import { openStore, type Store } from "./store/db.ts";
@@ -22,6 +23,8 @@ export interface Ferry {
   bulk: BulkTasks;
   /** The last hour of every replication's lag, for the dashboard. */
   lagHistory: LagHistory;
+  /** GET /metrics. */
+  metrics: FerryMetrics;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,10 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
     db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
     instance: ferryInstance(config.dbPath), clusterRoles: config.clusterRoles,
   });
+  // Before resuming: the metrics hear every event of this process.
+  const metrics = new FerryMetrics(events, {
+    db: store, settings: config.settings, lagSeconds: (index, now) => replications.lagSeconds(index, now),
+  });
   replications.resumeAll();
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
   autofollow.resumeAll();
@@ -43,7 +50,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   lagHistory.start();
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, events, store, remotes, replications, autofollow, wildcardStart, bulk, lagHistory,
+    config, events, store, remotes, replications, autofollow, wildcardStart, bulk, lagHistory, metrics,
     async close() {
       lagHistory.close();
       // Rules and bulk tasks first: neither may start a replication the engine is shutting down.

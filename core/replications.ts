@@ -18,6 +18,7 @@ import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, type UseRoles } from ".
 import { unblockWrites } from "./clusters/write-block.ts";
 import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
+import { reconciled } from "./replication-lag.ts";
 import { Slots } from "./concurrency-limit.ts";
 import type { FerryEventBus } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -25,8 +26,8 @@ import type { Settings } from "./settings.ts";
 import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "./statuses.ts";
 import type { Store } from "./store/db.ts";
 import {
-  completeBootstrap, deleteReplication, getReplication, insertReplication, insertReverseReplication, listReplications, listShards, setBootstrap,
-  setSettings, setState, type ReplicationRow,
+  completeBootstrap, deleteReplication, getReplication, insertReplication, insertReverseReplication, listAllShards, listReplications, listShards,
+  setBootstrap, setSettings, setState, type ReplicationRow, type ShardRow,
 } from "./store/replications.ts";
 
 export type StartRequest = components["schemas"]["StartRequest"];
@@ -44,6 +45,8 @@ export interface ReplicationApi {
   status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>>;
   followerStats(): Promise<Record<string, unknown>>;
   leaderStats(): Promise<Record<string, unknown>>;
+  /** Each shard's lag in seconds (core/replication-lag.ts); undefined while the index is not followed. */
+  lagSeconds(followerIndex: string, now: number): number[] | undefined;
   /** True while `index` of ferry's own cluster is a following index (BOOTSTRAPPING, SYNCING, PAUSED or
    * FAILED): writes are refused. */
   isFollowerIndex(index: string): boolean;
@@ -287,7 +290,9 @@ export class ReplicationEngine implements ReplicationApi {
           followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
           if (!followerMeta) throw engineErrors.transient(`restored index [${row.followerIndex}] not visible yet`);
         }
-        await waitForRestore(follower, row.followerIndex, cancelled);
+        await waitForRestore(follower, row.followerIndex, cancelled, (bytesRecovered, bytesTotal) => {
+          this.deps.events.emit("bootstrap:progress", { followerIndex: row.followerIndex, bytesRecovered, bytesTotal });
+        });
         if (cancelled()) return;
         if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
         const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
@@ -526,76 +531,87 @@ export class ReplicationEngine implements ReplicationApi {
     }
   }
 
+  lagSeconds(followerIndex: string, now: number): number[] | undefined {
+    return this.scheduler.lagSeconds(followerIndex, now);
+  }
+
+  /** The plugin's follower_stats from the counters persisted per shard (README, "Stats"). */
   async followerStats(): Promise<Record<string, unknown>> {
     const rows = listReplications(this.deps.db);
     const count = (state: ReplicationState) => rows.filter((r) => pluginStatus(r.state as ReplicationState) === state).length;
-    const indexStats: Record<string, Record<string, number>> = {};
-    const totals = emptyFollowerCounters();
-    let shardTasks = 0;
-    for (const row of rows) {
-      const stats = emptyFollowerCounters();
-      for (const s of listShards(this.deps.db, row.followerIndex)) {
-        shardTasks += row.state === "SYNCING" ? 1 : 0;
-        stats.operations_written += s.opsWritten;
-        stats.operations_read += s.opsWritten + s.conflicts;
-        stats.failed_read_requests += s.failedRequests;
-        stats.follower_checkpoint += s.checkpoint;
-        stats.leader_checkpoint += s.leaderCheckpoint;
-        stats.total_write_time_millis += s.writeTimeMs;
-      }
-      indexStats[row.followerIndex] = stats;
-      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
-    }
+    const syncing = new Set(rows.filter((r) => r.state === "SYNCING").map((r) => r.followerIndex));
+    const indexStats: Record<string, FollowerCounters> = Object.fromEntries(rows.map((r) => [r.followerIndex, followerCounters([])]));
+    const shards = listAllShards(this.deps.db);
+    for (const [index, list] of groupBy(shards, (s) => s.followerIndex)) indexStats[index] = followerCounters(list);
     return {
       num_syncing_indices: count("SYNCING"),
       num_bootstrapping_indices: count("BOOTSTRAPPING"),
       num_paused_indices: count("PAUSED"),
       num_failed_indices: count("FAILED"),
-      num_shard_tasks: shardTasks,
+      num_shard_tasks: shards.filter((s) => syncing.has(s.followerIndex)).length,
       num_index_tasks: count("SYNCING") + count("BOOTSTRAPPING"),
-      ...totals,
+      ...followerCounters(shards),
       index_stats: indexStats,
     };
   }
 
-  /** The plugin answers this on the leader; ferry has no leader-side component, so it reports what it read. */
+  /** The plugin answers this on the leader; ferry has no leader-side component, so it reports what its
+   * follow cycles read, per leader index of the syncing replications. */
   async leaderStats(): Promise<Record<string, unknown>> {
     const rows = listReplications(this.deps.db).filter((r) => r.state === "SYNCING");
-    const indexStats: Record<string, Record<string, number>> = {};
-    const totals = emptyLeaderCounters();
-    for (const row of rows) {
-      const stats = emptyLeaderCounters();
-      for (const s of listShards(this.deps.db, row.followerIndex)) {
-        stats.operations_read += s.opsWritten + s.conflicts;
-        stats.operations_read_lucene += s.opsWritten + s.conflicts;
-      }
-      indexStats[row.leaderIndex] = stats;
-      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += stats[key];
-    }
-    return { num_replicated_indices: rows.length, ...totals, index_stats: indexStats };
+    const leaderOf = new Map(rows.map((r) => [r.followerIndex, r.leaderIndex]));
+    const shards = listAllShards(this.deps.db).filter((s) => leaderOf.has(s.followerIndex));
+    const indexStats: Record<string, LeaderCounters> = {};
+    // Two replications may follow one leader index: its reads are theirs together.
+    for (const [leaderIndex, list] of groupBy(shards, (s) => leaderOf.get(s.followerIndex)!)) indexStats[leaderIndex] = leaderCounters(list);
+    for (const row of rows) indexStats[row.leaderIndex] ??= leaderCounters([]);
+    return { num_replicated_indices: rows.length, ...leaderCounters(shards), index_stats: indexStats };
   }
 }
 
-/**
- * How far a follower shard is known to equal its leader: operations are copied up to `checkpoint`, but
- * deletes and foreign writes up to there are settled only once a sweep found no difference. Reporting
- * `checkpoint` alone would call a follower caught up while deletes are outstanding.
- */
-function reconciled(s: { checkpoint: number; reconciledCheckpoint: number }): number {
-  return Math.min(s.checkpoint, s.reconciledCheckpoint);
+/** Map.groupBy, which Node 20 lacks. */
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
-function emptyFollowerCounters() {
+const sumOf = (shards: ShardRow[], f: (s: ShardRow) => number) => shards.reduce((acc, s) => acc + f(s), 0);
+
+type FollowerCounters = ReturnType<typeof followerCounters>;
+type LeaderCounters = ReturnType<typeof leaderCounters>;
+
+function followerCounters(shards: ShardRow[]) {
+  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
   return {
-    operations_written: 0, operations_read: 0, failed_read_requests: 0, throttled_read_requests: 0,
-    failed_write_requests: 0, throttled_write_requests: 0, follower_checkpoint: 0, leader_checkpoint: 0,
-    total_write_time_millis: 0,
+    operations_written: sum((s) => s.opsWritten),
+    // Every document a cycle read was written or found older than the follower's copy (a conflict).
+    operations_read: sum((s) => s.opsWritten + s.conflicts),
+    failed_read_requests: sum((s) => s.failedRequests),
+    throttled_read_requests: sum((s) => s.throttledReadRequests),
+    failed_write_requests: sum((s) => s.failedWriteRequests),
+    throttled_write_requests: sum((s) => s.throttledWriteRequests),
+    follower_checkpoint: sum(reconciled),
+    leader_checkpoint: sum((s) => s.leaderCheckpoint),
+    total_write_time_millis: sum((s) => s.writeTimeMs),
   };
 }
 
-function emptyLeaderCounters() {
+function leaderCounters(shards: ShardRow[]) {
+  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
+  const read = sum((s) => s.opsWritten + s.conflicts);
   return {
-    operations_read: 0, translog_size_bytes: 0, operations_read_lucene: 0, operations_read_translog: 0,
-    total_read_time_lucene_millis: 0, total_read_time_translog_millis: 0, bytes_read: 0,
+    operations_read: read,
+    // ferry reads through search, which Lucene answers; it never reads a translog.
+    operations_read_lucene: read,
+    operations_read_translog: 0,
+    total_read_time_lucene_millis: sum((s) => s.readTimeMs),
+    total_read_time_translog_millis: 0,
+    bytes_read: sum((s) => s.bytesRead),
   };
 }

@@ -5,6 +5,7 @@
 // i.e. after the follower acknowledged its writes.
 import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
+import { tallyRequests, type RequestTally } from "./clusters/request-tally.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { routeKey, type ClusterDirectory, type ReplicationRoute, type UseRoles } from "./cluster-directory.ts";
 import { indexListChunks } from "./clusters/index-list.ts";
@@ -20,9 +21,10 @@ import {
   type IndexPhase, type ShardState, type SweepPolicy,
 } from "./shard-decision.ts";
 import type { Settings } from "./settings.ts";
+import { reconciled, ShardLag } from "./replication-lag.ts";
 import type { Store } from "./store/db.ts";
 import {
-  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordShardError, recordSweep, type ReplicationRow,
+  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordShardError, recordSweep, type ReplicationRow, type TaskRequests,
 } from "./store/replications.ts";
 import type {
   DeleteSweepInput, DeleteSweepResult, ShardFollowInput, ShardFollowResult, ShardTarget, TaskOutcome,
@@ -53,6 +55,9 @@ interface FollowedIndex {
   abort: AbortController;
   /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
   leaderCheckpoints: number[];
+  /** How far each shard is reconciled by sweeps (the store's reconciledCheckpoint), for `lags`. */
+  reconciled: number[];
+  lags: ShardLag[];
   phase: IndexPhase;
   /** This instance's lease on the follower index; unknown until the first claim. */
   lease: Lease | undefined;
@@ -136,7 +141,12 @@ class LeaderPoller {
     this.ticking = true;
     let delay = this.scheduler.deps.settings["plugins.replication.follower.poll_interval"];
     try {
-      await this.poll();
+      const started = Date.now();
+      const { tally, result } = await tallyRequests(() => this.poll());
+      this.scheduler.deps.events.emit("leader:polled", {
+        leaderAlias: this.route.leaderAlias, durationMs: Date.now() - started, ok: result.status === "fulfilled", requests: tally,
+      });
+      if (result.status === "rejected") throw result.reason;
       this.attempts = 0;
     } catch (err) {
       // The leader or the follower cannot be read: every shard of this leader shows it, and the poller backs off.
@@ -145,7 +155,9 @@ class LeaderPoller {
       for (const index of this.indices.values()) {
         index.shards.forEach((_, shard) => {
           recordShardError(this.scheduler.deps.db, index.followerIndex, shard, reason);
-          this.scheduler.deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, reason, retryable: true });
+          this.scheduler.deps.events.emit("shard:error", {
+            followerIndex: index.followerIndex, shard, task: "poll", type: isFerryError(err) ? err.type : "exception", reason, retryable: true,
+          });
         });
       }
       delay = backoffDelay(this.scheduler.backoff, this.attempts);
@@ -197,6 +209,7 @@ class LeaderPoller {
       index.shards.forEach((state, shard) => {
         const target = stats?.shards[shard]?.globalCheckpoint;
         this.persistLeaderCheckpoint(index, shard, target);
+        if (target !== undefined) index.lags[shard]!.leaderAt(target, now);
         const decision = decideShard(state, index.phase, target, now, policy);
         if (decision.do === "sweep") this.scheduler.runSweep(this.route, index, shard);
         else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
@@ -389,6 +402,8 @@ export class Scheduler {
       running: rows.map(() => undefined),
       abort: new AbortController(),
       leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
+      reconciled: rows.map((s) => s.reconciledCheckpoint),
+      lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
       lease: undefined, metadata: undefined, followerVersions: undefined,
@@ -418,6 +433,15 @@ export class Scheduler {
       const index = poller.indices.get(followerIndex);
       for (const shard of shards) if (index?.shards[shard]) index.shards[shard] = foreignNoticed(index.shards[shard]!, Date.now());
     }
+  }
+
+  /** Each shard's lag in seconds (core/replication-lag.ts); undefined when the index is not followed. */
+  lagSeconds(followerIndex: string, now: number): number[] | undefined {
+    for (const poller of this.pollers.values()) {
+      const index = poller.indices.get(followerIndex);
+      if (index) return index.lags.map((lag) => lag.seconds(now));
+    }
+    return undefined;
   }
 
   isFollowing(followerIndex: string): boolean {
@@ -450,8 +474,13 @@ export class Scheduler {
       maxOps: deps.settings["plugins.replication.follower.index.ops_batch_size"],
       bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
     };
-    this.runTask<ShardFollowResult>("follow", input, index, shard, (result) => {
-      const { gap } = recordCycle(deps.db, index.followerIndex, shard, { ...result, from: input.checkpoint, leaderCheckpoint: target });
+    this.runTask<ShardFollowResult>("follow", route, input, index, shard, (result, { requests, tally }) => {
+      const leader = tally.leader, follower = tally.follower;
+      const { gap } = recordCycle(deps.db, index.followerIndex, shard, {
+        ...result, from: input.checkpoint, leaderCheckpoint: target, requests,
+        bytesRead: leader?.bytesReceived ?? 0, readTimeMs: leader?.timeMs ?? 0,
+        batches: follower?.requests ?? 0, bytesWritten: follower?.bytesSent ?? 0,
+      });
       deps.events.emit("shard:batch-applied", { followerIndex: index.followerIndex, shard, checkpoint: result.checkpoint, opsWritten: result.opsWritten });
       const written = result.followerSeqNos;
       // A gap, someone else's sequence numbers between ours, or a newer version already on the follower.
@@ -472,35 +501,49 @@ export class Scheduler {
       scanAfter: state.scanAfter,
       scanSize: deps.settings["ferry.follower.missing_scan_size"],
     };
-    this.runTask<DeleteSweepResult>("sweep", input, index, shard, (result) => {
-      recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint });
+    this.runTask<DeleteSweepResult>("sweep", route, input, index, shard, (result, { requests, durationMs }) => {
+      recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint, requests });
+      if (result.unresolved === 0) {
+        index.reconciled[shard] = Math.max(index.reconciled[shard]!, input.checkpoint);
+        index.lags[shard]!.followerAt(reconciled({ checkpoint: index.shards[shard]!.checkpoint, reconciledCheckpoint: index.reconciled[shard]! }));
+      }
       if (result.deleted || result.foreignRepaired) {
         deps.events.emit("shard:reconciled", { followerIndex: index.followerIndex, shard, deleted: result.deleted, foreignRepaired: result.foreignRepaired });
       }
+      deps.events.emit("shard:swept", { followerIndex: index.followerIndex, shard, durationMs });
       return afterSweep(index.shards[shard]!, result, Date.now());
     });
   }
 
   /** Runs one task of a shard in the pool; exactly one per shard is in flight. */
-  private runTask<T>(task: "follow" | "sweep", input: object, index: FollowedIndex, shard: number, onSuccess: (result: T) => ShardState): void {
+  private runTask<T>(
+    task: "follow" | "sweep", route: ReplicationRoute, input: object, index: FollowedIndex, shard: number,
+    onSuccess: (result: T, cost: { tally: RequestTally; requests: TaskRequests; durationMs: number }) => ShardState,
+  ): void {
     const { deps } = this;
     index.shards[shard] = begin(index.shards[shard]!, task);
+    const started = Date.now();
     index.running[shard] = (this.pool.run(input, { filename: WORKERS[task], signal: index.abort.signal }) as Promise<TaskOutcome<T>>)
       .catch((err: unknown): TaskOutcome<T> => ({
-        // A worker that threw or died costs one retry, never the replication.
-        ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true },
+        // A worker that threw or died costs one retry, never the replication. Its requests are unknown.
+        ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true }, requests: {},
       }))
       .then((outcome) => {
+        const tally = outcome.requests;
+        deps.events.emit("shard:requests", { followerIndex: index.followerIndex, shard, leaderAlias: route.leaderAlias, task, requests: tally });
+        const requests: TaskRequests = {
+          failedRead: tally.leader?.failed ?? 0, throttledRead: tally.leader?.throttled ?? 0,
+          failedWrite: tally.follower?.failed ?? 0, throttledWrite: tally.follower?.throttled ?? 0,
+        };
         if (outcome.ok) {
-          index.shards[shard] = onSuccess(outcome.result);
-        } else if (outcome.error.retryable) {
-          recordShardError(deps.db, index.followerIndex, shard, outcome.error.reason);
-          deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, reason: outcome.error.reason, retryable: true });
-          index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
-        } else {
-          index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
-          this.fail(index.followerIndex, outcome.error.reason);
+          index.shards[shard] = onSuccess(outcome.result, { tally, requests, durationMs: Date.now() - started });
+          return;
         }
+        const { type, reason, retryable } = outcome.error;
+        recordShardError(deps.db, index.followerIndex, shard, reason, requests);
+        deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, task, type, reason, retryable });
+        index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
+        if (!retryable) this.fail(index.followerIndex, reason);
       })
       .finally(() => {
         index.running[shard] = undefined;

@@ -106,6 +106,10 @@ export const SETTINGS = {
     default: 60_000, min: 1_000, max: 600_000, unit: "ms",
     doc: "Timeout of one request to a cluster.",
   },
+  "ferry.metrics.max_shard_series": {
+    default: 1_000, min: 0, max: 1_000_000, unit: "count",
+    doc: "GET /metrics shows per-shard lag gauges only while ferry follows at most this many shards in all (per-index lag gauges always): bounds the series at many indices.",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,7 +1,8 @@
 // The pool's task protocol: what the scheduler hands a worker and what comes back. A leaf: it names the
-// cluster connection type and nothing else of core/ or workers/, so core (which sends tasks) and the
+// cluster connection and request tally types and nothing else of core/ or workers/, so core (which sends tasks) and the
 // workers (which run them) both depend on it, and on nothing of each other.
 import type { ClusterConnection } from "../core/clusters/connection.ts";
+import type { RequestTally } from "../core/clusters/request-tally.ts";
 
 /** What every pool task is about: one leader shard and its follower shard, and how to reach both clusters. */
 export interface ShardTarget {
@@ -15,10 +16,10 @@ export interface ShardTarget {
 }
 
 /** Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a
- * plain Error, without its `retryable` flag. */
+ * plain Error, without its `retryable` flag. Either way the task's cluster requests come back with it. */
 export type TaskOutcome<T> =
-  | { ok: true; result: T }
-  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean } };
+  | { ok: true; result: T; requests: RequestTally }
+  | { ok: false; error: { type: string; status: number; reason: string; retryable: boolean }; requests: RequestTally };
 
 export interface ShardFollowInput extends ShardTarget {
   /** Everything at or below is already on the follower. */

@@ -5,6 +5,7 @@
 import { call, callText } from "../core/clusters/client.ts";
 import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
+import { tallyOf } from "../core/clusters/request-tally.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskOutcome } from "./protocol.ts";
@@ -36,6 +37,8 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
     // The follower already holds this or a newer state of the document.
     else if (status === 409) outcome.conflicts++;
     else if (RETRYABLE_ITEM_STATUS.has(status) || error?.type === "index_closed_exception") {
+      // The request itself succeeded; the follower pushed back on its items.
+      if (status === 429) tallyOf("follower")!.throttled++;
       throw engineErrors.transient(`follower refused a write with ${status}: ${error?.type}: ${error?.reason}`);
     } else if (error?.type === "index_not_found_exception") {
       throw engineErrors.fatal(`follower index [${input.followerIndex}] no longer exists`);

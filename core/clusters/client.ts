@@ -2,6 +2,7 @@
 import { Client, errors } from "@opensearch-project/opensearch";
 import type { ClusterConnection } from "./connection.ts";
 import { classify, statusOf } from "./errors.ts";
+import { requestKind, tallyOf } from "./request-tally.ts";
 
 const clients = new Map<string, Client>();
 
@@ -47,14 +48,58 @@ function transportParams(req: ClusterRequest) {
   };
 }
 
-async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
+function bodyBytes(req: ClusterRequest): number {
+  const body = req.bulkBody ?? req.body;
+  if (body === undefined) return 0;
+  return Buffer.byteLength(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+/** Counts a request for this thread and in the running unit's tally; the returned function ends its timing. */
+function count(cluster: string, req: ClusterRequest): (answerBytes?: number) => void {
   requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
-  return (await clusterClient(conn).transport.request(transportParams(req), req.ignore ? { ignore: req.ignore } : {})).body;
+  const side = tallyOf(cluster);
+  if (!side) return () => {};
+  const kind = requestKind(req.path);
+  side.requests++;
+  side.kinds[kind] = (side.kinds[kind] ?? 0) + 1;
+  side.bytesSent += bodyBytes(req);
+  const started = Date.now();
+  return (answerBytes = 0) => {
+    side.timeMs += Date.now() - started;
+    side.bytesReceived += answerBytes;
+  };
+}
+
+/** A request that failed: counted in the running unit's tally, a 429 also as throttled. */
+function countFailure(cluster: string, err: unknown): void {
+  const side = tallyOf(cluster);
+  if (!side) return;
+  side.failed++;
+  if (statusOf(err) === 429) side.throttled++;
+}
+
+async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
+  const done = count(cluster, req);
+  try {
+    return (await clusterClient(conn).transport.request(transportParams(req), req.ignore ? { ignore: req.ignore } : {})).body;
+  } finally {
+    done();
+  }
 }
 
 /** The answer's text as the cluster sent it; an error status throws as `send` would. */
 async function sendText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
-  requestCounts.set(cluster, (requestCounts.get(cluster) ?? 0) + 1);
+  const done = count(cluster, req);
+  let text = "";
+  try {
+    text = await readAnswer(conn, req);
+    return text;
+  } finally {
+    done(Buffer.byteLength(text));
+  }
+}
+
+async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise<string> {
   // asStream hands over the body unread, so nothing parses it.
   let res;
   try {
@@ -98,6 +143,7 @@ export async function call<T = any>(conn: ClusterConnection, cluster: string, re
   try {
     return (await send(conn, cluster, req)) as T;
   } catch (err) {
+    countFailure(cluster, err);
     throw classify(err, cluster);
   }
 }
@@ -108,6 +154,7 @@ export async function callOptional<T = any>(conn: ClusterConnection, cluster: st
     return (await send(conn, cluster, req)) as T;
   } catch (err) {
     if (statusOf(err) === 404) return undefined;
+    countFailure(cluster, err);
     throw classify(err, cluster);
   }
 }
@@ -117,6 +164,7 @@ export async function callText(conn: ClusterConnection, cluster: string, req: Cl
   try {
     return await sendText(conn, cluster, req);
   } catch (err) {
+    countFailure(cluster, err);
     throw classify(err, cluster);
   }
 }

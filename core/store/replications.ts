@@ -84,7 +84,22 @@ export function listShards(db: Store, followerIndex: string): ShardRow[] {
   return db.select().from(shards).where(eq(shards.followerIndex, followerIndex)).orderBy(shards.shard).all();
 }
 
-/** Every shard of every replication, in one query (the dashboard's lag sampler reads them all each tick). */
+/** Failed and throttled requests of one shard task: to the leader (reads) and to the follower (writes). */
+export interface TaskRequests {
+  failedRead: number;
+  throttledRead: number;
+  failedWrite: number;
+  throttledWrite: number;
+}
+
+const addRequests = (r: TaskRequests) => ({
+  failedRequests: sql`${shards.failedRequests} + ${r.failedRead}`,
+  throttledReadRequests: sql`${shards.throttledReadRequests} + ${r.throttledRead}`,
+  failedWriteRequests: sql`${shards.failedWriteRequests} + ${r.failedWrite}`,
+  throttledWriteRequests: sql`${shards.throttledWriteRequests} + ${r.throttledWrite}`,
+});
+
+/** Every shard of every replication, in one query (the dashboard's lag sampler, stats and metrics read them all at once). */
 export function listAllShards(db: Store): ShardRow[] {
   return db.select().from(shards).all();
 }
@@ -98,6 +113,11 @@ export interface CycleRecord {
   opsWritten: number;
   conflicts: number;
   writeTimeMs: number;
+  bytesRead: number;
+  readTimeMs: number;
+  batches: number;
+  bytesWritten: number;
+  requests: TaskRequests;
 }
 
 /** A cycle's outcome, written only after the follower acknowledged it. Checkpoints never go back. */
@@ -112,6 +132,11 @@ export function recordCycle(db: Store, followerIndex: string, shard: number, c: 
       opsWritten: sql`${shards.opsWritten} + ${c.opsWritten}`,
       conflicts: sql`${shards.conflicts} + ${c.conflicts}`,
       writeTimeMs: sql`${shards.writeTimeMs} + ${c.writeTimeMs}`,
+      bytesRead: sql`${shards.bytesRead} + ${c.bytesRead}`,
+      readTimeMs: sql`${shards.readTimeMs} + ${c.readTimeMs}`,
+      batches: sql`${shards.batches} + ${c.batches}`,
+      bytesWritten: sql`${shards.bytesWritten} + ${c.bytesWritten}`,
+      ...addRequests(c.requests),
       retries: 0,
       lastError: null,
       updatedAt: Date.now(),
@@ -125,10 +150,12 @@ export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: 
     .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
 }
 
-export function recordShardError(db: Store, followerIndex: string, shard: number, error: string): void {
+/** `requests`: those of the shard task that failed; an error outside a shard task (a leader poll, a
+ * metadata sync) is no request of this shard. */
+export function recordShardError(db: Store, followerIndex: string, shard: number, error: string, requests?: TaskRequests): void {
   db.update(shards).set({
     retries: sql`${shards.retries} + 1`,
-    failedRequests: sql`${shards.failedRequests} + 1`,
+    ...(requests ? addRequests(requests) : {}),
     lastError: error,
     updatedAt: Date.now(),
   }).where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
@@ -147,6 +174,7 @@ export interface SweepRecord {
   deadRepairs: number[];
   /** Every region was compared and everything found was settled: the regions may be merged. */
   verified: boolean;
+  requests: TaskRequests;
 }
 
 /** A sweep's outcome in one transaction: counters, the follower sequence numbers it accounted for, and
@@ -161,6 +189,7 @@ export function recordSweep(db: Store, followerIndex: string, shard: number, r: 
     tx.update(shards).set({
       deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
       foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,
+      ...addRequests(r.requests),
       ...(r.unresolved === 0 ? { reconciledCheckpoint: sql`max(${shards.reconciledCheckpoint}, ${r.checkpoint})` } : {}),
       retries: 0,
       lastError: null,

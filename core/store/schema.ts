@@ -65,12 +65,24 @@ export const shards = sqliteTable("shards", {
   /** The checkpoint of the last sweep that found the follower equal to the leader: deletes and foreign
    * writes at or below it are reconciled too. Status reports the follower caught up only up to here. */
   reconciledCheckpoint: integer("reconciled_checkpoint").notNull().default(-1),
+  // Counters of the plugin's follower_stats and leader_stats (README, "Stats"), summed over shard tasks.
   opsWritten: integer("ops_written").notNull().default(0),
   conflicts: integer("conflicts").notNull().default(0),
+  /** Failed requests to the leader. */
   failedRequests: integer("failed_requests").notNull().default(0),
+  /** Consecutive retryable errors of this shard; 0 after a task succeeded. */
   retries: integer("retries").notNull().default(0),
   lastError: text("last_error"),
   writeTimeMs: integer("write_time_ms").notNull().default(0),
+  throttledReadRequests: integer("throttled_read_requests").notNull().default(0),
+  failedWriteRequests: integer("failed_write_requests").notNull().default(0),
+  throttledWriteRequests: integer("throttled_write_requests").notNull().default(0),
+  /** Leader search pages of follow cycles: bytes and time until answered. */
+  bytesRead: integer("bytes_read").notNull().default(0),
+  readTimeMs: integer("read_time_ms").notNull().default(0),
+  /** Follower write requests of follow cycles (`_bulk` and single-document writes) and their body bytes. */
+  batches: integer("batches").notNull().default(0),
+  bytesWritten: integer("bytes_written").notNull().default(0),
   deletesReplicated: integer("deletes_replicated").notNull().default(0),
   foreignWritesRepaired: integer("foreign_writes_repaired").notNull().default(0),
   updatedAt: integer("updated_at").notNull(),

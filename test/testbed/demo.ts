@@ -3,11 +3,17 @@
 import { bulk, os, type Op } from "../support/documents.ts";
 import { ferryEnvFor, spawnFerry } from "../support/ferry-spawn.ts";
 import { startPair, stopPair } from "./pair.ts";
+import { TestbedPrerequisiteError } from "./prerequisites.ts";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say("ferry demo: starting a leader and a follower OpenSearch cluster (the first run downloads OpenSearch)…");
-const pair = await startPair({ ownerPid: process.pid });
+const pair = await startPair({ ownerPid: process.pid }).catch((err: unknown) => {
+  // No Java, too old a Java, no disk space, Maven Central out of reach: one line, not a stack trace.
+  if (!(err instanceof TestbedPrerequisiteError)) throw err;
+  process.stderr.write(`ferry demo: ${err.message}\n`);
+  process.exit(1);
+});
 say(`  leader   ${pair.leader.urls.join(" ")}\n  follower ${pair.follower.urls.join(" ")}`);
 
 // Every node's address, so that with FERRY_TESTBED_NODES ferry reaches each cluster through any of them.

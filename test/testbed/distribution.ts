@@ -1,5 +1,6 @@
-// Obtains a real OpenSearch distribution from Maven Central with the ordinary Maven client and keeps an
-// unpacked, module-complete copy in a cache outside the repository, so a second run downloads nothing.
+// Obtains a real OpenSearch distribution from Maven Central over HTTPS (or with the Maven client, see
+// maven-central.ts) and keeps an unpacked, module-complete copy in a cache outside the repository, so a
+// second run downloads nothing.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -7,7 +8,10 @@ import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { CentralUnreachableError, downloadArtifact, mavenAvailable, viaHttpsOrMaven } from "./maven-central.ts";
 import { installModules } from "./modules.ts";
+import { checkDiskSpace, checkJava, TestbedPrerequisiteError } from "./prerequisites.ts";
+import { unzip } from "./zip.ts";
 
 const run = promisify(execFile);
 
@@ -15,8 +19,8 @@ const run = promisify(execFile);
 export const DEFAULT_VERSION = "2.19.6";
 
 /**
- * SHA-1 of pinned artifacts as first fetched for this project. Maven's strict checksum mode compares every
- * download with the repository's own .sha1 file; this table also catches a repository that changed since.
+ * SHA-1 of pinned artifacts as first fetched for this project. Every download is compared with the
+ * repository's own published checksums; this table also catches a repository that changed since.
  */
 const PINNED_SHA1: Record<string, string> = {
   "2.19.6": "8e071b0fee7911b226f68bdead8946002e6b6e36",
@@ -40,18 +44,24 @@ async function sha1(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** The zip (about 55 MB), its unpacked copy and the modules, with room to spare. */
+const DISK_NEEDED = 400 * 2 ** 20;
+
 async function download(version: string): Promise<string> {
   const coordinates = `org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip`;
   const downloads = join(cacheDir(), "downloads");
   const zip = join(downloads, `opensearch-${version}.zip`);
   if (!existsSync(zip)) {
     process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
-    // -C: Maven fails on a mismatch with the repository's published checksum instead of warning.
-    await run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
-      { maxBuffer: 16 * 1024 * 1024 })
-      .catch((err: Error & { stdout?: string }) => {
-        throw new Error(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
-      });
+    await viaHttpsOrMaven(
+      () => downloadArtifact({ groupId: "org.opensearch.distribution.integ-test-zip", artifactId: "opensearch", version, extension: "zip" }, zip),
+      // -C: Maven fails on a mismatch with the repository's published checksum instead of warning.
+      () => run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
+        { maxBuffer: 16 * 1024 * 1024 })
+        .then(() => undefined, (err: Error & { stdout?: string }) => {
+          throw new Error(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
+        }),
+    );
   }
   const expected = PINNED_SHA1[version];
   const actual = await sha1(zip);
@@ -64,23 +74,34 @@ async function download(version: string): Promise<string> {
 
 /** Returns the home directory of an unpacked distribution with the test bed's modules installed. */
 export async function ensureDistribution(version = testbedVersion()): Promise<string> {
+  checkJava(version);
   const home = join(cacheDir(), `opensearch-${version}`);
   if (existsSync(join(home, READY_MARKER))) return home;
 
-  const zip = await download(version);
+  await checkDiskSpace(cacheDir(), DISK_NEEDED, `OpenSearch ${version}`);
   const staging = join(cacheDir(), `.staging-${version}-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  await run("unzip", ["-q", zip, "-d", staging]);
-  const [top] = await readdir(staging);
-  if (!top) throw new Error(`${zip} is empty`);
-  const unpacked = join(staging, top);
-  for (const script of await readdir(join(unpacked, "bin"))) await chmod(join(unpacked, "bin", script), 0o755);
-  await installModules(unpacked, version);
-  await writeFile(join(unpacked, READY_MARKER), `${new Date().toISOString()}\n`);
-  // Publish atomically so a concurrent or interrupted run never sees a half-built home.
-  await rm(home, { recursive: true, force: true });
-  await rename(unpacked, home);
-  await rm(staging, { recursive: true, force: true });
+  try {
+    const zip = await download(version);
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    await unzip(zip, staging);
+    const [top] = await readdir(staging);
+    if (!top) throw new Error(`${zip} is empty`);
+    const unpacked = join(staging, top);
+    for (const script of await readdir(join(unpacked, "bin"))) await chmod(join(unpacked, "bin", script), 0o755);
+    await installModules(unpacked, version);
+    await writeFile(join(unpacked, READY_MARKER), `${new Date().toISOString()}\n`);
+    // Publish atomically so a concurrent or interrupted run never sees a half-built home.
+    await rm(home, { recursive: true, force: true });
+    await rename(unpacked, home);
+  } catch (err) {
+    // Central out of reach with no mvn to try: a missing prerequisite, not a bug to show a stack for.
+    if (err instanceof CentralUnreachableError && !mavenAvailable()) {
+      throw new TestbedPrerequisiteError(`${err.message} (needed once to fetch OpenSearch ${version}; mvn with a configured proxy also works)`);
+    }
+    throw err;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   return home;
 }

@@ -2,13 +2,15 @@
 // `org.opensearch.distribution.integ-test-zip` distribution, which ships only the
 // server and transport-netty4. The module jars are on Maven Central, but without
 // their plugin-descriptor.properties / plugin-security.policy (those are produced by
-// the Gradle build), so we write them here.
+// the Gradle build), so we write them here. The jars and their runtime dependencies
+// are fetched over HTTPS (maven-central.ts), or with mvn where that is asked for.
 
 import { execFile } from "node:child_process";
 import { access, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { artifactFile, downloadArtifact, runtimeJars, viaHttpsOrMaven } from "./maven-central.ts";
 
 const execFileP = promisify(execFile);
 
@@ -22,7 +24,7 @@ interface ModuleRecipe {
   readonly extendedPlugins: readonly string[];
   /** Contents of plugin-security.policy; empty means no file. */
   readonly policy: readonly string[];
-  /** groupId:artifactId Maven exclusions (whole subtrees are dropped). */
+  /** groupId:artifactId exclusions (whole subtrees are dropped). */
   readonly exclude: readonly string[];
 }
 
@@ -187,6 +189,39 @@ function descriptor(recipe: ModuleRecipe, version: string): string {
     .concat("\n");
 }
 
+/** Where a module's fetched jars land: mvn's `dependency:copy-dependencies` folder, also used over HTTPS. */
+const fetchedJars = (work: string, recipe: ModuleRecipe) => join(work, recipe.name, "target", "dependency");
+
+async function fetchOverHttps(todo: readonly ModuleRecipe[], version: string, work: string): Promise<void> {
+  for (const recipe of todo) {
+    const [groupId, artifactId] = recipe.artifact.split(":") as [string, string];
+    for (const jar of await runtimeJars({ groupId, artifactId, version }, new Set(recipe.exclude))) {
+      await downloadArtifact(jar, join(fetchedJars(work, recipe), artifactFile(jar)));
+    }
+  }
+}
+
+/** mvn resolves every module's dependencies; returns its error output (empty when it succeeded). */
+async function fetchWithMaven(todo: readonly ModuleRecipe[], version: string, work: string): Promise<string> {
+  // One Maven reactor for all modules: a single JVM start instead of one per module.
+  await writeFile(join(work, "pom.xml"), aggregatorPom(todo));
+  for (const recipe of todo) {
+    await mkdir(join(work, recipe.name));
+    await writeFile(join(work, recipe.name, "pom.xml"), modulePom(recipe, version));
+  }
+  try {
+    await execFileP(
+      "mvn",
+      ["-q", "-B", "--fail-at-end", "-f", join(work, "pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime"],
+      { cwd: work, maxBuffer: 16 * 1024 * 1024 },
+    );
+    return "";
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    return `${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`.trim();
+  }
+}
+
 /**
  * Installs the modules in TESTBED_MODULES into `<opensearchHome>/modules`.
  * `version` must be the distribution's version (module jars must match the server exactly).
@@ -206,31 +241,18 @@ export async function installModules(opensearchHome: string, version: string): P
 
   const work = await mkdtemp(join(tmpdir(), "opensearch-modules-"));
   try {
-    // One Maven reactor for all modules: a single JVM start instead of one per module.
-    await writeFile(join(work, "pom.xml"), aggregatorPom(todo));
-    for (const recipe of todo) {
-      await mkdir(join(work, recipe.name));
-      await writeFile(join(work, recipe.name, "pom.xml"), modulePom(recipe, version));
-    }
-    let mavenError = "";
-    try {
-      await execFileP(
-        "mvn",
-        ["-q", "-B", "--fail-at-end", "-f", join(work, "pom.xml"), "dependency:copy-dependencies", "-DincludeScope=runtime"],
-        { cwd: work, maxBuffer: 16 * 1024 * 1024 },
-      );
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      mavenError = `${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`.trim();
-    }
+    const fetchError = await viaHttpsOrMaven(
+      () => fetchOverHttps(todo, version, work).then(() => ""),
+      () => fetchWithMaven(todo, version, work),
+    );
 
     const libJars = await jarBaseNames(libDir);
     for (const recipe of todo) {
-      const fetched = join(work, recipe.name, "target", "dependency");
+      const fetched = fetchedJars(work, recipe);
       const artifactId = recipe.artifact.split(":")[1];
       const mainJar = `${artifactId}-${version}.jar`;
       if (!(await exists(join(fetched, mainJar)))) {
-        throw new Error(`installModules: module ${recipe.name}: could not fetch ${recipe.artifact}:${version} via mvn\n${mavenError}`);
+        throw new Error(`installModules: module ${recipe.name}: could not fetch ${recipe.artifact}:${version} via mvn\n${fetchError}`);
       }
       // Jars already visible to the module (server lib/ or an extended module's folder)
       // must not be duplicated, or start-up fails with jar hell.
