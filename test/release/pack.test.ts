@@ -3,7 +3,9 @@
 // bed: a replication started, followed by the compiled workers, summarised by `ferry status`, stopped.
 // Prints the packed ferry's startup time and idle RSS (measured, not asserted: the machine is shared).
 import { execFile } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,8 +117,13 @@ describe("the packed ferry command", () => {
   });
 
   it("ferry status says in one line when no ferry answers", async () => {
-    const err = await ferryCli(["status", "--url", "http://127.0.0.1:9"]).catch((e: { code: number; stderr: string }) => e);
+    // A port that was free a moment ago: nothing listens there.
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const err = await ferryCli(["status", "--url", `http://127.0.0.1:${port}`]).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 1 });
-    expect((err as { stderr: string }).stderr.trim()).toMatch(/^ferry: cannot reach ferry at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
+    expect((err as { stderr: string }).stderr.trim()).toMatch(new RegExp(`^ferry: cannot reach ferry at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED$`));
   });
 });
