@@ -37,6 +37,9 @@ interface LaunchSettings {
   home: string;
   heap: string;
   readyTimeoutMs: number;
+  /** How the readiness probe reaches a node when plain `fetch` cannot (TLS, credentials). Not kept in the
+   * JSON state `npm run testbed` writes, which only stops clusters. */
+  probe?: typeof fetch;
 }
 
 export interface StartOptions {
@@ -50,6 +53,14 @@ export interface StartOptions {
   /** Process whose death must take the nodes with it (the test runner). */
   ownerPid?: number;
   readyTimeoutMs?: number;
+  /** `https` when the nodes serve TLS (the secured test bed); default `http`. */
+  scheme?: "http" | "https";
+  /** Lines appended to every node's opensearch.yml. */
+  settings?: string[];
+  /** Files written into every node's config directory before it starts, by path relative to it. */
+  configFiles?: Record<string, string>;
+  /** A fetch that can reach the nodes (their CA, credentials) for the readiness probe; default `fetch`. */
+  probe?: typeof fetch;
 }
 
 /** Nodes of a multi-node cluster get less heap by default: five or more JVMs share this machine. */
@@ -76,7 +87,7 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-function javaHome(): string {
+export function javaHome(): string {
   if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
   const java = execFileSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).trim();
   if (!java) throw new Error("no java on PATH and JAVA_HOME is not set");
@@ -119,7 +130,7 @@ async function waitForGreen(handle: ClusterHandle, timeoutMs: number): Promise<v
     if (dead) throw new Error(`node ${dead.name} exited during start-up:\n${logTail(dead)}`);
     const node = running[attempt % running.length]!;
     try {
-      const res = await fetch(`${node.url}/_cluster/health?wait_for_status=green&wait_for_nodes=${running.length}&timeout=2s`);
+      const res = await (handle.launch.probe ?? fetch)(`${node.url}/_cluster/health?wait_for_status=green&wait_for_nodes=${running.length}&timeout=2s`);
       const body = (await res.json()) as { status?: string; number_of_nodes?: number };
       if (res.ok && body.status === "green" && body.number_of_nodes === running.length) return;
       last = JSON.stringify(body);
@@ -141,13 +152,19 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
   const transportPorts = ports.slice(count);
   // A one-node cluster keeps the cluster's name as its node name, as before multi-node clusters existed.
   const names = Array.from({ length: count }, (_, i) => (count === 1 ? options.name : `${options.name}-${i}`));
+  const scheme = options.scheme ?? "http";
   const handle: ClusterHandle = {
     name: options.name,
-    url: `http://127.0.0.1:${httpPorts[0]}`,
-    urls: httpPorts.map((port) => `http://127.0.0.1:${port}`),
+    url: `${scheme}://127.0.0.1:${httpPorts[0]}`,
+    urls: httpPorts.map((port) => `${scheme}://127.0.0.1:${port}`),
     dir,
-    nodes: names.map((name, i) => ({ name, url: `http://127.0.0.1:${httpPorts[i]}`, pid: 0, dir: join(dir, name) })),
-    launch: { home: options.home, heap: options.heap ?? defaultHeap(count), readyTimeoutMs: options.readyTimeoutMs ?? 180_000 },
+    nodes: names.map((name, i) => ({ name, url: `${scheme}://127.0.0.1:${httpPorts[i]}`, pid: 0, dir: join(dir, name) })),
+    launch: {
+      home: options.home,
+      heap: options.heap ?? defaultHeap(count),
+      readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
+      ...(options.probe ? { probe: options.probe } : {}),
+    },
   };
 
   // One-node clusters skip discovery (and the bootstrap checks that come with it); larger ones find each
@@ -174,8 +191,13 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
       `path.repo: [${JSON.stringify(options.repoPath)}]`,
       // Test machines may run with little free disk; the watermarks would then block shard allocation.
       "cluster.routing.allocation.disk.threshold_enabled: false",
+      ...(options.settings ?? []),
       "",
     ].join("\n"));
+    for (const [file, text] of Object.entries(options.configFiles ?? {})) {
+      await mkdir(dirname(join(conf, file)), { recursive: true });
+      await writeFile(join(conf, file), text);
+    }
   }
 
   if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, dir);
