@@ -238,6 +238,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of replications, leader clusters and the process.
+         * @description Prometheus text exposition format 0.0.4. Names, labels and how their number stays bounded are in
+         *     the README ("Metrics"). Served at the path Prometheus scrapes by default, so `GET /metrics` does
+         *     not reach an index named `metrics` through the proxy.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The metrics. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_ferry/openapi.json": {
         parameters: {
             query?: never;
@@ -730,9 +771,14 @@ export interface components {
             bootstrap_details?: components["schemas"]["BootstrapDetails"];
             shard_replication_details?: components["schemas"]["ShardReplicationDetails"][];
         };
+        /**
+         * @description What ferry read from the leader for its follow cycles (README, "Stats"). ferry reads through search
+         *     only, never the translog: the translog counters are 0 by construction, and `translog_size_bytes`
+         *     (the leader shards' translog size, which ferry does not ask for) is absent.
+         */
         LeaderIndexStats: {
             operations_read: number;
-            translog_size_bytes: number;
+            translog_size_bytes?: number;
             operations_read_lucene: number;
             operations_read_translog: number;
             total_read_time_lucene_millis: number;
