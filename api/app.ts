@@ -7,6 +7,7 @@ import { errorBody, FerryError, isFerryError, requestErrors } from "../core/erro
 import type { Ferry } from "../core/ferry.ts";
 import { authenticate, challengeFor, type AuthEnv } from "./auth.ts";
 import { isFerryPath } from "./operations.ts";
+import { clusterSettings } from "./cluster-settings.ts";
 import { proxyToFollower } from "./proxy.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 import { requestLog } from "./request-log.ts";
@@ -53,6 +54,7 @@ export function buildApp(ferry: Ferry, logger: Logger = silentLogger): Hono<Vali
   app.get("/metrics", metricsRoute(ferry));
 
   const proxy = proxyToFollower(ferry);
+  app.put("/_cluster/settings", clusterSettings(ferry, (c) => proxy(c, c.var.caller)));
   app.all("*", (c) => {
     // A contract route without a handler must not leak to the follower.
     if (isFerryPath(new URL(c.req.url).pathname)) throw requestErrors.noRoute(c.req.method, new URL(c.req.url).pathname);

@@ -20,6 +20,7 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "shard:swept": "debug",
   "shard:requests": "trace",
   "leader:polled": (e) => (e.ok ? "trace" : "warn"),
+  "settings:changed": "info",
 };
 
 export function logEvents(events: FerryEventBus, logger: Logger): void {

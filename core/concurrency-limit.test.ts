@@ -33,7 +33,7 @@ describe("forEachLimited", () => {
 
 describe("Slots", () => {
   it("lets `size` holders in at once, the next in order as each releases, and ignores a second release", async () => {
-    const slots = new Slots(2);
+    const slots = new Slots(() => 2);
     const order: string[] = [];
     const a = await slots.acquire();
     const b = await slots.acquire();
@@ -51,7 +51,7 @@ describe("Slots", () => {
   });
 
   it("lets a waiter give up when its signal aborts, without taking a slot", async () => {
-    const slots = new Slots(1);
+    const slots = new Slots(() => 1);
     const held = await slots.acquire();
     const controller = new AbortController();
     const gaveUp = slots.acquire(controller.signal).then(() => "got", () => "gave up");
@@ -60,5 +60,25 @@ describe("Slots", () => {
     held();
     const again = await slots.acquire();
     again();
+  });
+
+  it("follows a size that changes: more slots let waiters in at admit(), fewer hold new work back", async () => {
+    let size = 1;
+    const slots = new Slots(() => size);
+    const order: string[] = [];
+    const a = await slots.acquire();
+    const b = slots.acquire().then((release) => (order.push("b"), release));
+    size = 2;
+    slots.admit();
+    const releaseB = await b;
+    expect(order).toEqual(["b"]);
+    size = 1;
+    a();
+    const c = slots.acquire().then((release) => (order.push("c"), release));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(["b"]);
+    releaseB();
+    (await c)();
+    expect(order).toEqual(["b", "c"]);
   });
 });

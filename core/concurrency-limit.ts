@@ -15,19 +15,18 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
 }
 
 /** Slots for work that arrives one piece at a time (each bootstrap is started on its own): `acquire`
- * waits for a free slot, first come first served, and answers the function that frees it. */
+ * waits for a free slot, first come first served, and answers the function that frees it. The number of
+ * slots is read at every decision, so it may change while work runs (a live setting). */
 export class Slots {
-  private free: number;
+  private inUse = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(size: number) {
-    this.free = size;
-  }
+  constructor(private readonly size: () => number) {}
 
   /** Rejects with the signal's reason when it aborts before a slot is free. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();
-    if (this.free > 0) this.free--;
+    if (this.inUse < this.size()) this.inUse++;
     else {
       await new Promise<void>((resolve, reject) => {
         const waiter = () => {
@@ -46,9 +45,16 @@ export class Slots {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
+      this.inUse--;
+      this.admit();
     };
+  }
+
+  /** Lets waiting work in while slots are free: after a release, and after the number of slots grew. */
+  admit(): void {
+    while (this.waiting.length > 0 && this.inUse < this.size()) {
+      this.inUse++;
+      this.waiting.shift()!();
+    }
   }
 }

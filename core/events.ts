@@ -21,6 +21,8 @@ export interface FerryEvents {
   "leader:polled": { leaderAlias: string; durationMs: number; ok: boolean; requests: RequestTally };
   /** Restore of a bootstrap snapshot into the follower, summed over its primaries. */
   "bootstrap:progress": { followerIndex: string; bytesRecovered: number; bytesTotal: number };
+  /** Tunables changed through the API (core/live-settings.ts); the Settings object already holds them. */
+  "settings:changed": { names: string[] };
 }
 
 export class FerryEventBus {

@@ -1,10 +1,11 @@
-// Composition root of the core: store, remote registry, replication engine, auto-follow, wildcard start,
-// bulk tasks.
+// Composition root of the core: store, live settings, remote registry, replication engine, auto-follow,
+// wildcard start, bulk tasks.
 import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
 import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
 import { FerryEventBus } from "./events.ts";
 import { ferryInstance } from "./follower-lease.ts";
+import { LiveSettings } from "./live-settings.ts";
 import { LagHistory } from "./lag-history.ts";
 import { FerryMetrics } from "./metrics.ts";
 import { RemoteRegistry } from "./remotes.ts";
@@ -16,6 +17,7 @@ export interface Ferry {
   config: FerryConfig;
   events: FerryEventBus;
   store: Store;
+  settings: LiveSettings;
   remotes: RemoteRegistry;
   replications: ReplicationApi;
   autofollow: AutoFollowApi;
@@ -31,6 +33,8 @@ export interface Ferry {
 /** `events` is passed in so that subscribers hear what happens while persisted replications resume. */
 export async function createFerry(config: FerryConfig, events = new FerryEventBus()): Promise<Ferry> {
   const store = openStore(config.dbPath);
+  // Before anything reads config.settings: the values changed through the API override configuration.
+  const settings = new LiveSettings(store, config.settings, events);
   const remotes = new RemoteRegistry(store, config.remotes, config.settings["ferry.http.request_timeout"], {
     allowList: config.remoteHostsAllowed, secretKey: config.secretKey,
   });
@@ -46,11 +50,11 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
   autofollow.resumeAll();
   const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
+  const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   const lagHistory = new LagHistory(store);
   lagHistory.start();
-  const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   return {
-    config, events, store, remotes, replications, autofollow, wildcardStart, bulk, lagHistory, metrics,
+    config, events, store, settings, remotes, replications, autofollow, wildcardStart, bulk, lagHistory, metrics,
     async close() {
       lagHistory.close();
       // Rules and bulk tasks first: neither may start a replication the engine is shutting down.

@@ -53,7 +53,12 @@ const CHUNK = 1_000;
 export class FollowerLeases {
   private indexReady = false;
 
-  constructor(private readonly follower: ClusterConnection, readonly instance: FerryInstance, readonly durationMs: number) {}
+  constructor(private readonly follower: ClusterConnection, readonly instance: FerryInstance, private readonly duration: () => number) {}
+
+  /** `ferry.lease.duration`, read at every claim: a live setting. */
+  get durationMs(): number {
+    return this.duration();
+  }
 
   /** Takes or renews the lease of each follower index (name → uuid) that is free, expired or already ours. */
   async claim(indices: Map<string, string>): Promise<Map<string, Lease>> {

@@ -105,7 +105,8 @@ export class ReplicationEngine implements ReplicationApi {
 
   constructor(private readonly deps: EngineDeps) {
     this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles);
-    this.bootstrapSlots = new Slots(deps.settings["ferry.bootstrap.max_concurrent"]);
+    this.bootstrapSlots = new Slots(() => deps.settings["ferry.bootstrap.max_concurrent"]);
+    deps.events.on("settings:changed", () => this.bootstrapSlots.admit());
     this.scheduler = new Scheduler({
       leases: (alias) => this.leasesOn(alias),
       db: deps.db,
@@ -129,7 +130,7 @@ export class ReplicationEngine implements ReplicationApi {
     const key = followerAlias ?? "";
     let leases = this.leaseSets.get(key);
     if (!leases) {
-      leases = new FollowerLeases(this.clusters.follower(followerAlias), this.deps.instance, this.deps.settings["ferry.lease.duration"]);
+      leases = new FollowerLeases(this.clusters.follower(followerAlias), this.deps.instance, () => this.deps.settings["ferry.lease.duration"]);
       this.leaseSets.set(key, leases);
     }
     return leases;

@@ -364,7 +364,6 @@ class LeaderPoller {
 export class Scheduler {
   private readonly pool: Piscina;
   private readonly pollers = new Map<string, LeaderPoller>();
-  readonly backoff: BackoffPolicy;
 
   constructor(readonly deps: SchedulerDeps) {
     this.pool = new Piscina({
@@ -376,9 +375,13 @@ export class Scheduler {
       // Cycles wait on HTTP most of the time; a thread can interleave several.
       concurrentTasksPerWorker: 8,
     });
-    this.backoff = {
-      initialMs: deps.settings["ferry.retry.initial_backoff"],
-      maxMs: deps.settings["ferry.retry.max_backoff"],
+  }
+
+  /** Read at every retry: the bounds are live settings. */
+  get backoff(): BackoffPolicy {
+    return {
+      initialMs: this.deps.settings["ferry.retry.initial_backoff"],
+      maxMs: this.deps.settings["ferry.retry.max_backoff"],
       factor: 2,
       jitter: 0.2,
     };

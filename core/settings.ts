@@ -9,6 +9,8 @@ export interface SettingSpec {
   readonly max: number;
   readonly unit: Unit;
   readonly doc: string;
+  /** Read once when ferry starts: a change through the API takes effect at the next start. */
+  readonly restart?: true;
 }
 
 export const SETTINGS = {
@@ -91,7 +93,8 @@ export const SETTINGS = {
     doc: "How long a promote waits for the leader to answer before it promotes unplanned; an unplanned promote answers within about this time.",
   },
   "ferry.pool.max_threads": {
-    default: 2, min: 1, max: 64, unit: "count",
+    // piscina sizes its pool once.
+    default: 2, min: 1, max: 64, unit: "count", restart: true,
     doc: "Worker threads running shard cycles.",
   },
   "ferry.retry.initial_backoff": {
@@ -103,7 +106,8 @@ export const SETTINGS = {
     doc: "Longest wait between two retries of a recoverable error.",
   },
   "ferry.http.request_timeout": {
-    default: 60_000, min: 1_000, max: 600_000, unit: "ms",
+    // Part of every cluster connection, which is built at start.
+    default: 60_000, min: 1_000, max: 600_000, unit: "ms", restart: true,
     doc: "Timeout of one request to a cluster.",
   },
   "ferry.metrics.max_shard_series": {
@@ -115,6 +119,28 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 export type Settings = Record<SettingName, number>;
 
+export function isSettingName(name: string): name is SettingName {
+  return Object.hasOwn(SETTINGS, name);
+}
+
+const TIME_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A value for `name`, checked against its bounds: an integer, or for millisecond settings also a time
+ * value as OpenSearch writes them (`30s`, `500ms`), since the plugin's users set them that way.
+ * Throws an Error whose message says what is allowed.
+ */
+export function settingValue(name: SettingName, value: unknown): number {
+  const spec: SettingSpec = SETTINGS[name];
+  let parsed = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  const time = typeof value === "string" && spec.unit === "ms" ? /^(\d+)(ms|s|m|h)$/.exec(value) : null;
+  if (time) parsed = Number(time[1]) * TIME_UNITS_MS[time[2]!]!;
+  if (typeof parsed !== "number" || !Number.isInteger(parsed) || parsed < spec.min || parsed > spec.max) {
+    throw new Error(`setting [${name}] must be an integer in [${spec.min}, ${spec.max}] (${spec.unit}${spec.unit === "ms" ? ", or a time value such as 30s" : ""}), got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
 /** Defaults overridden by `overrides`, each checked against its bounds. */
 export function resolveSettings(overrides: Record<string, unknown> = {}): Settings {
   const resolved = {} as Settings;
@@ -122,12 +148,8 @@ export function resolveSettings(overrides: Record<string, unknown> = {}): Settin
     resolved[name] = spec.default;
   }
   for (const [name, value] of Object.entries(overrides)) {
-    const spec = (SETTINGS as Record<string, SettingSpec>)[name];
-    if (!spec) throw new Error(`unknown setting [${name}]`);
-    if (typeof value !== "number" || !Number.isInteger(value) || value < spec.min || value > spec.max) {
-      throw new Error(`setting [${name}] must be an integer in [${spec.min}, ${spec.max}] (${spec.unit}), got ${JSON.stringify(value)}`);
-    }
-    resolved[name as SettingName] = value;
+    if (!isSettingName(name)) throw new Error(`unknown setting [${name}]`);
+    resolved[name] = settingValue(name, value);
   }
   return resolved;
 }

@@ -39,6 +39,86 @@ export interface paths {
     "/_opendistro/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_opendistro/_replication/{index}/_promote": components["pathItems"]["Promote"];
     "/_opendistro/_replication/_promote": components["pathItems"]["SitePromote"];
+    "/_ferry/settings": {
+        parameters: {
+            query?: {
+                pretty?: components["parameters"]["Pretty"];
+                human?: components["parameters"]["Human"];
+                error_trace?: components["parameters"]["ErrorTrace"];
+                filter_path?: components["parameters"]["FilterPath"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tunable with its value, default, bounds, unit, source and whether it applies live. */
+        get: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings, by name. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingsView"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        /**
+         * Change tunables without a restart; persisted. A null value goes back to configuration.
+         * @description All or nothing: one unknown name or out-of-bounds value refuses the request with a 400 and changes nothing. Millisecond settings also take time values (`30s`). The plugin's `plugins.replication.*` names can also be set through `PUT _cluster/settings` on ferry's address.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    pretty?: components["parameters"]["Pretty"];
+                    human?: components["parameters"]["Human"];
+                    error_trace?: components["parameters"]["ErrorTrace"];
+                    filter_path?: components["parameters"]["FilterPath"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SettingsUpdateRequest"];
+                };
+            };
+            responses: {
+                /** @description The values now in force. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettingsUpdateResponse"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_ferry/remotes": {
         parameters: {
             query?: never;
@@ -947,6 +1027,34 @@ export interface components {
             times: number[];
             /** @description Operations behind at each time; null where the follower was not syncing. */
             lag: (number | null)[];
+        };
+        SettingsView: {
+            [key: string]: {
+                value: number;
+                default: number;
+                /** @enum {string} */
+                source: "default" | "config" | "api";
+                min: number;
+                max: number;
+                /** @enum {string} */
+                unit: "count" | "ms" | "bytes";
+                /**
+                 * @description `restart`: kept, and in force from the next start.
+                 * @enum {string}
+                 */
+                applies: "live" | "restart";
+                doc: string;
+            };
+        };
+        SettingsUpdateRequest: {
+            [key: string]: number | string | null;
+        };
+        SettingsUpdateResponse: {
+            acknowledged: boolean;
+            applied: {
+                [key: string]: number;
+            };
+            restart_required: string[];
         };
         Health: {
             /** @enum {string} */

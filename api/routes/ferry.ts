@@ -43,6 +43,13 @@ async function followerHealth(ferry: Ferry): Promise<Schemas["Health"]> {
 export function ferryRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
 
+  router.get("/settings", (c) => respond(c, ferry.settings.view() satisfies Schemas["SettingsView"]));
+
+  router.put("/settings", (c) => {
+    const body = c.var.input.body as Schemas["SettingsUpdateRequest"];
+    return respond(c, ferry.settings.update(body) satisfies Schemas["SettingsUpdateResponse"]);
+  });
+
   router.get("/remotes", (c) => respond(c, { remotes: ferry.remotes.list().map(remoteBody) } satisfies Schemas["RemoteList"]));
 
   router.get("/remotes/:alias", (c) => respond(c, remoteBody(ferry.remotes.get(c.var.input.params.alias!))));

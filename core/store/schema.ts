@@ -128,3 +128,10 @@ export const autofollowRules = sqliteTable("autofollow_rules", {
   disabledReason: text("disabled_reason"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.leaderAlias, t.name] })]);
+
+/** Tunables changed through the API (core/live-settings.ts); they override configuration. */
+export const settingOverrides = sqliteTable("setting_overrides", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
