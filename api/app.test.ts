@@ -5,6 +5,7 @@ import { NOT_IN_PROGRESS, pluginStatus, STATES } from "../core/statuses.ts";
 import { openapiDocument, resolveRef, type JsonObject } from "./openapi-document.ts";
 import { replicationRoutes } from "./routes/replication.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { routes } from "./operations.ts";
 import type { Ferry } from "../core/ferry.ts";
 
@@ -17,6 +18,7 @@ function handled(): Set<string> {
     ["/_plugins/_replication", replicationRoutes(nothing)],
     ["/_opendistro/_replication", replicationRoutes(nothing)],
     ["/_ferry", ferryRoutes(nothing)],
+    ["", metricsRoutes(nothing)],
   ] as const) {
     for (const route of router.routes) mounted.add(`${route.method} ${prefix}${route.path.replace(/:(\w+)/g, "{$1}")}`);
   }

@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from "./logger.ts";
 import { requestLog } from "./request-log.ts";
 import { respond } from "./respond.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
-import { metricsRoute } from "./routes/metrics.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { replicationRoutes } from "./routes/replication.ts";
 import { isDashboardShell } from "./routes/ui.ts";
 import { validateRequest, type ValidationEnv } from "./validation.ts";
@@ -51,7 +51,7 @@ export function buildApp(ferry: Ferry, logger: Logger = silentLogger): Hono<Vali
   app.route("/_opendistro/_replication", replication);
   app.route("/_ferry", ferryRoutes(ferry));
 
-  app.get("/metrics", metricsRoute(ferry));
+  app.route("/", metricsRoutes(ferry));
 
   const proxy = proxyToFollower(ferry);
   app.put("/_cluster/settings", clusterSettings(ferry, (c) => proxy(c, c.var.caller)));

@@ -1,8 +1,11 @@
 // GET /metrics: Prometheus's text format (core/metrics.ts), at the path Prometheus scrapes by default.
-// It shadows GET of an index named `metrics` through the proxy (README, Metrics).
-import type { Context } from "hono";
+// It shadows GET of an index named `metrics` through the proxy (README, "Stats, metrics and logs").
+import { Hono } from "hono";
 import type { Ferry } from "../../core/ferry.ts";
 
-export function metricsRoute(ferry: Ferry): (c: Context) => Promise<Response> {
-  return async (c) => c.body(await ferry.metrics.text(), 200, { "content-type": ferry.metrics.contentType });
+/** Mounted at the root: the route is the whole path. */
+export function metricsRoutes(ferry: Ferry): Hono {
+  const router = new Hono();
+  router.get("/metrics", async (c) => c.body(await ferry.metrics.text(), 200, { "content-type": ferry.metrics.contentType }));
+  return router;
 }
