@@ -8,7 +8,7 @@ export type { Logger };
 
 const SECRET_FIELDS = ["password", "api_key", "apiKey", "authorization", "secret", "secret_key", "secretKey", "key"];
 
-export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]);
+const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]);
 
 export function createLogger(level: LogLevel, destination: NodeJS.WritableStream | pino.DestinationStream = pino.destination({ dest: 2, sync: true })): Logger {
   return pino({

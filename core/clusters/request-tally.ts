@@ -24,7 +24,7 @@ export type RequestTally = Record<string, SideTally>;
 
 const current = new AsyncLocalStorage<RequestTally>();
 
-export function emptySide(): SideTally {
+function emptySide(): SideTally {
   return { requests: 0, failed: 0, throttled: 0, bytesSent: 0, bytesReceived: 0, timeMs: 0, kinds: {} };
 }
 
@@ -52,18 +52,4 @@ export function tallyOf(side: string): SideTally | undefined {
 export function requestKind(path: string): string {
   const api = path.split("/").find((s) => s.startsWith("_"));
   return api ? api.slice(1) : "index";
-}
-
-/** Adds `b` into `a`. */
-export function addTally(a: RequestTally, b: RequestTally): void {
-  for (const [side, t] of Object.entries(b)) {
-    const s = (a[side] ??= emptySide());
-    s.requests += t.requests;
-    s.failed += t.failed;
-    s.throttled += t.throttled;
-    s.bytesSent += t.bytesSent;
-    s.bytesReceived += t.bytesReceived;
-    s.timeMs += t.timeMs;
-    for (const [kind, n] of Object.entries(t.kinds)) s.kinds[kind] = (s.kinds[kind] ?? 0) + n;
-  }
 }
