@@ -1,7 +1,16 @@
 // Test-side access to the clusters: bulk loading and a document-by-document snapshot of an index.
 
-export async function os(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
+/** A cluster as a test reaches it: its address, or its address with a `fetch` that carries the CA and
+ * credentials a secured cluster asks for (test/testbed/secured.ts). */
+export type Endpoint = string | { url: string; fetch: typeof fetch };
+
+function reach(endpoint: Endpoint): { base: string; send: typeof fetch } {
+  return typeof endpoint === "string" ? { base: endpoint, send: fetch } : { base: endpoint.url, send: endpoint.fetch };
+}
+
+export async function os(endpoint: Endpoint, method: string, path: string, body?: unknown): Promise<any> {
+  const { base, send } = reach(endpoint);
+  const res = await send(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -19,13 +28,14 @@ export interface Op {
   source?: Record<string, unknown>;
 }
 
-export async function bulk(base: string, index: string, ops: Op[], refresh = false): Promise<void> {
+export async function bulk(endpoint: Endpoint, index: string, ops: Op[], refresh = false): Promise<void> {
+  const { base, send } = reach(endpoint);
   for (let i = 0; i < ops.length; i += 2000) {
     const body = ops.slice(i, i + 2000).map((o) => {
       const action = { [o.op]: { _index: index, _id: o.id, ...(o.routing ? { routing: o.routing } : {}) } };
       return o.op === "delete" ? `${JSON.stringify(action)}\n` : `${JSON.stringify(action)}\n${JSON.stringify(o.source)}\n`;
     }).join("");
-    const res = await fetch(`${base}/_bulk${refresh ? "?refresh=true" : ""}`, {
+    const res = await send(`${base}/_bulk${refresh ? "?refresh=true" : ""}`, {
       method: "POST", headers: { "content-type": "application/x-ndjson" }, body,
     });
     const json = (await res.json()) as { errors: boolean; items: unknown[] };
@@ -43,7 +53,7 @@ export interface StoredDoc {
 }
 
 /** Every live document of `index` as id → routing and _source, read with scroll after a refresh. */
-export async function documents(base: string, index: string): Promise<Map<string, StoredDoc>> {
+export async function documents(base: Endpoint, index: string): Promise<Map<string, StoredDoc>> {
   await os(base, "POST", `/${index}/_refresh`);
   const docs = new Map<string, StoredDoc>();
   let page = await os(base, "POST", `/${index}/_search?scroll=1m`, { size: 5000, sort: ["_doc"] });
@@ -115,7 +125,7 @@ export function mismatches(leader: Map<string, StoredDoc>, follower: Map<string,
 }
 
 /** Polls until the follower holds exactly the leader's documents, or the time is up. */
-export async function converge(leader: string, follower: string, leaderIndex: string, followerIndex: string, timeoutMs: number): Promise<string[]> {
+export async function converge(leader: Endpoint, follower: Endpoint, leaderIndex: string, followerIndex: string, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let diff: string[] = ["not compared yet"];
   const leaderDocs = await documents(leader, leaderIndex);

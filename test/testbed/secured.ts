@@ -5,13 +5,15 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { javaHome, startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
 import { cacheDir, ensureDistribution, testbedVersion } from "./distribution.ts";
+import { CentralUnreachableError, downloadArtifact, viaHttpsOrMaven } from "./maven-central.ts";
+import { unzip } from "./zip.ts";
 
 const run = promisify(execFile);
 
@@ -47,14 +49,17 @@ async function downloadPlugin(version: string): Promise<string> {
   const zip = join(downloads, `opensearch-security-${version}.zip`);
   if (!existsSync(zip)) {
     process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
-    try {
-      await run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
-        { maxBuffer: 16 * 1024 * 1024 });
-    } catch (err) {
-      const output = (err as { stdout?: string }).stdout ?? "";
-      const reason = output.split("\n").find((l) => l.includes("[ERROR]") && /resolve|transfer|connect|host/i.test(l));
-      throw new PluginUnavailableError(`cannot fetch ${coordinates} with mvn: ${reason ?? (err as Error).message}`);
-    }
+    await viaHttpsOrMaven(
+      () => downloadArtifact({ groupId: "org.opensearch.plugin", artifactId: "opensearch-security", version, extension: "zip" }, zip),
+      () => run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
+        { maxBuffer: 16 * 1024 * 1024 })
+        .then(() => undefined, (err: Error & { stdout?: string }) => {
+          throw new PluginUnavailableError(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
+        }),
+    ).catch((err: unknown) => {
+      if (err instanceof CentralUnreachableError) throw new PluginUnavailableError(`cannot fetch ${coordinates}: ${err.message}`);
+      throw err;
+    });
   }
   const expected = PINNED_SHA1[version];
   const actual = await sha1(zip);
@@ -73,13 +78,15 @@ async function downloadPlugin(version: string): Promise<string> {
 async function patchDescriptor(zip: string, server: string, workDir: string): Promise<string> {
   const patched = join(workDir, "opensearch-security.zip");
   await cp(zip, patched);
-  await run("unzip", ["-q", "-o", patched, "plugin-descriptor.properties", "-d", workDir]);
-  const descriptor = join(workDir, "plugin-descriptor.properties");
+  const unpacked = join(workDir, "plugin");
+  await unzip(zip, unpacked);
+  const descriptor = join(unpacked, "plugin-descriptor.properties");
   const text = await readFile(descriptor, "utf8");
   const built = /^opensearch\.version=(.+)$/m.exec(text)?.[1]?.trim();
   if (built && built !== server) {
     await writeFile(descriptor, text.replace(/^opensearch\.version=.*$/m, `dependencies={"opensearch":"~${built}"}`));
-    await run("zip", ["-q", patched, "plugin-descriptor.properties"], { cwd: workDir });
+    // Replaces that one entry; the zip command is the only tool here that writes into an archive.
+    await run("zip", ["-q", patched, "plugin-descriptor.properties"], { cwd: unpacked });
   }
   return patched;
 }
@@ -96,7 +103,8 @@ export async function ensureSecuredDistribution(server = testbedVersion()): Prom
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const unpacked = join(staging, "home");
-  await cp(plain, unpacked, { recursive: true });
+  // Through realpath: a cache folder may link to the plain home, and cp would copy the link, not the home.
+  await cp(await realpath(plain), unpacked, { recursive: true });
   await rm(join(unpacked, READY_MARKER));
   const patched = await patchDescriptor(zip, server, staging);
   await run(join(unpacked, "bin", "opensearch-plugin"), ["install", "--batch", `file://${patched}`], {
@@ -189,6 +197,8 @@ export function tlsFetch(client: TlsClient): typeof fetch {
     }
     const body = init?.body;
     if (body !== undefined && body !== null && typeof body !== "string") throw new Error("tlsFetch sends string bodies only");
+    // Node sends a DELETE's body only with its length (no chunked encoding by default for that method).
+    if (typeof body === "string") headers.set("content-length", String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
       const req = request(url, {
         method: init?.method ?? "GET",
