@@ -72,7 +72,7 @@ async function downloadPlugin(version: string): Promise<string> {
 
 /**
  * The plugin's descriptor names the one server release it was built for, and the plugin installer refuses
- * any other. Since 2.13 a descriptor may instead give a semver range (`dependencies`, read by PluginInfo);
+ * any other. A descriptor may instead give a semver range (`dependencies`, read by PluginInfo);
  * `~2.19.4` admits the later patch releases of the line, which keep the plugin API.
  */
 async function patchDescriptor(zip: string, server: string, workDir: string): Promise<string> {
