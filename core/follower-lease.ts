@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { chunkBulk } from "./clusters/bulk-body.ts";
-import { isFerryError } from "./errors.ts";
+import { engineErrors, isFerryError } from "./errors.ts";
 
 export const LEASE_INDEX = ".ferry-leases";
 
@@ -90,13 +90,17 @@ export class FollowerLeases {
         claimed.push(doc._id);
       }
       if (lines.length === 0) continue;
-      const items: Array<Record<string, { status: number }>> = [];
+      const items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>> = [];
       for (const body of chunkBulk(lines, 1 << 20)) {
         items.push(...(await call(this.follower, "follower", { method: "POST", path: "/_bulk", querystring: { refresh: "false" }, bulkBody: body })).items);
       }
       items.forEach((item, k) => {
-        const { status } = Object.values(item)[0]!;
-        // A conflict: another instance claimed it between the read and the write.
+        const { status, error } = Object.values(item)[0]!;
+        // Only a conflict means another instance claimed it between the read and the write; anything else
+        // (a missing privilege, a full disk) is an error to show as it is, not someone else's lease.
+        if (status >= 300 && status !== 409) {
+          throw engineErrors.transient(`follower refused the lease of [${claimed[k]}] with ${status}: ${error?.type}: ${error?.reason}`);
+        }
         result.set(claimed[k]!, status < 300 ? { held: true, expiresAt, holder: this.instance.name } : { held: false, expiresAt: now + this.durationMs, holder: "another ferry instance" });
       });
     }
