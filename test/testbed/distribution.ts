@@ -1,19 +1,14 @@
 // Obtains a real OpenSearch distribution from Maven Central over HTTPS (or with the Maven client, see
 // maven-central.ts) and keeps an unpacked, module-complete copy in a cache outside the repository, so a
 // second run downloads nothing.
-import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { CentralUnreachableError, downloadArtifact, mavenAvailable, viaHttpsOrMaven } from "./maven-central.ts";
+import { cachedArtifact, CentralUnreachableError, mavenAvailable } from "./maven-central.ts";
 import { installModules } from "./modules.ts";
 import { checkDiskSpace, checkJava, TestbedPrerequisiteError } from "./prerequisites.ts";
 import { unzip } from "./zip.ts";
-
-const run = promisify(execFile);
 
 /** The pinned default; `FERRY_TESTBED_VERSION` picks another release of the same line. */
 export const DEFAULT_VERSION = "2.19.6";
@@ -38,38 +33,14 @@ export function cacheDir(): string {
 
 const READY_MARKER = ".ferry-testbed-ready";
 
-async function sha1(file: string): Promise<string> {
-  const hash = createHash("sha1");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /** The zip (about 55 MB), its unpacked copy and the modules, with room to spare. */
 const DISK_NEEDED = 400 * 2 ** 20;
 
-async function download(version: string): Promise<string> {
-  const coordinates = `org.opensearch.distribution.integ-test-zip:opensearch:${version}:zip`;
-  const downloads = join(cacheDir(), "downloads");
-  const zip = join(downloads, `opensearch-${version}.zip`);
-  if (!existsSync(zip)) {
-    process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
-    await viaHttpsOrMaven(
-      () => downloadArtifact({ groupId: "org.opensearch.distribution.integ-test-zip", artifactId: "opensearch", version, extension: "zip" }, zip),
-      // -C: Maven fails on a mismatch with the repository's published checksum instead of warning.
-      () => run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
-        { maxBuffer: 16 * 1024 * 1024 })
-        .then(() => undefined, (err: Error & { stdout?: string }) => {
-          throw new Error(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
-        }),
-    );
-  }
-  const expected = PINNED_SHA1[version];
-  const actual = await sha1(zip);
-  if (expected && actual !== expected) {
-    await rm(zip, { force: true });
-    throw new Error(`checksum mismatch for ${zip}: got ${actual}, pinned ${expected}`);
-  }
-  return zip;
+function download(version: string): Promise<string> {
+  return cachedArtifact(
+    { groupId: "org.opensearch.distribution.integ-test-zip", artifactId: "opensearch", version, extension: "zip" },
+    join(cacheDir(), "downloads"), PINNED_SHA1[version],
+  );
 }
 
 /** Returns the home directory of an unpacked distribution with the test bed's modules installed. */

@@ -2,10 +2,12 @@
 // Central publishes beside it, so that a newcomer needs no Maven. The mvn client stays an option: always
 // with FERRY_TESTBED_USE_MAVEN=1, and as the fallback when Central cannot be reached over HTTPS (a proxy
 // that only Maven's settings know).
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 
 const CENTRAL = "https://repo1.maven.org/maven2";
 
@@ -151,6 +153,43 @@ export async function runtimeJars(root: Omit<Artifact, "extension">, exclude: Re
     }
   }
   return [...found.values()];
+}
+
+/** The mvn client could not fetch an artifact (the fallback of `viaHttpsOrMaven`). */
+export class MavenFetchError extends Error {}
+
+async function sha1Of(file: string): Promise<string> {
+  const hash = createHash("sha1");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * An artifact in `downloads`, fetched the first time (over HTTPS, or with mvn as `viaHttpsOrMaven`
+ * decides) and checked against `pinnedSha1` when the project pinned one: the published checksums catch a
+ * damaged download, the pin a repository that changed since the project first fetched it.
+ */
+export async function cachedArtifact(a: Artifact, downloads: string, pinnedSha1: string | undefined): Promise<string> {
+  const coordinates = `${a.groupId}:${a.artifactId}:${a.version}:${a.extension}`;
+  const file = join(downloads, artifactFile(a));
+  if (!existsSync(file)) {
+    process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
+    await viaHttpsOrMaven(
+      () => downloadArtifact(a, file),
+      // -C: Maven fails on a mismatch with the repository's published checksum instead of warning.
+      () => promisify(execFile)("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
+        { maxBuffer: 16 * 1024 * 1024 })
+        .then(() => undefined, (err: Error & { stdout?: string }) => {
+          throw new MavenFetchError(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
+        }),
+    );
+  }
+  const actual = await sha1Of(file);
+  if (pinnedSha1 && actual !== pinnedSha1) {
+    await rm(file, { force: true });
+    throw new Error(`checksum mismatch for ${file}: got ${actual}, pinned ${pinnedSha1}`);
+  }
+  return file;
 }
 
 /** Runs `https`, or `maven` when asked to, or when Central cannot be reached over HTTPS and mvn is installed. */

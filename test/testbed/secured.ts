@@ -3,8 +3,7 @@
 // Setup calls (users, roles) authenticate with an admin client certificate, the way securityadmin does, so
 // no password hash is ever written to a file.
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, realpath, rename, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -12,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { javaHome, startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
 import { cacheDir, ensureDistribution, testbedVersion } from "./distribution.ts";
-import { CentralUnreachableError, downloadArtifact, viaHttpsOrMaven } from "./maven-central.ts";
+import { artifactKey, cachedArtifact, CentralUnreachableError, MavenFetchError } from "./maven-central.ts";
 import { unzip } from "./zip.ts";
 
 const run = promisify(execFile);
@@ -37,37 +36,17 @@ export class PluginUnavailableError extends Error {}
 
 const READY_MARKER = ".ferry-testbed-ready";
 
-async function sha1(file: string): Promise<string> {
-  const hash = createHash("sha1");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 async function downloadPlugin(version: string): Promise<string> {
-  const coordinates = `org.opensearch.plugin:opensearch-security:${version}:zip`;
-  const downloads = join(cacheDir(), "downloads");
-  const zip = join(downloads, `opensearch-security-${version}.zip`);
-  if (!existsSync(zip)) {
-    process.stderr.write(`testbed: fetching ${coordinates} from Maven Central\n`);
-    await viaHttpsOrMaven(
-      () => downloadArtifact({ groupId: "org.opensearch.plugin", artifactId: "opensearch-security", version, extension: "zip" }, zip),
-      () => run("mvn", ["-B", "-q", "-C", "dependency:copy", `-Dartifact=${coordinates}`, `-DoutputDirectory=${downloads}`],
-        { maxBuffer: 16 * 1024 * 1024 })
-        .then(() => undefined, (err: Error & { stdout?: string }) => {
-          throw new PluginUnavailableError(`cannot fetch ${coordinates} with mvn: ${err.message}\n${err.stdout ?? ""}`);
-        }),
-    ).catch((err: unknown) => {
-      if (err instanceof CentralUnreachableError) throw new PluginUnavailableError(`cannot fetch ${coordinates}: ${err.message}`);
-      throw err;
-    });
+  const artifact = { groupId: "org.opensearch.plugin", artifactId: "opensearch-security", version, extension: "zip" };
+  try {
+    return await cachedArtifact(artifact, join(cacheDir(), "downloads"), PINNED_SHA1[version]);
+  } catch (err) {
+    // Not reaching the artifact at all is the one case to skip on; a checksum mismatch is a failure.
+    if (err instanceof CentralUnreachableError || err instanceof MavenFetchError) {
+      throw new PluginUnavailableError(`cannot fetch ${artifactKey(artifact)}:${version}: ${(err as Error).message}`);
+    }
+    throw err;
   }
-  const expected = PINNED_SHA1[version];
-  const actual = await sha1(zip);
-  if (expected && actual !== expected) {
-    await rm(zip, { force: true });
-    throw new Error(`checksum mismatch for ${zip}: got ${actual}, pinned ${expected}`);
-  }
-  return zip;
 }
 
 /**
