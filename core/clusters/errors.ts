@@ -38,6 +38,13 @@ const RECOVERABLE_TYPES = new Set([
   "index_closed_exception",
 ]);
 
+/** Socket errors Node raises itself, outside the client's own error classes: an answer cut off while its
+ * body is read as a stream (`aborted`, ECONNRESET) is one. */
+const NETWORK_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
 /** Turns anything thrown while talking to `cluster` into a FerryError with `retryable` decided. */
 export function classify(err: unknown, cluster: string): FerryError {
   if (isFerryError(err)) return err;
@@ -53,6 +60,9 @@ export function classify(err: unknown, cluster: string): FerryError {
   if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError ||
       err instanceof errors.NoLivingConnectionsError || err instanceof errors.RequestAbortedError) {
     return engineErrors.transient(`${cluster} unreachable: ${err.message}`);
+  }
+  if (NETWORK_CODES.has((err as NodeJS.ErrnoException | undefined)?.code ?? "")) {
+    return engineErrors.transient(`${cluster} unreachable: ${(err as Error).message}`);
   }
   return engineErrors.fatal(`${cluster}: ${err instanceof Error ? err.message : String(err)}`);
 }

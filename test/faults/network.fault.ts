@@ -59,6 +59,8 @@ async function errorsDuring(ms: number): Promise<{ statuses: Set<string>; errors
   for (const until = Date.now() + ms; Date.now() < until; await sleep(1_000)) {
     const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
     seen.statuses.add(String(status.body.status));
+    // A replication that failed says why in its reason; a fault must never get it there.
+    if (status.body.status === "FAILED") seen.errors.add(`FAILED: ${String(status.body.reason)}`);
     for (const shard of status.body.ferry_retrying ?? []) seen.errors.add(String(shard.last_error));
   }
   return seen;
