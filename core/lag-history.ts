@@ -3,7 +3,7 @@
 // float32 values, under 3 KB; under 3 MB at 1,000 indices) whatever the write rate, and a restart starts
 // the hour afresh (the chart shows what this process saw).
 import type { Store } from "./store/db.ts";
-import { listAllShards, listReplications } from "./store/replications.ts";
+import { getReplication, listAllShards, listReplications } from "./store/replications.ts";
 
 export const LAG_SAMPLE_INTERVAL_MS = 5_000;
 export const LAG_WINDOW_MS = 3_600_000;
@@ -97,8 +97,10 @@ export class LagHistory {
     clearInterval(this.timer);
   }
 
+  /** Undefined only for an index ferry does not replicate: one started since the last sample has an
+   * empty history, not none (the dashboard asks for it as soon as the replication shows). */
   series(index: string): LagSeries | undefined {
-    return this.ring.series(index);
+    return this.ring.series(index) ?? (getReplication(this.db, index) ? { times: [], lag: [] } : undefined);
   }
 
   /** Current lag of every syncing replication, NaN for the others (their stored figures are stale). */

@@ -124,6 +124,6 @@ describe("the packed ferry command", () => {
     await new Promise((resolve) => server.close(resolve));
     const err = await ferryCli(["status", "--url", `http://127.0.0.1:${port}`]).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 1 });
-    expect((err as { stderr: string }).stderr.trim()).toMatch(new RegExp(`^ferry: cannot reach ferry at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED$`));
+    expect((err as { stderr: string }).stderr.trim()).toMatch(new RegExp(`^ferry: cannot reach ferry at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED\\b`));
   });
 });
