@@ -1,8 +1,8 @@
 // Auto-follow rules against the real clusters: existing and new indices, stats, deletion, exclusions,
 // follower name patterns, blocked names, updates in place.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ferry } from "../../core/ferry.ts";
 import { bulk, converge, os, type Op } from "../support/documents.ts";
@@ -154,6 +154,7 @@ describe("auto-follow rules", () => {
     } finally {
       await second.autofollow.delete(LEADER_ALIAS, "afr");
       await second.close();
+      rmSync(dirname(db), { recursive: true, force: true });
     }
   });
 
