@@ -2,6 +2,7 @@
 // samples per follower index beside one shared ring of sample times: memory is fixed per index (720
 // float32 values, under 3 KB; under 3 MB at 1,000 indices) whatever the write rate, and a restart starts
 // the hour afresh (the chart shows what this process saw).
+import { reconciled } from "./replication-lag.ts";
 import type { Store } from "./store/db.ts";
 import { getReplication, listAllShards, listReplications } from "./store/replications.ts";
 
@@ -17,7 +18,7 @@ export interface ShardFigures {
 /** Leader operations the follower is not known to hold, by the figures `_status` reports: its
  * `leader_checkpoint` minus its `follower_checkpoint` (copied, and reconciled by a sweep), over all shards. */
 export function lagOperations(shards: ShardFigures[]): number {
-  return Math.max(0, shards.reduce((acc, s) => acc + s.leaderCheckpoint - Math.min(s.checkpoint, s.reconciledCheckpoint), 0));
+  return Math.max(0, shards.reduce((acc, s) => acc + s.leaderCheckpoint - reconciled(s), 0));
 }
 
 export interface LagSeries {

@@ -15,7 +15,8 @@ import { moveWriteAlias } from "./clusters/write-alias.ts";
 import { FerryError, isFerryError, requestErrors } from "./errors.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
-import { getReplication, listShards, type ReplicationRow, type ShardRow } from "./store/replications.ts";
+import { reconciled } from "./replication-lag.ts";
+import { getReplication, listShards, type ReplicationRow } from "./store/replications.ts";
 
 export type PromoteRequest = components["schemas"]["PromoteRequest"];
 export type PromoteResponse = components["schemas"]["PromoteResponse"];
@@ -66,10 +67,6 @@ const timeoutError = (reason: string) => new PromoteTimeout(reason);
 
 /** A planned promote that did not finish in time; everything was put back as it was. */
 class PromoteTimeout extends Error {}
-
-function reconciledOf(s: ShardRow): number {
-  return Math.min(s.checkpoint, s.reconciledCheckpoint);
-}
 
 export class Promotions {
   constructor(private readonly host: PromotionHost) {}
@@ -142,7 +139,7 @@ export class Promotions {
       const final = await this.finalCheckpoints(leader, row, deadline);
       const documents = await this.drain(leader, row, final, deadline);
       const shards = listShards(this.host.db, followerIndex).map((s): PromoteShard => ({
-        shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciledOf(s), leader_checkpoint: final[s.shard]!,
+        shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: final[s.shard]!,
       }));
       if (!reverse) {
         await this.host.release(followerIndex);
@@ -199,7 +196,7 @@ export class Promotions {
     for (;;) {
       const shards = listShards(this.host.db, followerIndex);
       if (shards.length === 0) throw requestErrors.illegalState(`the replication of [${followerIndex}] ended while it was being promoted`, 409);
-      const behind = shards.filter((s) => reconciledOf(s) < final[s.shard]!);
+      const behind = shards.filter((s) => reconciled(s) < final[s.shard]!);
       if (behind.length === 0) {
         const [onLeader, onFollower] = await Promise.all([
           shardDocCounts(leader, "leader", leaderIndex, shardCount),
@@ -213,7 +210,7 @@ export class Promotions {
       }
       if (Date.now() > deadline) {
         const where = behind.length
-          ? behind.map((s) => `shard ${s.shard} at ${reconciledOf(s)} of ${final[s.shard]}`).join(", ")
+          ? behind.map((s) => `shard ${s.shard} at ${reconciled(s)} of ${final[s.shard]}`).join(", ")
           : differing.join(", ");
         throw timeoutError(`[${followerIndex}] did not drain to the leader's final checkpoints in time (${where})`);
       }
@@ -225,7 +222,7 @@ export class Promotions {
     // Within the leader timeout as a whole: the probe may have used some of it already.
     await this.host.halt(row.followerIndex, Math.max(0, started + this.host.settings["ferry.promote.leader_timeout"] - Date.now()));
     const shards = listShards(this.host.db, row.followerIndex).map((s): PromoteShard => ({
-      shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciledOf(s), leader_checkpoint: s.leaderCheckpoint,
+      shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: s.leaderCheckpoint,
       operations_missing_at_most: Math.max(0, s.leaderCheckpoint - s.checkpoint),
     }));
     await this.host.release(row.followerIndex);
