@@ -64,6 +64,8 @@ class Writer {
 
 /** Leader documents of one shard with their sequence numbers. */
 async function shardDocs(base: string, index: string, shard: number): Promise<Map<string, { seqNo: number; source: unknown }>> {
+  // The last writes on either side may not be searchable yet.
+  await os(base, "POST", `/${index}/_refresh`);
   const res = await os(base, "POST", `/${index}/_search?preference=_shards:${shard}`, { size: 10_000, seq_no_primary_term: true, query: { match_all: {} } });
   return new Map((res.hits.hits as any[]).map((h) => [h._id, { seqNo: h._seq_no, source: h._source }]));
 }
