@@ -13,6 +13,7 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "bootstrap:step": "info",
   "bootstrap:progress": "debug",
   "bootstrap:snapshot-left": "warn",
+  "bootstrap:settings-dropped": "warn",
   // Many: one per cycle of every shard.
   "shard:batch-applied": "debug",
   "shard:error": (e) => (e.retryable ? "warn" : "error"),

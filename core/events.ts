@@ -6,7 +6,10 @@ import type { RequestTally } from "./clusters/request-tally.ts";
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
   "replication:stopped": { followerIndex: string };
-  "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore"; snapshot: string };
+  /** "create": a search bootstrap (core/search-bootstrap.ts) creates the empty follower; no snapshot. */
+  "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore" | "create"; snapshot: string | null };
+  /** Leader settings the follower did not know (another engine or version); the follower runs without them. */
+  "bootstrap:settings-dropped": { followerIndex: string; settings: string[] };
   /** The bootstrap snapshot could not be deleted from the leader; it stays there until someone does. */
   "bootstrap:snapshot-left": { followerIndex: string; snapshot: string; reason: string };
   "shard:batch-applied": { followerIndex: string; shard: number; checkpoint: number; opsWritten: number };

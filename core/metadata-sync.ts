@@ -6,6 +6,7 @@
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import type { MetadataVersions } from "./clusters/index-states.ts";
+import { withoutUnknownSettings } from "./clusters/unknown-settings.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
 
 /**
@@ -22,9 +23,13 @@ const NOT_COPIED = [
   /^index\.(final_pipeline|replication\.type)$/,
   // Private, managed by OpenSearch: set on the leader while it closes, refused on any PUT.
   /^index\.verified_before_close$/,
+  // Elasticsearch's data tiers and lifecycle policies name the leader's nodes and policies; on another
+  // cluster (OpenSearch reads `_tier_preference` as a node attribute no node has) they strand the shards.
+  /^index\.routing\.allocation\.(include|exclude|require)\._tier/,
+  /^index\.lifecycle\./,
 ];
 
-function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+export function copiedSettings(leaderSettings: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
   const desired: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(leaderSettings)) if (!NOT_COPIED.some((re) => re.test(key))) desired[key] = value;
   return { ...desired, ...overrides };
@@ -66,14 +71,16 @@ async function syncSettings(t: SyncTarget): Promise<void> {
   const current = (followerRes[t.followerIndex]?.settings ?? {}) as Record<string, unknown>;
   const changes = Object.fromEntries(Object.entries(desired).filter(([k, v]) => String(current[k]) !== String(v)));
   if (Object.keys(changes).length === 0) return;
+  // A follower of another engine or version may not know some of the leader's settings: those stay behind.
+  const put = (body: Record<string, unknown>) => call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_settings"), body });
   try {
-    await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_settings"), body: changes });
+    await withoutUnknownSettings(changes, put);
   } catch (err) {
     if (!isFerryError(err) || !/non dynamic settings/.test(err.reason)) throw err;
     // Static settings change on a closed index only, as the plugin does it: close, update, open.
     await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_close") });
     try {
-      await call(t.follower, "follower", { method: "PUT", path: path(t.followerIndex, "_settings"), body: changes });
+      await withoutUnknownSettings(changes, put);
     } finally {
       await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_open"), querystring: { wait_for_active_shards: 1 } });
     }

@@ -116,7 +116,7 @@ export class FerryMetrics {
     });
     events.on("bootstrap:step", (e) => {
       const facts = this.factsOf(e.followerIndex);
-      if (e.step === "snapshot") Object.assign(facts, { bootstrapStartedAt: Date.now(), bootstrapEndedAt: undefined, bootstrapRatio: 0 });
+      if (e.step !== "restore") Object.assign(facts, { bootstrapStartedAt: Date.now(), bootstrapEndedAt: undefined, bootstrapRatio: 0 });
     });
     events.on("bootstrap:progress", (e) => {
       const facts = this.factsOf(e.followerIndex);

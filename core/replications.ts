@@ -4,6 +4,7 @@ import type { components } from "../openapi/ferry.gen.ts";
 import { call, callOptional } from "./clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "./clusters/connection.ts";
 import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts";
+import { clusterEngine } from "./clusters/engine.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import {
   createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
@@ -18,6 +19,7 @@ import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, type UseRoles } from ".
 import { unblockWrites } from "./clusters/write-block.ts";
 import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
+import { chooseBootstrap, createFollowerIndex } from "./search-bootstrap.ts";
 import { reconciled } from "./replication-lag.ts";
 import { Slots } from "./concurrency-limit.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -169,9 +171,6 @@ export class ReplicationEngine implements ReplicationApi {
   async start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged> {
     const problems = [...indexNameProblems(followerIndex), ...indexNameProblems(request.leader_index)];
     if (problems.length) throw requestErrors.validation(problems);
-    if (!this.deps.snapshotRepository) {
-      throw requestErrors.illegalState("no snapshot repository is configured for bootstrap: set FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY", 400);
-    }
     checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles);
     // The checks already read as the roles: a role that cannot see the leader index fails here.
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
@@ -185,11 +184,16 @@ export class ReplicationEngine implements ReplicationApi {
       await this.release(followerIndex);
     }
     const overrides = request.settings ? flattenSettings(request.settings) : {};
+    const follower = this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role);
+    const bootstrapKind = chooseBootstrap(
+      await clusterEngine(leader, "leader"), await clusterEngine(follower, "follower"),
+      this.deps.snapshotRepository !== undefined, this.deps.settings["ferry.bootstrap.search_copy"],
+    );
     insertReplication(this.deps.db, {
       followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
       reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
       followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
-      followerAlias: null, bootstrapKind: "snapshot", versionOffset: 0, leaderVersionCeiling: 0,
+      followerAlias: null, bootstrapKind, versionOffset: 0, leaderVersionCeiling: 0,
     });
     const row = this.record(followerIndex);
     this.runBootstrap(row);
@@ -260,7 +264,6 @@ export class ReplicationEngine implements ReplicationApi {
   /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
   private async bootstrap(row: ReplicationRow, cancelled: () => boolean): Promise<void> {
     const { db } = this.deps;
-    const repositoryDef = this.deps.snapshotRepository!;
     const roles = row.useRoles as UseRoles | null;
     for (let attempt = 1; !cancelled(); attempt++) {
       try {
@@ -268,6 +271,12 @@ export class ReplicationEngine implements ReplicationApi {
         const follower = this.clusters.as(this.deps.follower, roles?.follower_cluster_role);
         const current = getReplication(db, row.followerIndex);
         if (!current || current.state !== "BOOTSTRAPPING") return;
+        if (row.bootstrapKind === "search") {
+          await this.searchBootstrap(row, leader, follower);
+          return;
+        }
+        const repositoryDef = this.deps.snapshotRepository;
+        if (!repositoryDef) throw engineErrors.fatal("the snapshot repository this bootstrap was planned with is no longer configured (FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY)");
         const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
         let plan = current.bootstrap;
         let followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
@@ -315,6 +324,25 @@ export class ReplicationEngine implements ReplicationApi {
         await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
       }
     }
+  }
+
+  /** Creates the follower empty and follows from the start (core/search-bootstrap.ts). A follower index
+   * found here was created by an earlier attempt: start refused to begin over an existing one. */
+  private async searchBootstrap(row: ReplicationRow, leader: ClusterConnection, follower: ClusterConnection): Promise<void> {
+    const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
+    if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
+    if (!(await indexMetadata(follower, "follower", row.followerIndex))) {
+      this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "create", snapshot: null });
+      const dropped = await createFollowerIndex(follower, leaderMeta, row.followerIndex, row.settings);
+      if (dropped.length) this.deps.events.emit("bootstrap:settings-dropped", { followerIndex: row.followerIndex, settings: dropped });
+    }
+    const followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+    if (!followerMeta) throw engineErrors.transient(`created index [${row.followerIndex}] not visible yet`);
+    if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
+    const fromStart = Array.from({ length: row.shardCount }, () => -1);
+    completeBootstrap(this.deps.db, row.followerIndex, followerMeta.uuid, fromStart, fromStart);
+    this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
+    this.scheduler.follow(this.record(row.followerIndex));
   }
 
   private async waitUntilFollowing(followerIndex: string): Promise<void> {

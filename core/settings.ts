@@ -80,6 +80,12 @@ export const SETTINGS = {
     default: 4, min: 1, max: 100, unit: "count",
     doc: "Bootstraps (snapshot and restore of a whole index) running at once; more starts wait their turn in BOOTSTRAPPING.",
   },
+  "ferry.bootstrap.search_copy": {
+    default: 0, min: 0, max: 1, unit: "count",
+    doc: "1: bootstrap every new follower by copying the leader's documents (core/search-bootstrap.ts). " +
+      "0: only where no snapshot can serve (another engine, an older follower, no repository configured); " +
+      "elsewhere a snapshot is restored.",
+  },
   "ferry.lease.duration": {
     default: 30_000, min: 1_000, max: 600_000, unit: "ms",
     doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal: another ferry takes the index over this long after its holder died; renewed every third of it.",

@@ -10,6 +10,7 @@
 // foreign delete removed, are rewritten from the leader.
 import { call, callText } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
+import { primaryPreference } from "../core/clusters/engine.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
 import { indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
@@ -35,8 +36,12 @@ class ShardView {
     return `/${encodeURIComponent(this.index)}`;
   }
 
-  private get preference(): string {
-    return `_shards:${this.shard}|_primary`;
+  private preferred: Promise<string> | undefined;
+
+  /** Looked up once per sweep: on Elasticsearch it costs a request. */
+  private get preference(): Promise<string> {
+    this.preferred ??= primaryPreference(this.conn, this.side, this.index, this.shard);
+    return this.preferred;
   }
 
   private get what(): string {
@@ -45,7 +50,7 @@ class ShardView {
 
   async count(query: Query): Promise<number> {
     const res = await call(this.conn, this.side, {
-      method: "POST", path: `${this.path}/_count`, querystring: { preference: this.preference }, body: { query },
+      method: "POST", path: `${this.path}/_count`, querystring: { preference: await this.preference }, body: { query },
     });
     requireAllShards(res._shards, this.what);
     return res.count as number;
@@ -55,7 +60,7 @@ class ShardView {
   async search(query: Query, size: number, order: "asc" | "desc" = "desc"): Promise<{ total: number; hits: any[] }> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_search`,
-      querystring: { preference: this.preference, filter_path: "_shards,hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
+      querystring: { preference: await this.preference, filter_path: "_shards,hits.total.value,hits.hits._id,hits.hits._routing,hits.hits._seq_no,hits.hits._version" },
       body: { query, size, sort: [{ _seq_no: order }], _source: false, version: true, seq_no_primary_term: true, track_total_hits: true },
     });
     requireAllShards(res._shards, this.what);

@@ -6,6 +6,7 @@ import { call, callText } from "../core/clusters/client.ts";
 import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { tallyOf } from "../core/clusters/request-tally.ts";
+import { primaryPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskOutcome } from "./protocol.ts";
@@ -79,13 +80,13 @@ interface SearchPage {
   hits?: { hits?: Array<{ _id: string; _seq_no: number; _routing?: string }> };
 }
 
-async function readPage(input: ShardFollowInput, after: number, size: number): Promise<LeaderHit[]> {
+async function readPage(input: ShardFollowInput, preference: string, after: number, size: number): Promise<LeaderHit[]> {
   const text = await callText(input.leader, "leader", {
     method: "POST",
     path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
     // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh. No
     // filter_path: a filtered answer re-serialises every _source (whitespace goes, 1e400 becomes "Infinity").
-    querystring: { preference: `_shards:${input.shard}|_primary` },
+    querystring: { preference },
     body: {
       size,
       query: { range: { _seq_no: { gt: after, lte: input.target } } },
@@ -116,13 +117,14 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let minSeqNo = Infinity;
   let maxSeqNo = -Infinity;
   let size = Math.min(input.pageSize, input.maxOps);
-  let page = await readPage(input, checkpoint, size);
+  const preference = await primaryPreference(input.leader, "leader", input.leaderIndex, input.shard);
+  let page = await readPage(input, preference, checkpoint, size);
   for (;;) {
     const full = page.length === size;
     const nextSize = Math.min(input.pageSize, input.maxOps - copied - page.length);
     // The next page is read from the leader while this one is written to the follower. Only the
     // checkpoint decides what counts as done, and it moves after the write.
-    const next = full && nextSize > 0 ? readPage(input, page[page.length - 1]!._seq_no, nextSize) : undefined;
+    const next = full && nextSize > 0 ? readPage(input, preference, page[page.length - 1]!._seq_no, nextSize) : undefined;
     next?.catch(() => undefined);
     if (page.length > 0) {
       const started = Date.now();

@@ -7,6 +7,8 @@ export interface IndexMetadata {
   uuid: string;
   open: boolean;
   numberOfShards: number;
+  /** The routing hash space; documents land on the same shard only where it is equal. */
+  routingNumShards: number;
   /** Flat `index.*` settings. */
   settings: Record<string, string>;
   mappings: Record<string, any>;
@@ -32,6 +34,7 @@ export async function indexMetadata(conn: ClusterConnection, side: string, index
     uuid: settings["index.uuid"] ?? "",
     open: meta.state === "open",
     numberOfShards: Number(settings["index.number_of_shards"]),
+    routingNumShards: Number(meta.routing_num_shards ?? settings["index.number_of_shards"]),
     settings,
     mappings,
     aliases: meta.aliases ?? {},

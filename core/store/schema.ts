@@ -25,7 +25,7 @@ export interface BootstrapRecord {
   restoreStarted: boolean;
 }
 
-export const BOOTSTRAP_KINDS = ["snapshot", "reverse"] as const;
+export const BOOTSTRAP_KINDS = ["snapshot", "search", "reverse"] as const;
 
 /** One row per follower index being replicated. */
 export const replications = sqliteTable("replications", {
@@ -42,7 +42,8 @@ export const replications = sqliteTable("replications", {
   bootstrap: text("bootstrap", { mode: "json" }).$type<BootstrapRecord>(),
   /** The follower's cluster: null for ferry's own; a remote's alias for a fail-back (core/promote.ts). */
   followerAlias: text("follower_alias"),
-  /** How the follower got its copy: a snapshot restore, or none (a fail-back from a planned promote). */
+  /** How the follower got its copy: a snapshot restore, a copy of the documents (core/search-bootstrap.ts),
+   * or none (a fail-back from a planned promote). */
   bootstrapKind: text("bootstrap_kind", { enum: BOOTSTRAP_KINDS }).notNull().default("snapshot"),
   /** Added to every version written to the follower (core/clusters/bulk-body.ts). */
   versionOffset: integer("version_offset").notNull().default(0),
