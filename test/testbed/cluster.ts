@@ -1,13 +1,15 @@
-// Starts and stops OpenSearch clusters of one or more nodes on 127.0.0.1, each node with its own data
+// Starts and stops OpenSearch or Elasticsearch clusters of one or more nodes on 127.0.0.1, each node with its own data
 // directory and every node sharing one `path.repo`, so a snapshot taken on one cluster can be restored on
 // another. Single nodes of a cluster can be stopped and started again, to fail over or restart them.
 import { spawn } from "node:child_process";
-import { existsSync, openSync, closeSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, openSync, closeSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { execFileSync } from "node:child_process";
+import { distributionAt } from "./distribution.ts";
+import { jdkFor } from "./prerequisites.ts";
+import { testbedVersion, type DistributionSpec } from "./spec.ts";
 
 export interface NodeHandle {
   /** `node.name`, used by allocation filters and `_cat` answers. */
@@ -26,6 +28,8 @@ export interface ClusterHandle {
   urls: string[];
   /** Holds one sub-directory per node; removed when the cluster stops. */
   dir: string;
+  /** What the nodes run, read from the home they were started from. */
+  distribution: DistributionSpec;
   nodes: NodeHandle[];
   /** What a node restart needs to launch the JVM exactly as before. */
   launch: LaunchSettings;
@@ -35,6 +39,8 @@ export interface ClusterHandle {
 
 interface LaunchSettings {
   home: string;
+  /** The JDK the nodes run on, chosen for the distribution (prerequisites.ts `jdkFor`). */
+  javaHome: string;
   heap: string;
   readyTimeoutMs: number;
   /** How the readiness probe reaches a node when plain `fetch` cannot (TLS, credentials). Not kept in the
@@ -55,7 +61,7 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** `https` when the nodes serve TLS (the secured test bed); default `http`. */
   scheme?: "http" | "https";
-  /** Lines appended to every node's opensearch.yml. */
+  /** Lines appended to every node's opensearch.yml (elasticsearch.yml). */
   settings?: string[];
   /** Files written into every node's config directory before it starts, by path relative to it. */
   configFiles?: Record<string, string>;
@@ -87,11 +93,9 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-export function javaHome(): string {
-  if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
-  const java = execFileSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).trim();
-  if (!java) throw new Error("no java on PATH and JAVA_HOME is not set");
-  return dirname(dirname(realpathSync(java)));
+/** The JDK to run `spec` with (default: the test bed's OpenSearch release) for tools beside the nodes. */
+export function javaHome(spec: DistributionSpec = { engine: "opensearch", version: testbedVersion() }): string {
+  return jdkFor(spec);
 }
 
 export function isAlive(pid: number): boolean {
@@ -153,14 +157,17 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
   // A one-node cluster keeps the cluster's name as its node name, as before multi-node clusters existed.
   const names = Array.from({ length: count }, (_, i) => (count === 1 ? options.name : `${options.name}-${i}`));
   const scheme = options.scheme ?? "http";
+  const distribution = distributionAt(options.home);
   const handle: ClusterHandle = {
     name: options.name,
     url: `${scheme}://127.0.0.1:${httpPorts[0]}`,
     urls: httpPorts.map((port) => `${scheme}://127.0.0.1:${port}`),
     dir,
+    distribution,
     nodes: names.map((name, i) => ({ name, url: `${scheme}://127.0.0.1:${httpPorts[i]}`, pid: 0, dir: join(dir, name) })),
     launch: {
       home: options.home,
+      javaHome: jdkFor(distribution),
       heap: options.heap ?? defaultHeap(count),
       readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
       ...(options.probe ? { probe: options.probe } : {}),
@@ -169,17 +176,19 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
 
   // One-node clusters skip discovery (and the bootstrap checks that come with it); larger ones find each
   // other through their transport ports and elect a cluster manager among all nodes on first start.
+  const elasticsearch = distribution.engine === "elasticsearch";
   const discovery = count === 1
     ? ["discovery.type: single-node"]
     : [
       `discovery.seed_hosts: ${JSON.stringify(transportPorts.map((port) => `127.0.0.1:${port}`))}`,
-      `cluster.initial_cluster_manager_nodes: ${JSON.stringify(names)}`,
+      `${elasticsearch ? "cluster.initial_master_nodes" : "cluster.initial_cluster_manager_nodes"}: ${JSON.stringify(names)}`,
     ];
+  const engineSettings = elasticsearch ? elasticsearchSettings(options.home) : [];
   for (const [i, node] of handle.nodes.entries()) {
     const conf = join(node.dir, "config");
     await mkdir(node.dir);
     await cp(join(options.home, "config"), conf, { recursive: true });
-    await writeFile(join(conf, "opensearch.yml"), [
+    await writeFile(join(conf, elasticsearch ? "elasticsearch.yml" : "opensearch.yml"), [
       `cluster.name: ferry-testbed-${options.name}`,
       `node.name: ${node.name}`,
       "network.host: 127.0.0.1",
@@ -191,6 +200,7 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
       `path.repo: [${JSON.stringify(options.repoPath)}]`,
       // Test machines may run with little free disk; the watermarks would then block shard allocation.
       "cluster.routing.allocation.disk.threshold_enabled: false",
+      ...engineSettings,
       ...(options.settings ?? []),
       "",
     ].join("\n"));
@@ -202,7 +212,7 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
 
   if (options.ownerPid) handle.watchdogPid = startWatchdog(options.ownerPid, dir);
   try {
-    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch)));
+    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch, handle.distribution)));
     await waitForGreen(handle, handle.launch.readyTimeoutMs);
   } catch (err) {
     await stopCluster(handle);
@@ -211,30 +221,48 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
   return handle;
 }
 
+/**
+ * What Elasticsearch needs beyond the common settings. The integ-test-zip carries x-pack-core and
+ * x-pack-security: security would otherwise be on in 8.x (HTTPS and passwords) and warn on every answer in
+ * 7.x. 8.x refuses wildcard deletes by default, which the tests' clean-up relies on (OpenSearch and 7.x
+ * allow them).
+ */
+function elasticsearchSettings(home: string): string[] {
+  return [
+    "action.destructive_requires_name: false",
+    ...(existsSync(join(home, "modules", "x-pack-security")) ? ["xpack.security.enabled: false"] : []),
+  ];
+}
+
 /** Starts the JVM of a node whose directory and configuration exist; does not wait for it. */
-async function spawnNode(node: NodeHandle, launch: LaunchSettings): Promise<void> {
+async function spawnNode(node: NodeHandle, launch: LaunchSettings, distribution: DistributionSpec): Promise<void> {
   const log = openSync(join(node.dir, "stdout.log"), "a");
-  const [command, ...args] = launchCommand(join(launch.home, "bin", "opensearch"));
+  const elasticsearch = distribution.engine === "elasticsearch";
+  const [command, ...args] = launchCommand(join(launch.home, "bin", distribution.engine));
+  const conf = join(node.dir, "config");
+  const heap = `-Xms${launch.heap} -Xmx${launch.heap}`;
   const child = spawn(command!, args, {
     detached: true,
     stdio: ["ignore", log, log],
     env: {
       ...process.env,
-      JAVA_HOME: javaHome(),
-      OPENSEARCH_PATH_CONF: join(node.dir, "config"),
-      OPENSEARCH_JAVA_OPTS: `-Xms${launch.heap} -Xmx${launch.heap}`,
+      JAVA_HOME: launch.javaHome,
+      ...(elasticsearch
+        // Elasticsearch 8 reads only ES_JAVA_HOME; 7.17 prefers it to JAVA_HOME.
+        ? { ES_JAVA_HOME: launch.javaHome, ES_PATH_CONF: conf, ES_JAVA_OPTS: heap }
+        : { OPENSEARCH_PATH_CONF: conf, OPENSEARCH_JAVA_OPTS: heap }),
     },
   });
   closeSync(log);
   child.unref();
-  if (!child.pid) throw new Error(`could not spawn OpenSearch for ${node.name}`);
+  if (!child.pid) throw new Error(`could not spawn ${distribution.engine} for ${node.name}`);
   node.pid = child.pid;
   // The watchdog reads this file: it knows a restarted node by its new pid, and a stopped one by no file.
   await writeFile(join(node.dir, "node.pid"), `${child.pid}\n`);
 }
 
 /**
- * OpenSearch refuses to run as root. CI and these machines run as root, so the node is started in a user
+ * OpenSearch and Elasticsearch refuse to run as root. CI and these machines run as root, so the node is started in a user
  * namespace where it is an ordinary user (mapped to root outside, so files and signals keep working).
  */
 function launchCommand(executable: string): string[] {
@@ -311,10 +339,13 @@ export async function pauseCluster(handle: ClusterHandle): Promise<void> {
  * `options` names an owner.
  */
 export async function resumeCluster(handle: ClusterHandle, options: StartOptions): Promise<void> {
-  handle.launch = { ...handle.launch, home: options.home, ...(options.heap ? { heap: options.heap } : {}) };
+  handle.distribution = distributionAt(options.home);
+  handle.launch = {
+    ...handle.launch, home: options.home, javaHome: jdkFor(handle.distribution), ...(options.heap ? { heap: options.heap } : {}),
+  };
   if (options.ownerPid && !handle.watchdogPid) handle.watchdogPid = startWatchdog(options.ownerPid, handle.dir);
   try {
-    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch)));
+    await Promise.all(handle.nodes.map((node) => spawnNode(node, handle.launch, handle.distribution)));
     await waitForGreen(handle, options.readyTimeoutMs ?? handle.launch.readyTimeoutMs);
   } catch (err) {
     await stopCluster(handle);
@@ -342,6 +373,6 @@ export async function stopNode(handle: ClusterHandle, name: string, options: { c
 export async function startNode(handle: ClusterHandle, name: string): Promise<void> {
   const node = nodeNamed(handle, name);
   if (isAlive(node.pid)) throw new Error(`node ${name} of cluster ${handle.name} is running`);
-  await spawnNode(node, handle.launch);
+  await spawnNode(node, handle.launch, handle.distribution);
   await waitForGreen(handle, handle.launch.readyTimeoutMs);
 }

@@ -19,6 +19,7 @@ interface ModuleRecipe {
   readonly name: string;
   /** groupId:artifactId; the version is always the distribution's. */
   readonly artifact: string;
+  /** The plugin class in 2.x; see `pluginClass` for 3.x. */
   readonly classname: string;
   readonly description: string;
   readonly extendedPlugins: readonly string[];
@@ -171,12 +172,17 @@ function aggregatorPom(recipes: readonly ModuleRecipe[]): string {
 `;
 }
 
+/** OpenSearch 3.0 renamed every module's plugin class, `PainlessPlugin` to `PainlessModulePlugin`. */
+export function pluginClass(classname: string, version: string): string {
+  return Number(version.split(".")[0]) >= 3 ? classname.replace(/Plugin$/, "ModulePlugin") : classname;
+}
+
 function descriptor(recipe: ModuleRecipe, version: string): string {
   const props: Record<string, string> = {
     description: recipe.description,
     version,
     name: recipe.name,
-    classname: recipe.classname,
+    classname: pluginClass(recipe.classname, version),
     "java.version": "11",
     "opensearch.version": version,
     "extended.plugins": recipe.extendedPlugins.join(","),

@@ -4,10 +4,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
-import { ensureDistribution, testbedVersion } from "./distribution.ts";
+import { ensureDistribution } from "./distribution.ts";
+import { parseSpec, testbedSpecs, type DistributionSpec } from "./spec.ts";
 
 export interface ClusterPair {
+  /** The leader's release, as when both sides always ran the same OpenSearch. */
   version: string;
+  /** What each side runs (also on each handle, as `distribution`). */
+  distributions: { leader: DistributionSpec; follower: DistributionSpec };
   leader: ClusterHandle;
   follower: ClusterHandle;
   repoPath: string;
@@ -20,6 +24,10 @@ export interface PairOptions {
   nodes?: number | { leader: number; follower: number };
   /** Heap of each node; see `StartOptions.heap`. */
   heap?: string;
+  /** The leader's distribution, or a string such as `es:8.19`; default `FERRY_TESTBED_LEADER`, see `testbedSpecs`. */
+  leader?: DistributionSpec | string;
+  /** The follower's, likewise; default `FERRY_TESTBED_FOLLOWER`. */
+  follower?: DistributionSpec | string;
 }
 
 /** `FERRY_TESTBED_NODES`: "3" for three nodes on each side, "3,2" for a 3-node leader and a 2-node follower. */
@@ -32,16 +40,24 @@ export function nodesFromEnv(value = process.env.FERRY_TESTBED_NODES): { leader:
   return { leader: counts[0]!, follower: counts[1] ?? counts[0]! };
 }
 
+const asSpec = (spec: DistributionSpec | string) => (typeof spec === "string" ? parseSpec(spec) : spec);
+
 export async function startPair(options: PairOptions = {}): Promise<ClusterPair> {
-  const version = testbedVersion();
-  const home = await ensureDistribution(version);
+  const fromEnv = testbedSpecs();
+  const distributions = {
+    leader: asSpec(options.leader ?? fromEnv.leader),
+    follower: asSpec(options.follower ?? fromEnv.follower),
+  };
+  // One after the other: with one distribution on both sides, the second call finds the home the first
+  // built (two at once would build it twice, in the same staging folder).
+  const homes = { leader: await ensureDistribution(distributions.leader), follower: await ensureDistribution(distributions.follower) };
   const repoPath = await mkdtemp(join(tmpdir(), "ferry-testbed-repo-"));
   const nodes = typeof options.nodes === "number" ? { leader: options.nodes, follower: options.nodes } : options.nodes ?? nodesFromEnv();
   const started = await Promise.allSettled((["leader", "follower"] as const).map((name) =>
-    startCluster({ name, home, repoPath, nodes: nodes[name], heap: options.heap, ownerPid: options.ownerPid })));
+    startCluster({ name, home: homes[name], repoPath, nodes: nodes[name], heap: options.heap, ownerPid: options.ownerPid })));
   const [leader, follower] = started;
   if (leader?.status === "fulfilled" && follower?.status === "fulfilled") {
-    return { version, leader: leader.value, follower: follower.value, repoPath };
+    return { version: distributions.leader.version, distributions, leader: leader.value, follower: follower.value, repoPath };
   }
   for (const result of started) if (result.status === "fulfilled") await stopCluster(result.value);
   await rm(repoPath, { recursive: true, force: true });

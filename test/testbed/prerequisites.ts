@@ -1,9 +1,11 @@
-// What the test bed needs from the machine besides Node: a Java runtime recent enough for the OpenSearch
-// version, disk space for the distribution, and free ports. A missing piece is one line naming it
-// (`TestbedPrerequisiteError`, printed without a stack by the demo, the CLI and the test setup).
-import { spawnSync } from "node:child_process";
+// What the test bed needs from the machine besides Node: a JDK each distribution runs on, disk space for
+// the distribution, and free ports. A missing piece is one line naming it (`TestbedPrerequisiteError`,
+// printed without a stack by the demo, the CLI and the test setup).
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, statfs } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { describeSpec, type DistributionSpec } from "./spec.ts";
 
 export class TestbedPrerequisiteError extends Error {
   constructor(message: string) {
@@ -14,25 +16,103 @@ export class TestbedPrerequisiteError extends Error {
   }
 }
 
-/** OpenSearch 2.x runs on Java 11 or newer, 3.x on 21 or newer. */
-export const minimumJava = (version: string) => (Number(version.split(".")[0]) >= 3 ? 21 : 11);
+/** Java feature releases a distribution runs on, both ends included; no `max` when no newer one is known to fail. */
+export interface JavaRange {
+  min: number;
+  max?: number;
+}
 
-/** The Java the nodes will run: JAVA_HOME's, else the one on the PATH (as cluster.ts chooses). */
-export function checkJava(version: string): void {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
-  const needed = minimumJava(version);
-  const where = process.env.JAVA_HOME ? `JAVA_HOME (${process.env.JAVA_HOME})` : "the PATH";
-  const result = spawnSync(java, ["-version"], { encoding: "utf8" });
-  if (result.error || result.status !== 0) {
-    throw new TestbedPrerequisiteError(`no Java runtime found on ${where}: OpenSearch ${version} needs Java ${needed} or newer`);
+/**
+ * OpenSearch 2.x and Elasticsearch 7.x install the Java Security Manager at start, which Java 24 and newer
+ * refuse. OpenSearch 3 needs Java 21 and sandboxes without it; Elasticsearch 8.19 needs 17 and uses its
+ * own entitlements from Java 24 on.
+ */
+export function javaRange(spec: DistributionSpec): JavaRange {
+  const major = Number(spec.version.split(".")[0]);
+  if (spec.engine === "opensearch") return major >= 3 ? { min: 21 } : { min: 11, max: 23 };
+  return major >= 8 ? { min: 17 } : { min: 8, max: 23 };
+}
+
+const rangeText = (r: JavaRange) => (r.max === undefined ? `${r.min} or newer` : `${r.min} to ${r.max}`);
+
+export interface Jdk {
+  home: string;
+  /** Feature release: 17 for 17.0.15, 8 for 1.8.0_412. */
+  major: number;
+}
+
+/** The feature release in a JDK's `release` file (`JAVA_VERSION="17.0.15"`), or undefined. */
+export function releaseMajor(releaseFile: string): number | undefined {
+  const [, first, second] = /^JAVA_VERSION="(\d+)(?:\.(\d+))?/m.exec(releaseFile) ?? [];
+  if (!first) return undefined;
+  return first === "1" && second ? Number(second) : Number(first);
+}
+
+/**
+ * Picks the JDK for `range`: the first of `preferred` (JAVA_HOME's, then the PATH's) that fits, so a
+ * user's choice wins where it can; else the newest that fits.
+ */
+export function chooseJdk(jdks: readonly Jdk[], range: JavaRange, preferred: readonly string[] = []): Jdk | undefined {
+  const fits = (jdk: Jdk) => jdk.major >= range.min && (range.max === undefined || jdk.major <= range.max);
+  for (const home of preferred) {
+    const jdk = jdks.find((j) => j.home === home);
+    if (jdk && fits(jdk)) return jdk;
   }
-  // `openjdk version "17.0.15"`, or `java version "1.8.0_412"` before Java 9.
-  const [, first, second] = result.stderr.match(/version "(\d+)(?:\.(\d+))?/) ?? [];
-  const major = first === "1" ? Number(second) : Number(first);
-  if (!Number.isFinite(major)) throw new TestbedPrerequisiteError(`cannot tell the version of the Java on ${where}: ${result.stderr.split("\n")[0]}`);
-  if (major < needed) {
-    throw new TestbedPrerequisiteError(`Java ${major} on ${where} is too old: OpenSearch ${version} needs Java ${needed} or newer (set JAVA_HOME to one)`);
+  return jdks.filter(fits).sort((a, b) => b.major - a.major)[0];
+}
+
+const realpathOr = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
   }
+};
+
+/** The home of the `java` on the PATH (through its links: /usr/bin/java is one), if there is one. */
+function pathJavaHome(): string | undefined {
+  try {
+    const java = execFileSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).trim();
+    const real = java && realpathOr(java);
+    return real ? dirname(dirname(real)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JDKs of this machine: JAVA_HOME's, the PATH's, and every JDK beside them or in /usr/lib/jvm (where
+ * Linux packages put them). A JDK is a folder with `bin/java` and a `release` file naming its version.
+ */
+export function findJdks(env: NodeJS.ProcessEnv = process.env): { jdks: Jdk[]; preferred: string[]; searched: string[] } {
+  const preferred = [env.JAVA_HOME, pathJavaHome()].map((home) => (home ? realpathOr(home) : undefined)).filter((h): h is string => !!h);
+  const searched = [...new Set([...preferred.map((home) => dirname(home)), "/usr/lib/jvm"])].filter((dir) => existsSync(dir));
+  const candidates = new Set(preferred);
+  for (const dir of searched) {
+    for (const entry of readdirSync(dir)) {
+      const home = realpathOr(join(dir, entry));
+      if (home) candidates.add(home);
+    }
+  }
+  const jdks: Jdk[] = [];
+  for (const home of candidates) {
+    const release = join(home, "release");
+    if (!existsSync(join(home, "bin", "java")) || !existsSync(release)) continue;
+    const major = releaseMajor(readFileSync(release, "utf8"));
+    if (major !== undefined) jdks.push({ home, major });
+  }
+  return { jdks, preferred, searched };
+}
+
+/** The JAVA_HOME to run `spec` with, or a prerequisite error saying which Java it needs and what was found. */
+export function jdkFor(spec: DistributionSpec, env: NodeJS.ProcessEnv = process.env): string {
+  const { jdks, preferred, searched } = findJdks(env);
+  const range = javaRange(spec);
+  const jdk = chooseJdk(jdks, range, preferred);
+  if (jdk) return jdk.home;
+  const found = jdks.length ? jdks.map((j) => `Java ${j.major} (${j.home})`).join(", ") : "none";
+  throw new TestbedPrerequisiteError(`no JDK for ${describeSpec(spec)}, which needs Java ${rangeText(range)}; ` +
+    `found ${found} in JAVA_HOME, the PATH and ${searched.join(", ") || "no JVM folder"}. Install one there or set JAVA_HOME to it`);
 }
 
 /** Fails unless `dir` (created if missing) has `bytes` free for `what`. */
