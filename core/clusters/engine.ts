@@ -2,7 +2,7 @@
 // `GET /` the first time it talks to a cluster (per thread, refreshed now and then so a rolling upgrade is
 // seen) and every engine- or version-dependent choice of the engine is a function of that answer here:
 // how to read one shard's primary, which snapshots a follower can restore, how to name the engine.
-import { call } from "./client.ts";
+import { call, callOptional } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
 
 export type EngineName = "opensearch" | "elasticsearch";
@@ -23,11 +23,24 @@ export function clusterEngine(conn: ClusterConnection, side: string): Promise<Cl
   const key = conn.hosts.join(",");
   const cached = detected.get(key);
   if (cached && Date.now() - cached.at < DETECTION_TTL_MS) return cached.engine;
-  const engine = call(conn, side, { method: "GET", path: "/" }).then(engineOfRootAnswer);
+  const engine = detect(conn, side);
   // A failed detection is not remembered: the next request tries again.
   engine.catch(() => detected.delete(key));
   detected.set(key, { engine, at: Date.now() });
   return engine;
+}
+
+/**
+ * `GET /` names engine and version. Elasticsearch 8 serves it from a module (rest-root) a stripped
+ * distribution may lack; then the local node's info gives the version, and the engine is Elasticsearch,
+ * since OpenSearch serves `GET /` from its server itself.
+ */
+async function detect(conn: ClusterConnection, side: string): Promise<ClusterEngine> {
+  const root = await callOptional(conn, side, { method: "GET", path: "/", ignore: [405] });
+  if (root?.version?.number) return engineOfRootAnswer(root);
+  const info = await call(conn, side, { method: "GET", path: "/_nodes/_local", querystring: { filter_path: "nodes.*.version" } });
+  const [node] = Object.values<{ version?: string }>(info?.nodes ?? {});
+  return { engine: "elasticsearch", version: node?.version ?? "0.0.0" };
 }
 
 /** OpenSearch says `"distribution": "opensearch"` under `version`; Elasticsearch has no such field. */
