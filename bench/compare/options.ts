@@ -1,0 +1,95 @@
+// Flags of `npm run bench` (bench/compare/main.ts). Defaults are sized to finish in under 15 minutes on
+// a busy 2-core machine; the issue's full sizes (1 M bootstrap documents) are flags.
+import { parseArgs } from "node:util";
+
+export const WORKLOADS = ["catch-up", "steady", "leader-cost", "bootstrap"] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export interface Options {
+  workloads: Workload[];
+  runs: number;
+  catchUpDocs: number;
+  /** Catch-up backlogs to run: insert-only, and 60 % inserts / 30 % updates / 10 % deletes. */
+  catchUpModes: Array<"insert" | "mixed">;
+  rates: number[];
+  rateSeconds: number;
+  leaderCostDocs: number;
+  bootstrapDocs: number;
+  shards: number;
+  /** Heap of each OpenSearch node (up.sh's PEER_HEAP). */
+  heap: string;
+  /** Git ref of ferry to run (exported to a clean folder), or "worktree" for the sources as they are. */
+  ferryRef: string;
+  /** Writes a CPU profile of ferry's process during the steady-state workload into the results folder. */
+  cpuProf: boolean;
+  outDir: string;
+}
+
+const HELP = `npm run bench [-- flags]
+  --workloads LIST        ${WORKLOADS.join(",")} (all)
+  --runs N                runs of each workload, medians over them (3)
+  --catch-up-docs N       backlog operations (50000; the issue asks 200000)
+  --catch-up-modes LIST   insert,mixed (both)
+  --rates LIST            steady-state leader rates in docs/s (500,2000,8000)
+  --rate-seconds S        seconds at each rate (15)
+  --leader-cost-docs N    documents the leader indexes at full speed (50000)
+  --bootstrap-docs N      leader documents bootstrapped (100000; the issue asks 1000000)
+  --shards N              primary shards of every index (3)
+  --heap SIZE             heap of each OpenSearch node (1g)
+  --ferry-ref REF         ferry commit to run, or "worktree" (HEAD)
+  --cpu-prof              write a CPU profile of ferry during the steady state
+  --out DIR               results folder (bench/results)
+Env: FERRY_BENCH_PLUGIN_ZIP=<official plugin zip> instead of building it from source.`;
+
+const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workloads: { type: "string", default: WORKLOADS.join(",") },
+      runs: { type: "string", default: "3" },
+      "catch-up-docs": { type: "string", default: "50000" },
+      "catch-up-modes": { type: "string", default: "insert,mixed" },
+      rates: { type: "string", default: "500,2000,8000" },
+      "rate-seconds": { type: "string", default: "15" },
+      "leader-cost-docs": { type: "string", default: "50000" },
+      "bootstrap-docs": { type: "string", default: "100000" },
+      shards: { type: "string", default: "3" },
+      heap: { type: "string", default: "1g" },
+      "ferry-ref": { type: "string", default: "HEAD" },
+      "cpu-prof": { type: "boolean", default: false },
+      out: { type: "string", default: "bench/results" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const workloads = list(values.workloads);
+  for (const w of workloads) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS.join(", ")}`);
+  const modes = list(values["catch-up-modes"]);
+  for (const m of modes) if (m !== "insert" && m !== "mixed") throw new Error(`unknown catch-up mode ${m}; insert or mixed`);
+  return {
+    workloads: workloads as Workload[],
+    runs: positive("runs", values.runs),
+    catchUpDocs: positive("catch-up-docs", values["catch-up-docs"]),
+    catchUpModes: modes as Array<"insert" | "mixed">,
+    rates: list(values.rates).map((r) => positive("rates", r)),
+    rateSeconds: positive("rate-seconds", values["rate-seconds"]),
+    leaderCostDocs: positive("leader-cost-docs", values["leader-cost-docs"]),
+    bootstrapDocs: positive("bootstrap-docs", values["bootstrap-docs"]),
+    shards: positive("shards", values.shards),
+    heap: values.heap,
+    ferryRef: values["ferry-ref"],
+    cpuProf: values["cpu-prof"],
+    outDir: values.out,
+  };
+}

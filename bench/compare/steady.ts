@@ -1,0 +1,205 @@
+// Workload 2, steady state: the leader takes writes at fixed rates (inserts, and 10 % deletes of earlier
+// documents) while replication runs; the lag of a sample of them is the time from the leader's
+// acknowledgement until a realtime multi-get on the follower finds an insert, or no longer finds a
+// delete, polled every 50 ms. Deletes are sampled only for documents already seen on the follower, so
+// that "gone" means replicated.
+import { bulk, os, type Op } from "../../test/support/documents.ts";
+import { document, random } from "./corpus.ts";
+import { cpuMeter, createIndex, log, rotate, seconds, sleep, type Context } from "./context.ts";
+import { byLabel, growth } from "./ferry-runner.ts";
+import type { System } from "./replicators.ts";
+import { distribution, type Distribution } from "./stats.ts";
+
+const TICK_MS = 100;
+const POLL_MS = 50;
+/** How long, after the writes of a rate stop, samples may still arrive before they count as unseen. */
+const DRAIN_MS = 30_000;
+const DELETE_SHARE = 0.1;
+/** Every tenth delete is sampled (when a seen sample is there to delete). */
+const DELETE_SAMPLE_EVERY = 10;
+
+export interface LagSample {
+  kind: "insert" | "delete";
+  rate: number;
+  /** Seconds since the writes at this rate started, at the leader's acknowledgement. */
+  at: number;
+  /** Null: not seen within DRAIN_MS after the writes stopped. */
+  lagMs: number | null;
+}
+
+export interface SteadyPhase {
+  rate: number;
+  achievedRate: number;
+  inserts: Distribution & { unseen: number };
+  deletes: Distribution & { unseen: number };
+  /** CPU seconds per wall second (1 = one core) of each process over the phase and its drain. */
+  cpuCores: Record<string, number>;
+  ferryLeaderRequestsPerS: Record<string, number>;
+  ferryFollowerRequestsPerS: Record<string, number>;
+}
+
+export interface SteadyRun {
+  run: number;
+  system: System;
+  phases: SteadyPhase[];
+  samples: LagSample[];
+}
+
+interface Pending {
+  kind: "insert" | "delete";
+  rate: number;
+  ackAt: number;
+  phaseStart: number;
+}
+
+/** Polls the follower for the pending samples and records their lag. */
+class Watcher {
+  readonly pending = new Map<string, Pending>();
+  readonly samples: LagSample[] = [];
+  /** Sampled inserts seen on the follower and not deleted yet: what a sampled delete may target. */
+  readonly confirmed: string[] = [];
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly follower: string, private readonly index: string) {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const started = performance.now();
+      if (this.pending.size) await this.poll();
+      await sleep(Math.max(0, POLL_MS - (performance.now() - started)));
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const ids = [...this.pending.keys()].slice(0, 2000);
+    const res = await os(this.follower, "POST", `/${this.index}/_mget?_source=false`, { ids });
+    const now = performance.now();
+    for (const doc of (res?.docs ?? []) as Array<{ _id: string; found?: boolean }>) {
+      const p = this.pending.get(doc._id);
+      if (!p || (p.kind === "insert") !== (doc.found === true)) continue;
+      this.pending.delete(doc._id);
+      this.samples.push({ kind: p.kind, rate: p.rate, at: (p.ackAt - p.phaseStart) / 1000, lagMs: now - p.ackAt });
+      if (p.kind === "insert") this.confirmed.push(doc._id);
+    }
+  }
+
+  /** Waits until no sample of `rate` is pending, or DRAIN_MS; what is left counts as unseen. */
+  async drain(rate: number): Promise<void> {
+    const deadline = performance.now() + DRAIN_MS;
+    const left = () => [...this.pending].filter(([, p]) => p.rate === rate);
+    while (left().length && performance.now() < deadline) await sleep(POLL_MS);
+    for (const [id, p] of left()) {
+      this.pending.delete(id);
+      this.samples.push({ kind: p.kind, rate, at: (p.ackAt - p.phaseStart) / 1000, lagMs: null });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}
+
+/** Writes of one run: ids, live documents that unsampled deletes may target. */
+interface Writer {
+  next: number;
+  live: string[];
+  deletes: number;
+  rnd: () => number;
+}
+
+/** Writes at `rate` for `durationS`: every tick the operations due so far, as one `_bulk`. */
+async function ingest(leader: string, index: string, rate: number, durationS: number, watcher: Watcher, w: Writer): Promise<number> {
+  const sampleEvery = Math.max(50, Math.ceil(rate / 40));
+  const start = performance.now();
+  let sent = 0;
+  while (performance.now() - start < durationS * 1000) {
+    const tick = performance.now();
+    const due = Math.min(rate, Math.floor((rate * (tick - start)) / 1000) - sent);
+    if (due > 0) {
+      const ops: Op[] = [];
+      const sampled: Array<{ id: string; kind: "insert" | "delete" }> = [];
+      for (let k = 0; k < due; k++) {
+        if (w.rnd() < DELETE_SHARE && w.live.length > 0) {
+          w.deletes++;
+          const target = w.deletes % DELETE_SAMPLE_EVERY === 0 ? watcher.confirmed.shift() : undefined;
+          if (target) sampled.push({ id: target, kind: "delete" });
+          const at = Math.floor(w.rnd() * w.live.length);
+          const id = target ?? w.live[at]!;
+          if (!target) w.live[at] = w.live.pop()!;
+          ops.push({ op: "delete", id });
+        } else {
+          const n = w.next++;
+          const id = `s${n}`;
+          if (n % sampleEvery === 0) {
+            sampled.push({ id, kind: "insert" });
+            ops.push({ op: "index", id, source: document(n, 1, { written_at: Date.now() }) });
+          } else {
+            w.live.push(id);
+            ops.push({ op: "index", id, source: document(n, 1) });
+          }
+        }
+      }
+      await bulk(leader, index, ops);
+      const ackAt = performance.now();
+      for (const s of sampled) watcher.pending.set(s.id, { kind: s.kind, rate, ackAt, phaseStart: start });
+      sent += due;
+    }
+    await sleep(Math.max(0, TICK_MS - (performance.now() - tick)));
+  }
+  return sent / seconds(start, performance.now());
+}
+
+const lags = (samples: LagSample[], kind: "insert" | "delete") => {
+  const of = samples.filter((s) => s.kind === kind);
+  const seen = of.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs]));
+  return { ...distribution(seen), unseen: of.length - seen.length };
+};
+
+export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
+  const { pair, options, replicators } = ctx;
+  const out: SteadyRun[] = [];
+  for (const system of rotate<System>(["plugin", "ferry"], run)) {
+    const leaderIndex = `ss-${run}-${system}`;
+    const followerIndex = `${leaderIndex}-f`;
+    await createIndex(pair.leader, leaderIndex, options.shards);
+    await replicators[system].start(leaderIndex, followerIndex);
+    await replicators[system].syncing(followerIndex);
+    // Bootstrap leftovers (a first metadata sync, a snapshot deletion) settle before the first rate.
+    await sleep(2_000);
+    const watcher = new Watcher(pair.follower, followerIndex);
+    const writer: Writer = { next: 0, live: [], deletes: 0, rnd: random(1000 + run) };
+    const phases: SteadyPhase[] = [];
+    try {
+      for (const rate of options.rates) {
+        const meter = cpuMeter(ctx);
+        const m0 = await ctx.ferry.metrics();
+        const p0 = performance.now();
+        const achievedRate = await ingest(pair.leader, leaderIndex, rate, options.rateSeconds, watcher, writer);
+        await watcher.drain(rate);
+        const wall = seconds(p0, performance.now());
+        const m1 = await ctx.ferry.metrics();
+        const perS = (name: string) => Object.fromEntries(Object.entries(growth(byLabel(m0, name, "kind"), byLabel(m1, name, "kind"))).map(([k, v]) => [k, Number((v / wall).toFixed(2))]));
+        const rateSamples = watcher.samples.filter((s) => s.rate === rate);
+        const phase: SteadyPhase = {
+          rate, achievedRate,
+          inserts: lags(rateSamples, "insert"), deletes: lags(rateSamples, "delete"),
+          cpuCores: Object.fromEntries(Object.entries(meter.diff()).map(([k, v]) => [k, Number((v / wall).toFixed(3))])),
+          ferryLeaderRequestsPerS: perS("ferry_leader_requests_total"),
+          ferryFollowerRequestsPerS: perS("ferry_follower_requests_total"),
+        };
+        phases.push(phase);
+        log(`steady run ${run + 1} ${system} ${rate}/s (achieved ${achievedRate.toFixed(0)}): insert lag p50 ${phase.inserts.p50.toFixed(0)} p99 ${phase.inserts.p99.toFixed(0)} max ${phase.inserts.max.toFixed(0)} ms (${phase.inserts.unseen} unseen), delete p99 ${phase.deletes.p99.toFixed(0)} ms`);
+      }
+    } finally {
+      await watcher.stop();
+    }
+    out.push({ run, system, phases, samples: watcher.samples });
+    await replicators[system].remove(followerIndex);
+    await os(pair.leader, "DELETE", `/${leaderIndex}`);
+  }
+  return out;
+}
