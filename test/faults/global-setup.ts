@@ -6,7 +6,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { pauseCluster, resumeCluster, stopNode } from "../testbed/cluster.ts";
-import { ensureDistribution } from "../testbed/distribution.ts";
 import { startPair, stopPair } from "../testbed/pair.ts";
 
 declare module "vitest" {
@@ -20,7 +19,6 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const pair = await startPair({ ownerPid: process.pid });
-  const home = await ensureDistribution(pair.version);
   const control = createServer((req, res) => {
     const [, action, side] = (req.url ?? "").split("/");
     const cluster = side === "leader" ? pair.leader : side === "follower" ? pair.follower : undefined;
@@ -30,11 +28,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     const done = action === "stop" ? pauseCluster(cluster)
       : action === "kill" ? Promise.all(cluster.nodes.map((node) => stopNode(cluster, node.name, { crash: true }))).then(() => undefined)
-      : resumeCluster(cluster, { name: cluster.name, home, repoPath: pair.repoPath, ownerPid: process.pid });
+      : resumeCluster(cluster, { name: cluster.name, home: cluster.launch.home, repoPath: pair.repoPath, ownerPid: process.pid });
     done.then(() => res.writeHead(200).end(), (err: Error) => res.writeHead(500).end(err.message));
   });
   await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
-  project.provide("testbed", { leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath, version: pair.version });
+  project.provide("testbed", { leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath, version: pair.version, distributions: pair.distributions });
   project.provide("faultControl", `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
   return async () => {
     control.close();

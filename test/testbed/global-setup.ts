@@ -1,12 +1,16 @@
 // vitest globalSetup: one leader/follower pair per test run, handed to every test through `inject`.
 import type { TestProject } from "vitest/node";
 import { startPair, stopPair } from "./pair.ts";
+import type { DistributionSpec } from "./spec.ts";
 
 export interface TestbedContext {
   leader: string;
   follower: string;
   repoPath: string;
+  /** The leader's release. */
   version: string;
+  /** What each side runs (`FERRY_TESTBED_LEADER`, `FERRY_TESTBED_FOLLOWER`). */
+  distributions: { leader: DistributionSpec; follower: DistributionSpec };
 }
 
 declare module "vitest" {
@@ -23,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     follower: pair.follower.url,
     repoPath: pair.repoPath,
     version: pair.version,
+    distributions: pair.distributions,
   });
   return () => stopPair(pair);
 }
