@@ -223,9 +223,9 @@ export async function startCluster(options: StartOptions): Promise<ClusterHandle
 
 /**
  * What Elasticsearch needs beyond the common settings. The integ-test-zip carries x-pack-core and
- * x-pack-security: security would otherwise be on in 8.x (HTTPS and passwords) and warn on every answer in
- * 7.x. 8.x refuses wildcard deletes by default, which the tests' clean-up relies on (OpenSearch and 7.x
- * allow them).
+ * x-pack-security, and security would otherwise be on in 8.x (HTTPS and passwords); 7.x is told the same so
+ * both behave alike. 8.x refuses wildcard deletes by default, which the tests' clean-up relies on
+ * (OpenSearch and 7.x allow them). The zips have no ingest-geoip, so there is no GeoIP downloader to stop.
  */
 function elasticsearchSettings(home: string): string[] {
   return [
