@@ -15,6 +15,8 @@ export interface MixedWriterOptions {
   extra?: () => Record<string, unknown>;
 }
 
+type BulkAnswer = { items?: Array<Record<string, { status: number; error?: { type: string } }>>; error?: { type: string } };
+
 type Ack = { routing: string | undefined; source: Record<string, unknown> } | null;
 
 export class MixedWriter {
@@ -23,6 +25,8 @@ export class MixedWriter {
   readonly refused = new Map<string, number>();
   /** Operations the leader acknowledged. */
   operations = 0;
+  /** Operations sent in a request that got no answer (the connection failed). */
+  unanswered = 0;
   private stopped = false;
   private done: Promise<void> = Promise.resolve();
 
@@ -57,10 +61,18 @@ export class MixedWriter {
         const meta = { _index: index, _id: o.id, ...(o.routing ? { routing: o.routing } : {}) };
         return o.source === null ? `${JSON.stringify({ delete: meta })}\n` : `${JSON.stringify({ index: meta })}\n${JSON.stringify(o.source)}\n`;
       }).join("");
-      const res = await send(`${base}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
-      const json = (await res.json()) as { items?: Array<Record<string, { status: number; error?: { type: string } }>>; error?: { type: string } };
+      const answer = await send(`${base}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body })
+        .then(async (res) => ({ status: res.status, json: (await res.json()) as BulkAnswer }))
+        // No answer: these writes may or may not have happened, so they are neither acknowledged nor refused.
+        .catch(() => undefined);
+      if (!answer) {
+        this.unanswered += ops.length;
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const { json, status: httpStatus } = answer;
       if (!json.items) {
-        const type = json.error?.type ?? `http_${res.status}`;
+        const type = json.error?.type ?? `http_${httpStatus}`;
         this.refused.set(type, (this.refused.get(type) ?? 0) + ops.length);
       } else {
         json.items.forEach((item, i) => {

@@ -1,0 +1,110 @@
+// Across engines and versions, on clusters of their own (not the suite's OpenSearch pair): the matrix
+// workload (test/matrix/workload.ts) from Elasticsearch 8.19 to Elasticsearch 8.19 (snapshot bootstrap)
+// and from Elasticsearch 7.17 to OpenSearch 2.19 (no snapshot fits: the documents are copied), and the
+// README's live migration from Elasticsearch 7.17 to OpenSearch 2.19 with writes in flight, cut over by a
+// planned promote that must lose nothing the old cluster acknowledged. `npm run matrix` runs every pair.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ferry } from "../../core/ferry.ts";
+import { bulk, documents, os } from "../support/documents.ts";
+import { MixedWriter } from "../support/mixed-writer.ts";
+import { until } from "../support/until.ts";
+import { createLeaderIndex, MATRIX_ALIAS, matrixFerry, runWorkload, seed, type MatrixClusters } from "../matrix/workload.ts";
+import { startPair, stopPair, type ClusterPair } from "../testbed/pair.ts";
+import { describeSpec } from "../testbed/spec.ts";
+
+const HEAP = "384m";
+
+function clustersOf(pair: ClusterPair): MatrixClusters {
+  return { leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath };
+}
+
+const nameOf = (pair: ClusterPair) => `${describeSpec(pair.distributions.leader)} → ${describeSpec(pair.distributions.follower)}`;
+
+describe("Elasticsearch 8.19 → Elasticsearch 8.19", () => {
+  let pair: ClusterPair | undefined;
+  beforeAll(async () => {
+    pair = await startPair({ leader: "es:8.19", follower: "es:8.19", heap: HEAP, ownerPid: process.pid });
+  });
+  afterAll(async () => {
+    if (pair) await stopPair(pair);
+  });
+
+  it("replicates a mixed workload under writes through a snapshot bootstrap", async () => {
+    const row = await runWorkload(clustersOf(pair!), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair!) });
+    expect(row.examples).toEqual([]);
+    expect(row).toMatchObject({ bootstrap: "snapshot", mismatches: 0 });
+    expect(row.liveOperations).toBeGreaterThan(500);
+  });
+});
+
+describe("Elasticsearch 7.17 → OpenSearch 2.19", () => {
+  let pair: ClusterPair | undefined;
+  beforeAll(async () => {
+    pair = await startPair({ leader: "es:7.17", follower: "os:2.19", heap: HEAP, ownerPid: process.pid });
+  });
+  afterAll(async () => {
+    if (pair) await stopPair(pair);
+  });
+
+  it("replicates a mixed workload under writes, bootstrapped by copying documents", async () => {
+    const row = await runWorkload(clustersOf(pair!), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair!) });
+    expect(row.examples).toEqual([]);
+    expect(row).toMatchObject({ bootstrap: "search", mismatches: 0 });
+    expect(row.liveOperations).toBeGreaterThan(500);
+  });
+
+  it("live migration: a planned promote cuts over with nothing the old cluster acknowledged lost", async () => {
+    const { leader, follower } = clustersOf(pair!);
+    const dbDir = await mkdtemp(join(tmpdir(), "ferry-migration-"));
+    let ferry: Ferry | undefined;
+    let writer: MixedWriter | undefined;
+    try {
+      ferry = await matrixFerry(clustersOf(pair!), dbDir);
+      await createLeaderIndex(leader, "orders");
+      await bulk(leader, "orders", seed(3_000));
+      // The application keeps writing to Elasticsearch through all of it.
+      writer = new MixedWriter(leader, { index: "orders", ids: 4_000, pauseMs: 20 }).start();
+      await ferry.replications.start("orders", { leader_alias: MATRIX_ALIAS, leader_index: "orders" }, { waitForRestore: true });
+      // Copied, not reconciled: with every document updated every few seconds, some follower copy is
+      // always newer on the leader already, and the promote's drain settles that after the write block.
+      await until("the seed is copied", async () => {
+        const status = await ferry!.replications.status("orders", false) as { syncing_details?: { seq_no: number } };
+        return (status.syncing_details?.seq_no ?? 0) >= 3_000;
+      }, 120_000);
+      const promoteStarted = performance.now();
+      const promoted = await ferry.replications.promote("orders", { write_alias: "orders-write" });
+      const promoteSeconds = (performance.now() - promoteStarted) / 1000;
+      await writer.stop();
+      expect(promoted.promotion).toBe("planned");
+      // Writes after the leader's block were refused to the application, never silently dropped.
+      expect(writer.refused.get("cluster_block_exception") ?? 0).toBeGreaterThan(0);
+      expect([...writer.refused.keys()].filter((t) => t !== "cluster_block_exception")).toEqual([]);
+      expect(writer.unanswered).toBe(0);
+
+      const onOpenSearch = await documents(follower, "orders");
+      const lost = [...writer.acknowledged].filter(([id, ack]) => {
+        const doc = onOpenSearch.get(id);
+        return ack === null ? doc !== undefined : JSON.stringify(doc?.source) !== JSON.stringify(ack.source) || doc?.routing !== ack.routing;
+      });
+      expect(lost.slice(0, 5)).toEqual([]);
+      const onElasticsearch = await documents(leader, "orders");
+      expect(onOpenSearch.size).toBe(onElasticsearch.size);
+      console.info(`migration: promote ${promoteSeconds.toFixed(1)} s, ${writer.operations} operations acknowledged by Elasticsearch, ` +
+        `${writer.refused.get("cluster_block_exception") ?? 0} refused after the block, ${onOpenSearch.size} documents on both sides`);
+
+      // The application now writes to OpenSearch through the alias the promote made its write index.
+      const after = await os(follower, "POST", "/orders-write/_doc/after-cutover?refresh=true", { n: -1, note: "on OpenSearch" });
+      expect(after.result).toBe("created");
+      expect((await ferry.replications.status("orders", false)).status).toBe("REPLICATION NOT IN PROGRESS");
+    } finally {
+      await writer?.stop();
+      await ferry?.close();
+      await os(leader, "DELETE", "/orders").catch(() => undefined);
+      await os(follower, "DELETE", "/orders").catch(() => undefined);
+      await rm(dbDir, { recursive: true, force: true });
+    }
+  });
+});
