@@ -23,17 +23,23 @@ function clustersOf(pair: ClusterPair): MatrixClusters {
 
 const nameOf = (pair: ClusterPair) => `${describeSpec(pair.distributions.leader)} → ${describeSpec(pair.distributions.follower)}`;
 
-describe("Elasticsearch 8.19 → Elasticsearch 8.19", () => {
+/** A pair of clusters of its own for the tests of one describe block. */
+function usePair(leader: string, follower: string): () => ClusterPair {
   let pair: ClusterPair | undefined;
   beforeAll(async () => {
-    pair = await startPair({ leader: "es:8.19", follower: "es:8.19", heap: HEAP, ownerPid: process.pid });
+    pair = await startPair({ leader, follower, heap: HEAP, ownerPid: process.pid });
   });
   afterAll(async () => {
     if (pair) await stopPair(pair);
   });
+  return () => pair!;
+}
+
+describe("Elasticsearch 8.19 → Elasticsearch 8.19", () => {
+  const pair = usePair("es:8.19", "es:8.19");
 
   it("replicates a mixed workload under writes through a snapshot bootstrap", async () => {
-    const row = await runWorkload(clustersOf(pair!), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair!) });
+    const row = await runWorkload(clustersOf(pair()), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair()) });
     expect(row.examples).toEqual([]);
     expect(row).toMatchObject({ bootstrap: "snapshot", mismatches: 0 });
     expect(row.liveOperations).toBeGreaterThan(500);
@@ -41,28 +47,22 @@ describe("Elasticsearch 8.19 → Elasticsearch 8.19", () => {
 });
 
 describe("Elasticsearch 7.17 → OpenSearch 2.19", () => {
-  let pair: ClusterPair | undefined;
-  beforeAll(async () => {
-    pair = await startPair({ leader: "es:7.17", follower: "os:2.19", heap: HEAP, ownerPid: process.pid });
-  });
-  afterAll(async () => {
-    if (pair) await stopPair(pair);
-  });
+  const pair = usePair("es:7.17", "os:2.19");
 
   it("replicates a mixed workload under writes, bootstrapped by copying documents", async () => {
-    const row = await runWorkload(clustersOf(pair!), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair!) });
+    const row = await runWorkload(clustersOf(pair()), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair()) });
     expect(row.examples).toEqual([]);
     expect(row).toMatchObject({ bootstrap: "search", mismatches: 0 });
     expect(row.liveOperations).toBeGreaterThan(500);
   });
 
   it("live migration: a planned promote cuts over with nothing the old cluster acknowledged lost", async () => {
-    const { leader, follower } = clustersOf(pair!);
+    const { leader, follower } = clustersOf(pair());
     const dbDir = await mkdtemp(join(tmpdir(), "ferry-migration-"));
     let ferry: Ferry | undefined;
     let writer: MixedWriter | undefined;
     try {
-      ferry = await matrixFerry(clustersOf(pair!), dbDir);
+      ferry = await matrixFerry(clustersOf(pair()), dbDir);
       await createLeaderIndex(leader, "orders");
       await bulk(leader, "orders", seed(3_000));
       // The application keeps writing to Elasticsearch through all of it.
