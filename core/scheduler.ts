@@ -108,6 +108,8 @@ class LeaderPoller {
   private ticking = false;
   private lastFollowerCheck = 0;
   private attempts = 0;
+  /** Polls in a row that found nothing to copy or sweep and no task running. */
+  private quietPolls = 0;
   private leasesDueAt = 0;
   /** Follower indices found closed by the last follower check. */
   private readonly closedFollowers = new Set<string>();
@@ -139,10 +141,15 @@ class LeaderPoller {
     this.timer = undefined;
     if (this.indices.size === 0) return;
     this.ticking = true;
-    let delay = this.scheduler.deps.settings["plugins.replication.follower.poll_interval"];
+    const { settings } = this.scheduler.deps;
+    let delay = settings["plugins.replication.follower.poll_interval"];
     try {
       const started = Date.now();
       const { tally, result } = await tallyRequests(() => this.poll());
+      // A leader with nothing new is asked less and less often (each poll reads shard stats and
+      // cluster state of every followed index); the first change brings the short interval back.
+      this.quietPolls = result.status === "fulfilled" && result.value ? this.quietPolls + 1 : 0;
+      delay = Math.min(delay * 2 ** Math.min(this.quietPolls, 16), Math.max(delay, settings["ferry.leader.idle_poll_max"]));
       this.scheduler.deps.events.emit("leader:polled", {
         leaderAlias: this.route.leaderAlias, durationMs: Date.now() - started, ok: result.status === "fulfilled", requests: tally,
       });
@@ -171,7 +178,8 @@ class LeaderPoller {
     return this.indices.get(index.followerIndex) === index;
   }
 
-  private async poll(): Promise<void> {
+  /** One poll; true when it was quiet: no shard had anything to do and none had a task running. */
+  private async poll(): Promise<boolean> {
     const { deps } = this.scheduler;
     const { leader } = this;
     const leases = deps.leases(this.route.followerAlias);
@@ -203,6 +211,7 @@ class LeaderPoller {
       smallLag: deps.settings["ferry.follower.search_page_size"],
     };
     const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
+    let busy = followed.some((index) => index.running.some((task) => task !== undefined));
     for (const index of followed) {
       if (!this.judgeIndex(index, states.get(index.leaderIndex), now)) continue;
       const stats = checkpoints.get(index.leaderIndex);
@@ -211,11 +220,13 @@ class LeaderPoller {
         this.persistLeaderCheckpoint(index, shard, target);
         if (target !== undefined) index.lags[shard]!.leaderAt(target, now);
         const decision = decideShard(state, index.phase, target, now, policy);
-        if (decision.do === "sweep") this.scheduler.runSweep(this.route, index, shard);
-        else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
+        if (decision.do === "sweep") {
+          busy = true;
+          this.scheduler.runSweep(this.route, index, shard);
+        } else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
       });
     }
-    if (due.length === 0) return;
+    if (due.length === 0) return !busy;
     const dueIndices = [...new Set(due.map((d) => d.index))];
     // A bulk write into a deleted follower index would create it anew: look right before writing.
     await this.checkFollowers(dueIndices);
@@ -224,6 +235,7 @@ class LeaderPoller {
     for (const { index, shard, target } of due) {
       if (writable.has(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.route, index, shard, target);
     }
+    return false;
   }
 
   /** Fails, pauses, resumes or metadata-syncs the index as its states say; true when its shards may be

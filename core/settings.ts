@@ -23,6 +23,13 @@ export const SETTINGS = {
     doc: "Pause between two polls of a leader whose shards had nothing new.",
   },
 
+  "ferry.leader.idle_poll_max": {
+    default: 250, min: 1, max: 60_000, unit: "ms",
+    doc: "Longest pause between two polls of a leader whose followed shards had nothing to copy or sweep and no task running: " +
+      "the pause doubles from poll_interval with each such poll up to this, and drops back at the first change. " +
+      "A write after a quiet spell reaches the follower up to this much later.",
+  },
+
   "plugins.replication.autofollow.fetch_poll_interval": {
     // The plugin's floor is 30 s because each poll is a persistent task on the cluster manager; ferry's
     // poll is one metadata read of the leader, and tests and benchmarks need a rule to act in seconds.
