@@ -48,7 +48,8 @@ export async function expectedFrom(leader: string, index: string, sampleIds: str
 
 /**
  * Polls the follower index every `everyMs` until it matches; resolves with the `performance.now()` at
- * the start of the poll that matched. Throws after `timeoutMs`, saying what it saw last.
+ * which the matching fingerprint arrived (not when its poll began: a refresh may wait for a restore to
+ * finish). Throws after `timeoutMs`, saying what it saw last.
  */
 export async function converged(follower: string, index: string, expected: Expected, options: { everyMs?: number; timeoutMs?: number } = {}): Promise<number> {
   const everyMs = options.everyMs ?? 150;
@@ -58,8 +59,9 @@ export async function converged(follower: string, index: string, expected: Expec
     const t = performance.now();
     last = await fingerprint(follower, index).catch(() => undefined);
     if (same(expected.fingerprint, last)) {
+      const arrived = performance.now();
       const docs = await sampleDocs(follower, index, expected.sample.ids);
-      if (docs.every((d, i) => d === expected.sample.docs[i])) return t;
+      if (docs.every((d, i) => d === expected.sample.docs[i])) return arrived;
     }
     if (t > deadline) throw new Error(`${index} did not converge: follower ${JSON.stringify(last)}, leader ${JSON.stringify(expected.fingerprint)}`);
     await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (performance.now() - t))));

@@ -2,7 +2,7 @@
 // clusters (bench/compare/plugin-pair.ts), workload by workload; writes bench/results/<date>-compare.md,
 // .json and -lag.svg. Flags: bench/compare/options.ts (`npm run bench -- --help`).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { bootstrap, finishBootstrap, prepareBootstrap } from "./bootstrap.ts";
@@ -31,7 +31,18 @@ let ferry: BenchFerry | undefined;
 async function cleanUp(): Promise<void> {
   await ferry?.process.stop().catch(() => undefined);
   await pair?.stop();
+  if (options.prof) keepTickLogs();
   source.remove();
+}
+
+/** `node --prof` writes one isolate-*.log per thread into ferry's working folder, which goes away. */
+function keepTickLogs(): void {
+  const logs = readdirSync(source.dir).filter((f) => /^isolate-.*\.log$/.test(f));
+  if (!logs.length) return;
+  const dir = join(outDir, `ferry-prof-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "")}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of logs) renameSync(join(source.dir, f), join(dir, f));
+  log(`ferry's tick logs: ${dir} (node --prof-process ${dir}/<file>)`);
 }
 // Ctrl-C or a kill must still stop both clusters (down.sh) and ferry.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -70,7 +81,7 @@ try {
   results.opensearch = pair.version;
   results.plugin = pair.pluginBuild;
   ferry = await startFerry(source, { leader: pair.leader, follower: pair.follower, repoPath: pair.repoPath },
-    options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${outDir}`] : []);
+    options.prof ? ["--prof"] : []);
   log(`leader ${pair.leader}, follower ${pair.follower}, ferry ${ferry.process.url} (pid ${ferry.process.pid})`);
   const ctx: Context = {
     pair, ferry, options,

@@ -13,6 +13,8 @@ export interface Options {
   catchUpModes: Array<"insert" | "mixed">;
   rates: number[];
   rateSeconds: number;
+  /** Share of the steady-state writes that delete an earlier document. */
+  deleteShare: number;
   leaderCostDocs: number;
   bootstrapDocs: number;
   shards: number;
@@ -20,24 +22,26 @@ export interface Options {
   heap: string;
   /** Git ref of ferry to run (exported to a clean folder), or "worktree" for the sources as they are. */
   ferryRef: string;
-  /** Writes a CPU profile of ferry's process during the steady-state workload into the results folder. */
-  cpuProf: boolean;
+  /** V8 tick logs of ferry's process, main thread and workers (`node --prof`), kept in the results folder. */
+  prof: boolean;
   outDir: string;
 }
 
 const HELP = `npm run bench [-- flags]
   --workloads LIST        ${WORKLOADS.join(",")} (all)
   --runs N                runs of each workload, medians over them (3)
-  --catch-up-docs N       backlog operations (50000; the issue asks 200000)
+  --catch-up-docs N       backlog operations (40000; the issue asks 200000)
   --catch-up-modes LIST   insert,mixed (both)
   --rates LIST            steady-state leader rates in docs/s (500,2000,8000)
-  --rate-seconds S        seconds at each rate (15)
+  --rate-seconds S        seconds at each rate (12)
+  --delete-share F        share of steady-state writes that are deletes (0.1)
   --leader-cost-docs N    documents the leader indexes at full speed (50000)
   --bootstrap-docs N      leader documents bootstrapped (100000; the issue asks 1000000)
   --shards N              primary shards of every index (3)
   --heap SIZE             heap of each OpenSearch node (1g)
   --ferry-ref REF         ferry commit to run, or "worktree" (HEAD)
-  --cpu-prof              write a CPU profile of ferry during the steady state
+  --prof                  V8 tick logs of ferry (main thread and workers) into the results folder;
+                          read them with node --prof-process
   --out DIR               results folder (bench/results)
 Env: FERRY_BENCH_PLUGIN_ZIP=<official plugin zip> instead of building it from source.`;
 
@@ -49,22 +53,29 @@ function positive(name: string, value: string): number {
   return n;
 }
 
+function share(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new Error(`--delete-share must be in [0, 1), got ${value}`);
+  return n;
+}
+
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
       workloads: { type: "string", default: WORKLOADS.join(",") },
       runs: { type: "string", default: "3" },
-      "catch-up-docs": { type: "string", default: "50000" },
+      "catch-up-docs": { type: "string", default: "40000" },
       "catch-up-modes": { type: "string", default: "insert,mixed" },
       rates: { type: "string", default: "500,2000,8000" },
-      "rate-seconds": { type: "string", default: "15" },
+      "rate-seconds": { type: "string", default: "12" },
+      "delete-share": { type: "string", default: "0.1" },
       "leader-cost-docs": { type: "string", default: "50000" },
       "bootstrap-docs": { type: "string", default: "100000" },
       shards: { type: "string", default: "3" },
       heap: { type: "string", default: "1g" },
       "ferry-ref": { type: "string", default: "HEAD" },
-      "cpu-prof": { type: "boolean", default: false },
+      prof: { type: "boolean", default: false },
       out: { type: "string", default: "bench/results" },
       help: { type: "boolean", default: false },
     },
@@ -84,12 +95,13 @@ export function parseOptions(argv: string[]): Options {
     catchUpModes: modes as Array<"insert" | "mixed">,
     rates: list(values.rates).map((r) => positive("rates", r)),
     rateSeconds: positive("rate-seconds", values["rate-seconds"]),
+    deleteShare: share(values["delete-share"]),
     leaderCostDocs: positive("leader-cost-docs", values["leader-cost-docs"]),
     bootstrapDocs: positive("bootstrap-docs", values["bootstrap-docs"]),
     shards: positive("shards", values.shards),
     heap: values.heap,
     ferryRef: values["ferry-ref"],
-    cpuProf: values["cpu-prof"],
+    prof: values.prof,
     outDir: values.out,
   };
 }

@@ -1,11 +1,12 @@
-// Workload 2, steady state: the leader takes writes at fixed rates (inserts, and 10 % deletes of earlier
-// documents) while replication runs; the lag of a sample of them is the time from the leader's
+// Workload 2, steady state: the leader takes writes at fixed rates (inserts, and by default 10 % deletes of
+// earlier documents) while replication runs; the lag of a sample of them is the time from the leader's
 // acknowledgement until a realtime multi-get on the follower finds an insert, or no longer finds a
 // delete, polled every 50 ms. Deletes are sampled only for documents already seen on the follower, so
 // that "gone" means replicated.
 import { bulk, os, type Op } from "../../test/support/documents.ts";
 import { document, random } from "./corpus.ts";
 import { cpuMeter, createIndex, log, rotate, seconds, sleep, type Context } from "./context.ts";
+import type { Sample } from "../../test/support/prometheus-text.ts";
 import { byLabel, growth } from "./ferry-runner.ts";
 import type { System } from "./replicators.ts";
 import { distribution, type Distribution } from "./stats.ts";
@@ -14,7 +15,6 @@ const TICK_MS = 100;
 const POLL_MS = 50;
 /** How long, after the writes of a rate stop, samples may still arrive before they count as unseen. */
 const DRAIN_MS = 30_000;
-const DELETE_SHARE = 0.1;
 /** Every tenth delete is sampled (when a seen sample is there to delete). */
 const DELETE_SAMPLE_EVERY = 10;
 
@@ -36,6 +36,9 @@ export interface SteadyPhase {
   cpuCores: Record<string, number>;
   ferryLeaderRequestsPerS: Record<string, number>;
   ferryFollowerRequestsPerS: Record<string, number>;
+  /** ferry's polls of the leader per second and their mean duration (ferry_leader_poll_duration_seconds). */
+  ferryPollsPerS: number;
+  ferryPollMeanMs: number;
 }
 
 export interface SteadyRun {
@@ -112,7 +115,7 @@ interface Writer {
 }
 
 /** Writes at `rate` for `durationS`: every tick the operations due so far, as one `_bulk`. */
-async function ingest(leader: string, index: string, rate: number, durationS: number, watcher: Watcher, w: Writer): Promise<number> {
+async function ingest(leader: string, index: string, rate: number, durationS: number, deleteShare: number, watcher: Watcher, w: Writer): Promise<number> {
   const sampleEvery = Math.max(50, Math.ceil(rate / 40));
   const start = performance.now();
   let sent = 0;
@@ -123,7 +126,7 @@ async function ingest(leader: string, index: string, rate: number, durationS: nu
       const ops: Op[] = [];
       const sampled: Array<{ id: string; kind: "insert" | "delete" }> = [];
       for (let k = 0; k < due; k++) {
-        if (w.rnd() < DELETE_SHARE && w.live.length > 0) {
+        if (w.rnd() < deleteShare && w.live.length > 0) {
           w.deletes++;
           const target = w.deletes % DELETE_SAMPLE_EVERY === 0 ? watcher.confirmed.shift() : undefined;
           if (target) sampled.push({ id: target, kind: "delete" });
@@ -153,6 +156,13 @@ async function ingest(leader: string, index: string, rate: number, durationS: nu
   return sent / seconds(start, performance.now());
 }
 
+function polls(before: Sample[], after: Sample[], wall: number): { ferryPollsPerS: number; ferryPollMeanMs: number } {
+  const total = (samples: Sample[], name: string) => samples.filter((s) => s.name === name).reduce((acc, s) => acc + s.value, 0);
+  const count = total(after, "ferry_leader_poll_duration_seconds_count") - total(before, "ferry_leader_poll_duration_seconds_count");
+  const sum = total(after, "ferry_leader_poll_duration_seconds_sum") - total(before, "ferry_leader_poll_duration_seconds_sum");
+  return { ferryPollsPerS: Number((count / wall).toFixed(2)), ferryPollMeanMs: count ? Number(((sum * 1000) / count).toFixed(1)) : NaN };
+}
+
 const lags = (samples: LagSample[], kind: "insert" | "delete") => {
   const of = samples.filter((s) => s.kind === kind);
   const seen = of.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs]));
@@ -178,7 +188,7 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
         const meter = cpuMeter(ctx);
         const m0 = await ctx.ferry.metrics();
         const p0 = performance.now();
-        const achievedRate = await ingest(pair.leader, leaderIndex, rate, options.rateSeconds, watcher, writer);
+        const achievedRate = await ingest(pair.leader, leaderIndex, rate, options.rateSeconds, options.deleteShare, watcher, writer);
         await watcher.drain(rate);
         const wall = seconds(p0, performance.now());
         const m1 = await ctx.ferry.metrics();
@@ -190,6 +200,7 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
           cpuCores: Object.fromEntries(Object.entries(meter.diff()).map(([k, v]) => [k, Number((v / wall).toFixed(3))])),
           ferryLeaderRequestsPerS: perS("ferry_leader_requests_total"),
           ferryFollowerRequestsPerS: perS("ferry_follower_requests_total"),
+          ...polls(m0, m1, wall),
         };
         phases.push(phase);
         log(`steady run ${run + 1} ${system} ${rate}/s (achieved ${achievedRate.toFixed(0)}): insert lag p50 ${phase.inserts.p50.toFixed(0)} p99 ${phase.inserts.p99.toFixed(0)} max ${phase.inserts.max.toFixed(0)} ms (${phase.inserts.unseen} unseen), delete p99 ${phase.deletes.p99.toFixed(0)} ms`);
