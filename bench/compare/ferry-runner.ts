@@ -19,6 +19,11 @@ export interface FerrySource {
 
 export function ferrySource(ref: string): FerrySource {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: root }).toString().trim();
+  if (ref.startsWith("dir:")) {
+    // A tree elsewhere, e.g. a patched copy for trying a change to the engine; it needs its node_modules.
+    const dir = resolve(ref.slice(4));
+    return { dir, label: `the tree in ${dir}`, remove: () => {} };
+  }
   if (ref === "worktree") {
     const dirty = git("status", "--porcelain", "--", "api", "core", "workers", "migrations").split("\n").filter(Boolean).length;
     return { dir: root, label: `${git("rev-parse", "--short", "HEAD")} + working tree (${dirty} changed files in api/core/workers/migrations)`, remove: () => {} };
@@ -35,8 +40,10 @@ export interface BenchFerry {
   metrics(): Promise<Sample[]>;
 }
 
-export async function startFerry(source: FerrySource, clusters: { leader: string; follower: string; repoPath: string }, nodeOptions: string[] = []): Promise<BenchFerry> {
-  const process_ = await spawnFerry(ferryEnvFor(clusters), {
+export async function startFerry(
+  source: FerrySource, clusters: { leader: string; follower: string; repoPath: string }, nodeOptions: string[], settings: string | undefined,
+): Promise<BenchFerry> {
+  const process_ = await spawnFerry({ ...ferryEnvFor(clusters), ...(settings ? { FERRY_SETTINGS: settings } : {}) }, {
     command: { file: process.execPath, args: [...nodeOptions, "--import", "tsx", "api/main.ts"], cwd: source.dir },
   });
   return {

@@ -81,7 +81,7 @@ try {
   results.opensearch = pair.version;
   results.plugin = pair.pluginBuild;
   ferry = await startFerry(source, { leader: pair.leader, follower: pair.follower, repoPath: pair.repoPath },
-    options.prof ? ["--prof"] : []);
+    options.prof ? ["--prof"] : [], options.ferrySettings);
   log(`leader ${pair.leader}, follower ${pair.follower}, ferry ${ferry.process.url} (pid ${ferry.process.pid})`);
   const ctx: Context = {
     pair, ferry, options,
@@ -146,7 +146,7 @@ if (chart) {
   writeFileSync(chart, lagChart(results.steady, options.rates, options.rateSeconds,
     `Steady-state lag on the follower, typical run of ${options.runs} per system (ferry ${source.label.split(" ")[0]}, plugin ${results.opensearch})`));
 }
-writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
+writeFileSync(`${base}.json`, `${JSON.stringify(results)}\n`);
 writeFileSync(`${base}.md`, `${markdown(results, chart?.slice(outDir.length + 1))}\n`);
 log(`wrote ${base}.md${chart ? `, ${chart}` : ""} and .json (${results.minutes.toFixed(1)} min)`);
 console.log(markdown(results, undefined).split("## Per run")[0]);

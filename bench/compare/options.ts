@@ -20,10 +20,13 @@ export interface Options {
   shards: number;
   /** Heap of each OpenSearch node (up.sh's PEER_HEAP). */
   heap: string;
-  /** Git ref of ferry to run (exported to a clean folder), or "worktree" for the sources as they are. */
+  /** Git ref of ferry to run (exported to a clean folder), "worktree" for the sources as they are, or
+   * "dir:PATH" for a ferry tree elsewhere. */
   ferryRef: string;
   /** V8 tick logs of ferry's process, main thread and workers (`node --prof`), kept in the results folder. */
   prof: boolean;
+  /** FERRY_SETTINGS of ferry's process (JSON), for trying a setting; default none. */
+  ferrySettings: string | undefined;
   outDir: string;
 }
 
@@ -35,11 +38,13 @@ const HELP = `npm run bench [-- flags]
   --rates LIST            steady-state leader rates in docs/s (500,2000,8000)
   --rate-seconds S        seconds at each rate (12)
   --delete-share F        share of steady-state writes that are deletes (0.1)
-  --leader-cost-docs N    documents the leader indexes at full speed (50000)
+  --leader-cost-docs N    documents the leader indexes at full speed (150000)
   --bootstrap-docs N      leader documents bootstrapped (100000; the issue asks 1000000)
   --shards N              primary shards of every index (3)
   --heap SIZE             heap of each OpenSearch node (1g)
-  --ferry-ref REF         ferry commit to run, or "worktree" (HEAD)
+  --ferry-ref REF         ferry commit to run, "worktree" for the working tree, or dir:PATH for
+                          another ferry tree (HEAD)
+  --ferry-settings JSON   FERRY_SETTINGS for ferry's process, e.g. '{"ferry.pool.max_threads":1}'
   --prof                  V8 tick logs of ferry (main thread and workers) into the results folder;
                           read them with node --prof-process
   --out DIR               results folder (bench/results)
@@ -70,12 +75,13 @@ export function parseOptions(argv: string[]): Options {
       rates: { type: "string", default: "500,2000,8000" },
       "rate-seconds": { type: "string", default: "12" },
       "delete-share": { type: "string", default: "0.1" },
-      "leader-cost-docs": { type: "string", default: "50000" },
+      "leader-cost-docs": { type: "string", default: "150000" },
       "bootstrap-docs": { type: "string", default: "100000" },
       shards: { type: "string", default: "3" },
       heap: { type: "string", default: "1g" },
       "ferry-ref": { type: "string", default: "HEAD" },
       prof: { type: "boolean", default: false },
+      "ferry-settings": { type: "string" },
       out: { type: "string", default: "bench/results" },
       help: { type: "boolean", default: false },
     },
@@ -102,6 +108,7 @@ export function parseOptions(argv: string[]): Options {
     heap: values.heap,
     ferryRef: values["ferry-ref"],
     prof: values.prof,
+    ferrySettings: values["ferry-settings"],
     outDir: values.out,
   };
 }

@@ -89,8 +89,8 @@ function perRun(r: Results): string[] {
   }
   if (r.steady.length) {
     out.push("### Steady state, per run and rate", "",
-      row(["system", "run", "rate (achieved)", "insert lag p50 / p95 / p99 / max ms", "unseen", "delete lag p50 / p99 / max ms (n)", "CPU cores leader / follower / ferry", "ferry polls/s (mean ms)", "ferry → leader req/s by kind", "ferry → follower req/s by kind"]),
-      row(["---", "---:", "---:", "---", "---:", "---", "---", "---:", "---", "---"]));
+      row(["system", "run", "rate (achieved)", "insert lag p50 / p95 / p99 / max ms", "unseen", "delete lag p50 / p99 / max ms (n)", "CPU cores leader / follower / ferry", "leader refreshes/s (segments at end)", "ferry polls/s (mean ms)", "ferry threads started/s (cores in threads that ended)", "ferry → leader req/s by kind", "ferry → follower req/s by kind"]),
+      row(["---", "---:", "---:", "---", "---:", "---", "---", "---:", "---:", "---:", "---", "---"]));
     for (const s of r.steady) {
       for (const p of s.phases) {
         const kinds = (k: Record<string, number>) => Object.entries(k).sort((a, b) => b[1] - a[1]).map(([n, v]) => `${n} ${v}`).join(", ") || "–";
@@ -98,7 +98,9 @@ function perRun(r: Results): string[] {
           `${fmt(p.inserts.p50)} / ${fmt(p.inserts.p95)} / ${fmt(p.inserts.p99)} / ${fmt(p.inserts.max)}`, p.inserts.unseen + p.deletes.unseen,
           `${fmt(p.deletes.p50)} / ${fmt(p.deletes.p99)} / ${fmt(p.deletes.max)} (${p.deletes.count})`,
           `${fmt(p.cpuCores.leader, 2)} / ${fmt(p.cpuCores.follower, 2)} / ${fmt(p.cpuCores.ferry, 2)}`,
+          `${fmt(p.leaderRefreshesPerS, 1)} (${fmt(p.leaderSegments)})`,
           s.system === "ferry" ? `${fmt(p.ferryPollsPerS, 1)} (${fmt(p.ferryPollMeanMs)})` : "–",
+          s.system === "ferry" ? `${fmt(p.ferryThreadsPerS, 2)} (${fmt(p.ferryEndedThreadsCores, 2)})` : "–",
           s.system === "ferry" ? kinds(p.ferryLeaderRequestsPerS) : "–", s.system === "ferry" ? kinds(p.ferryFollowerRequestsPerS) : "–"]));
       }
     }
@@ -136,7 +138,7 @@ export function markdown(r: Results, chartFile: string | undefined): string {
     "  Shared with other sessions running test clusters: the figures are noisy, compare within one run of the benchmark.",
     `- OpenSearch ${r.opensearch}: two single-node clusters (leader, follower), heap ${o.heap} each, started by the peer recipe's up.sh; every index ${o.shards} shards, 0 replicas.`,
     `- Plugin: opensearch-cross-cluster-replication ${r.plugin}.`,
-    `- ferry: ${r.ferry}; one process (\`node --import tsx api/main.ts\`), default settings, replicating between the same two clusters.`,
+    `- ferry: ${r.ferry}; one process (\`node --import tsx api/main.ts\`), ${o.ferrySettings ? `FERRY_SETTINGS=\`${o.ferrySettings}\`` : "default settings"}, replicating between the same two clusters.`,
     `- ${o.runs} runs of each workload, the systems' order rotated from run to run; the tables give medians, then every run. Command: \`${r.command}\` (${fmt(r.minutes, 1)} min).`,
     "- Converged: after a refresh, the follower's count and sums of two fields equal the leader's, and 200 sampled documents read by id are identical; polled every 150 ms for all systems.",
     `  Steady-state lag: leader acknowledgement → a realtime multi-get on the follower (polled every 50 ms) finds the insert / no longer finds the delete; writes are inserts and ${fmt(o.deleteShare * 100)} % deletes of earlier documents; every 50th insert sampled (every rate/40th above 2,000 docs/s), every 10th delete.`,

@@ -8,6 +8,7 @@ import { document, random } from "./corpus.ts";
 import { cpuMeter, createIndex, log, rotate, seconds, sleep, type Context } from "./context.ts";
 import type { Sample } from "../../test/support/prometheus-text.ts";
 import { byLabel, growth } from "./ferry-runner.ts";
+import { ThreadSampler } from "./procfs.ts";
 import type { System } from "./replicators.ts";
 import { distribution, type Distribution } from "./stats.ts";
 
@@ -39,6 +40,15 @@ export interface SteadyPhase {
   /** ferry's polls of the leader per second and their mean duration (ferry_leader_poll_duration_seconds). */
   ferryPollsPerS: number;
   ferryPollMeanMs: number;
+  /** Threads ferry's process started per second, the CPU (cores) of those that also ended, and
+   * CPU (cores) by thread name. */
+  ferryThreadsPerS: number;
+  ferryEndedThreadsCores: number;
+  ferryCoresByThread: Record<string, number>;
+  /** Refreshes of the leader index per second (its own every second, and forced ones), and its segments
+   * at the end of the phase. */
+  leaderRefreshesPerS: number;
+  leaderSegments: number;
 }
 
 export interface SteadyRun {
@@ -54,6 +64,8 @@ interface Pending {
   ackAt: number;
   phaseStart: number;
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Polls the follower for the pending samples and records their lag. */
 class Watcher {
@@ -84,7 +96,7 @@ class Watcher {
       const p = this.pending.get(doc._id);
       if (!p || (p.kind === "insert") !== (doc.found === true)) continue;
       this.pending.delete(doc._id);
-      this.samples.push({ kind: p.kind, rate: p.rate, at: (p.ackAt - p.phaseStart) / 1000, lagMs: now - p.ackAt });
+      this.samples.push({ kind: p.kind, rate: p.rate, at: round3((p.ackAt - p.phaseStart) / 1000), lagMs: Math.round(now - p.ackAt) });
       if (p.kind === "insert") this.confirmed.push(doc._id);
     }
   }
@@ -96,7 +108,7 @@ class Watcher {
     while (left().length && performance.now() < deadline) await sleep(POLL_MS);
     for (const [id, p] of left()) {
       this.pending.delete(id);
-      this.samples.push({ kind: p.kind, rate, at: (p.ackAt - p.phaseStart) / 1000, lagMs: null });
+      this.samples.push({ kind: p.kind, rate, at: round3((p.ackAt - p.phaseStart) / 1000), lagMs: null });
     }
   }
 
@@ -163,6 +175,12 @@ function polls(before: Sample[], after: Sample[], wall: number): { ferryPollsPer
   return { ferryPollsPerS: Number((count / wall).toFixed(2)), ferryPollMeanMs: count ? Number(((sum * 1000) / count).toFixed(1)) : NaN };
 }
 
+async function refreshStats(url: string, index: string): Promise<{ refreshes: number; segments: number }> {
+  const res = await os(url, "GET", `/${index}/_stats/refresh,segments`);
+  const primaries = res.indices[index].primaries;
+  return { refreshes: primaries.refresh.total, segments: primaries.segments.count };
+}
+
 const lags = (samples: LagSample[], kind: "insert" | "delete") => {
   const of = samples.filter((s) => s.kind === kind);
   const seen = of.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs]));
@@ -186,12 +204,16 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
     try {
       for (const rate of options.rates) {
         const meter = cpuMeter(ctx);
+        const threads = new ThreadSampler(ctx.ferry.process.pid);
         const m0 = await ctx.ferry.metrics();
+        const r0 = await refreshStats(pair.leader, leaderIndex);
         const p0 = performance.now();
         const achievedRate = await ingest(pair.leader, leaderIndex, rate, options.rateSeconds, options.deleteShare, watcher, writer);
         await watcher.drain(rate);
         const wall = seconds(p0, performance.now());
+        const threadReport = threads.stop();
         const m1 = await ctx.ferry.metrics();
+        const r1 = await refreshStats(pair.leader, leaderIndex);
         const perS = (name: string) => Object.fromEntries(Object.entries(growth(byLabel(m0, name, "kind"), byLabel(m1, name, "kind"))).map(([k, v]) => [k, Number((v / wall).toFixed(2))]));
         const rateSamples = watcher.samples.filter((s) => s.rate === rate);
         const phase: SteadyPhase = {
@@ -201,6 +223,11 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
           ferryLeaderRequestsPerS: perS("ferry_leader_requests_total"),
           ferryFollowerRequestsPerS: perS("ferry_follower_requests_total"),
           ...polls(m0, m1, wall),
+          ferryThreadsPerS: Number((threadReport.created / wall).toFixed(2)),
+          ferryEndedThreadsCores: Number((threadReport.endedCpu / wall).toFixed(3)),
+          leaderRefreshesPerS: Number(((r1.refreshes - r0.refreshes) / wall).toFixed(2)),
+          leaderSegments: r1.segments,
+          ferryCoresByThread: Object.fromEntries(Object.entries(threadReport.cpuByName).filter(([, v]) => v > 0).map(([k, v]) => [k, Number((v / wall).toFixed(3))])),
         };
         phases.push(phase);
         log(`steady run ${run + 1} ${system} ${rate}/s (achieved ${achievedRate.toFixed(0)}): insert lag p50 ${phase.inserts.p50.toFixed(0)} p99 ${phase.inserts.p99.toFixed(0)} max ${phase.inserts.max.toFixed(0)} ms (${phase.inserts.unseen} unseen), delete p99 ${phase.deletes.p99.toFixed(0)} ms`);
