@@ -9,6 +9,8 @@ const INDICES = ["secured-*"];
 
 export const FERRY_LEADER_ROLE: RoleDefinition = {
   cluster_permissions: [
+    // `GET /`: which engine and version the cluster runs (core/clusters/engine.ts).
+    "cluster:monitor/main",
     // Index metadata, shard routing and checkpoints come from the cluster state.
     "cluster:monitor/state",
     // Bootstrap: a snapshot of the leader index in ferry's repository, deleted once restored.
@@ -37,6 +39,7 @@ export const FERRY_LEADER_ROLE: RoleDefinition = {
 
 export const FERRY_FOLLOWER_ROLE: RoleDefinition = {
   cluster_permissions: [
+    "cluster:monitor/main",
     "cluster:monitor/state",
     "cluster:monitor/health",
     // Why a restored shard does not start, while bootstrapping.
