@@ -5,6 +5,7 @@ import { os } from "../../test/support/documents.ts";
 import { inserts, sampleIds } from "./corpus.ts";
 import { converged, expectedFrom, type Expected } from "./converge.ts";
 import { cpuMeter, createIndex, deleteIndex, load, log, rotate, seconds, type Context } from "./context.ts";
+import { growth } from "./ferry-runner.ts";
 import type { System } from "./replicators.ts";
 
 export type BootstrapSystem = System | "snapshot";
@@ -15,6 +16,9 @@ export interface BootstrapRun {
   seconds: Record<BootstrapSystem, number>;
   cpu: Record<BootstrapSystem, Record<string, number>>;
   order: BootstrapSystem[];
+  /** REST calls the follower served while each system bootstrapped, by action (`_nodes/usage`); the
+   * convergence checks' own calls are in every system's count. */
+  followerRestCalls: Record<BootstrapSystem, Record<string, number>>;
 }
 
 const REPOSITORY = "bench-plain";
@@ -36,6 +40,16 @@ export async function prepareBootstrap(ctx: Context): Promise<Expected> {
   return expectedFrom(pair.leader, LEADER_INDEX, sampleIds(ops, 200));
 }
 
+/** REST calls a cluster has served since its start, by action, summed over its nodes. */
+async function restCalls(url: string): Promise<Record<string, number>> {
+  const usage = await os(url, "GET", "/_nodes/usage");
+  const out: Record<string, number> = {};
+  for (const node of Object.values(usage.nodes) as Array<{ rest_actions?: Record<string, number> }>) {
+    for (const [action, n] of Object.entries(node.rest_actions ?? {})) out[action] = (out[action] ?? 0) + n;
+  }
+  return out;
+}
+
 async function snapshotRestore(ctx: Context, snapshot: string, followerIndex: string): Promise<void> {
   const { pair } = ctx;
   await os(pair.leader, "PUT", `/_snapshot/${REPOSITORY}/${snapshot}?wait_for_completion=true`, { indices: LEADER_INDEX, include_global_state: false });
@@ -47,11 +61,14 @@ async function snapshotRestore(ctx: Context, snapshot: string, followerIndex: st
 export async function bootstrap(ctx: Context, expected: Expected, run: number): Promise<BootstrapRun> {
   const { pair, replicators } = ctx;
   const order = rotate<BootstrapSystem>(["plugin", "ferry", "snapshot"], run);
-  const result: BootstrapRun = { run, docs: expected.fingerprint.count, seconds: {} as BootstrapRun["seconds"], cpu: {} as BootstrapRun["cpu"], order };
+  const result: BootstrapRun = {
+    run, docs: expected.fingerprint.count, seconds: {} as BootstrapRun["seconds"], cpu: {} as BootstrapRun["cpu"], order, followerRestCalls: {} as BootstrapRun["followerRestCalls"],
+  };
   for (const system of order) {
     const followerIndex = `bs-${run}-${system}`;
     const snapshot = `plain-${run}`;
     const meter = cpuMeter(ctx);
+    const calls0 = await restCalls(pair.follower);
     const t0 = performance.now();
     const [t1] = await Promise.all([
       converged(pair.follower, followerIndex, expected),
@@ -59,6 +76,7 @@ export async function bootstrap(ctx: Context, expected: Expected, run: number): 
     ]);
     result.seconds[system] = seconds(t0, t1);
     result.cpu[system] = meter.diff();
+    result.followerRestCalls[system] = growth(calls0, await restCalls(pair.follower));
     log(`bootstrap run ${run + 1}: ${system} ${result.seconds[system].toFixed(1)} s`);
     if (system === "snapshot") {
       await deleteIndex(pair.follower, followerIndex);

@@ -119,10 +119,12 @@ function perRun(r: Results): string[] {
     out.push("");
   }
   if (r.bootstrap.length) {
-    out.push("### Bootstrap, per run", "", row(["run", "order", "ferry s", "plugin s", "snapshot + restore s", "CPU s leader / follower / ferry: ferry", "… plugin", "… snapshot + restore"]), row(["---:", "---", "---:", "---:", "---:", "---", "---", "---"]));
+    out.push("### Bootstrap, per run", "", row(["run", "order", "ferry s", "plugin s", "snapshot + restore s", "CPU s leader / follower / ferry: ferry", "… plugin", "… snapshot + restore", "follower REST calls: ferry", "… plugin", "… snapshot + restore"]), row(["---:", "---", "---:", "---:", "---:", "---", "---", "---", "---", "---", "---"]));
     for (const b of r.bootstrap) {
       const cpu = (s: "ferry" | "plugin" | "snapshot") => ["leader", "follower", "ferry"].map((k) => fmt(b.cpu[s]?.[k], 1)).join(" / ");
-      out.push(row([b.run + 1, b.order.join(" → "), fmt(b.seconds.ferry, 1), fmt(b.seconds.plugin, 1), fmt(b.seconds.snapshot, 1), cpu("ferry"), cpu("plugin"), cpu("snapshot")]));
+      const calls = (s: "ferry" | "plugin" | "snapshot") => Object.entries(b.followerRestCalls?.[s] ?? {}).sort((x, y) => y[1] - x[1]).slice(0, 5).map(([n, v]) => `${n} ${v}`).join(", ") || "–";
+      out.push(row([b.run + 1, b.order.join(" → "), fmt(b.seconds.ferry, 1), fmt(b.seconds.plugin, 1), fmt(b.seconds.snapshot, 1), cpu("ferry"), cpu("plugin"), cpu("snapshot"),
+        calls("ferry"), calls("plugin"), calls("snapshot")]));
     }
     out.push("");
   }
