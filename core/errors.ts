@@ -80,6 +80,9 @@ export const engineErrors = {
   transient: (reason: string) => new FerryError("replication_transient_exception", 503, reason, true),
   /** Leader or follower index gone or replaced, `_source` disabled, shard mismatch, mapping refused. */
   fatal: (reason: string) => new FerryError("replication_exception", 500, reason, false),
+  /** A cluster refused ferry's credentials or their privileges: fixed by a person, in the cluster's
+   * security configuration or ferry's remote; answered as the security plugin answers a refusal. */
+  refusedByCluster: (reason: string) => new FerryError("security_exception", 403, reason, false),
   /** A replicated index disappeared: nothing to retry, and a person must decide what comes next. */
   indexGone: (side: "leader" | "follower", index: string) =>
     new FerryError("index_not_found_exception", 404, side === "leader"

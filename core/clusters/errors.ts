@@ -55,6 +55,7 @@ export function classify(err: unknown, cluster: string): FerryError {
     const missing = type === "index_not_found_exception" ? (err.body as { error?: { index?: string } }).error?.index : undefined;
     if (missing && (cluster === "leader" || cluster === "follower")) return engineErrors.indexGone(cluster, missing);
     if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
+    if (status === 401 || status === 403) return engineErrors.refusedByCluster(text);
     return engineErrors.fatal(text);
   }
   if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError ||
