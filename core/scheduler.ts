@@ -384,6 +384,9 @@ export class Scheduler {
       execArgv: fromSource ? ["--import", "tsx"] : [],
       maxThreads: deps.settings["ferry.pool.max_threads"],
       minThreads: 1,
+      // Piscina ends an idle thread at once by default, and a new one reloads every module: measured by
+      // npm run bench, that churn was half of ferry's CPU under a steady stream of writes.
+      idleTimeout: 60_000,
       // Cycles wait on HTTP most of the time; a thread can interleave several.
       concurrentTasksPerWorker: 8,
     });
