@@ -1,21 +1,10 @@
 // The documents every system copies: ~1 KB JSON each, made from the id alone so that any run, system or
 // check can rebuild them. `n` and `v` (a document's version) feed the convergence fingerprint.
 import type { Op } from "../../test/support/documents.ts";
+import { random } from "../../test/support/seeded-random.ts";
 
 const WORDS = ["replica", "shard", "leader", "follower", "segment", "translog", "checkpoint", "snapshot", "mapping",
   "cluster", "primary", "refresh", "merge", "bulk", "lease", "cursor", "region", "ferry", "harbour", "cargo"];
-
-/** A small deterministic generator (mulberry32), so corpora repeat exactly between runs and systems. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function document(n: number, v: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const rnd = random(n * 31 + v);

@@ -4,7 +4,8 @@
 // delete, polled every 50 ms. Deletes are sampled only for documents already seen on the follower, so
 // that "gone" means replicated.
 import { bulk, os, type Op } from "../../test/support/documents.ts";
-import { document, random } from "./corpus.ts";
+import { random } from "../../test/support/seeded-random.ts";
+import { document } from "./corpus.ts";
 import { cpuMeter, createIndex, log, rotate, seconds, sleep, type Context } from "./context.ts";
 import type { Sample } from "../../test/support/prometheus-text.ts";
 import { byLabel, growth } from "./ferry-runner.ts";

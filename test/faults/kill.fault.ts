@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { os } from "../support/documents.ts";
 import { newFerryDir, type FerryProcess } from "../support/ferry-spawn.ts";
 import { useFaultBed } from "./clusters.ts";
-import { converged, LONG, random, report, SEED, sleep, Workload, type Pair } from "./workload.ts";
+import { random } from "../support/seeded-random.ts";
+import { converged, LONG, report, SEED, sleep, Workload, type Pair } from "./workload.ts";
 
 const TRIALS = LONG ? 50 : 10;
 const bed = useFaultBed();

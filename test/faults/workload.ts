@@ -1,19 +1,8 @@
 // What the fault tests write to the leader while they break things, and how they check the result.
 import { bulk, documents, mismatches, type Mismatches, type Op } from "../support/documents.ts";
+import { random } from "../support/seeded-random.ts";
 
 export const LONG = process.env.FERRY_FAULTS_LONG === "1";
-
-/** A small seeded generator (mulberry32): a failing run prints its seed and can be replayed with it. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seed of this run: FERRY_FAULTS_SEED replays one. */
 export const SEED = Number(process.env.FERRY_FAULTS_SEED) || Date.now() % 1_000_000;
