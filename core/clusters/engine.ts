@@ -1,7 +1,7 @@
 // The one place that knows which engine and version a cluster runs and what follows from it. ferry reads
 // `GET /` the first time it talks to a cluster (per thread, refreshed now and then so a rolling upgrade is
 // seen) and every engine- or version-dependent choice of the engine is a function of that answer here:
-// how to read one shard's primary, which snapshots a follower can restore, how to name the engine.
+// how to read one shard's primary, and which snapshots a follower can restore.
 import { call, callOptional } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
 
@@ -47,10 +47,6 @@ async function detect(conn: ClusterConnection, side: string): Promise<ClusterEng
 export function engineOfRootAnswer(root: { version?: { number?: string; distribution?: string } }): ClusterEngine {
   const version = String(root?.version?.number ?? "0.0.0");
   return { engine: root?.version?.distribution === "opensearch" ? "opensearch" : "elasticsearch", version };
-}
-
-export function describeEngine(e: ClusterEngine): string {
-  return `${e.engine === "opensearch" ? "OpenSearch" : "Elasticsearch"} ${e.version}`;
 }
 
 function versionParts(version: string): [number, number, number] {
