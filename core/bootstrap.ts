@@ -49,13 +49,16 @@ export async function ensureRepositories(
 }
 
 /** Global checkpoint of every leader primary, read before the snapshot starts. */
-export async function startCheckpoints(leader: ClusterConnection, leaderIndex: string, shardCount: number): Promise<number[]> {
+/** Each leader shard's global checkpoint, and the history UUID it belongs to (null where not reported). */
+export async function startCheckpoints(
+  leader: ClusterConnection, leaderIndex: string, shardCount: number,
+): Promise<{ checkpoints: number[]; histories: Array<string | null> }> {
   const stats = (await shardCheckpoints(leader, "leader", [leaderIndex])).get(leaderIndex);
-  const checkpoints = Array.from({ length: shardCount }, (_, i) => stats?.shards[i]?.globalCheckpoint);
-  if (checkpoints.some((c) => c === undefined)) {
+  const shards = Array.from({ length: shardCount }, (_, i) => stats?.shards[i]);
+  if (shards.some((s) => s === undefined)) {
     throw engineErrors.transient(`leader index [${leaderIndex}] has primaries that are not active yet`);
   }
-  return checkpoints as number[];
+  return { checkpoints: shards.map((s) => s!.globalCheckpoint), histories: shards.map((s) => s!.historyUuid ?? null) };
 }
 
 export async function createSnapshot(leader: ClusterConnection, repository: string, snapshot: string, leaderIndex: string): Promise<void> {

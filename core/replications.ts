@@ -285,9 +285,11 @@ export class ReplicationEngine implements ReplicationApi {
           const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
           if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
           if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
+          const start = await startCheckpoints(leader, row.leaderIndex, row.shardCount);
           plan = {
             snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
-            startCheckpoints: await startCheckpoints(leader, row.leaderIndex, row.shardCount),
+            startCheckpoints: start.checkpoints,
+            startHistories: start.histories,
             restoreStarted: false,
           };
           setBootstrap(db, row.followerIndex, plan);
@@ -309,7 +311,7 @@ export class ReplicationEngine implements ReplicationApi {
         const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
         // SYNCING as soon as the copy is complete: users see the documents from here on, and a stop
         // keeps them. The snapshot is removed afterwards; a crash in between leaves it on the leader.
-        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos);
+        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos, plan.startHistories);
         this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
         this.scheduler.follow(this.record(row.followerIndex));
         const snapshot = plan.snapshot;

@@ -13,6 +13,7 @@ import { indexStates, type IndexState, type MetadataVersions } from "./clusters/
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
 import type { FollowerLeases, Lease } from "./follower-lease.ts";
 import { syncMetadata } from "./metadata-sync.ts";
+import { judgeLeaderHistory } from "./leader-history.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
 import type { FerryEventBus } from "./events.ts";
 import { backoffDelay, type BackoffPolicy } from "./retry-policy.ts";
@@ -24,7 +25,8 @@ import type { Settings } from "./settings.ts";
 import { reconciled, ShardLag } from "./replication-lag.ts";
 import type { Store } from "./store/db.ts";
 import {
-  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordShardError, recordSweep, type ReplicationRow, type TaskRequests,
+  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordLeaderHistory, recordShardError, recordSweep,
+  type ReplicationRow, type TaskRequests,
 } from "./store/replications.ts";
 import type {
   DeleteSweepInput, DeleteSweepResult, ShardFollowInput, ShardFollowResult, ShardTarget, TaskOutcome,
@@ -55,6 +57,8 @@ interface FollowedIndex {
   abort: AbortController;
   /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
   leaderCheckpoints: number[];
+  /** Each leader shard's history UUID the checkpoints belong to (core/leader-history.ts); undefined until seen. */
+  leaderHistories: Array<string | undefined>;
   /** How far each shard is reconciled by sweeps (the store's reconciledCheckpoint), for `lags`. */
   reconciled: number[];
   lags: ShardLag[];
@@ -215,6 +219,7 @@ class LeaderPoller {
     for (const index of followed) {
       if (!this.judgeIndex(index, states.get(index.leaderIndex), now)) continue;
       const stats = checkpoints.get(index.leaderIndex);
+      if (!this.historyKept(index, stats)) continue;
       index.shards.forEach((state, shard) => {
         const target = stats?.shards[shard]?.globalCheckpoint;
         this.persistLeaderCheckpoint(index, shard, target);
@@ -303,6 +308,27 @@ class LeaderPoller {
     } finally {
       if (index.phase === "syncing-metadata") index.phase = "following";
     }
+  }
+
+  /** False when a leader shard's history went back (a snapshot restored over the index): the replication
+   * then fails, since the checkpoints no longer say what the follower lacks. Reads only what the poll
+   * already read. */
+  private historyKept(index: FollowedIndex, stats: IndexCheckpoints | undefined): boolean {
+    for (const [shard, state] of index.shards.entries()) {
+      const verdict = judgeLeaderHistory(
+        { leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, shard },
+        { recorded: index.leaderHistories[shard], checkpoint: state.checkpoint }, stats?.shards[shard],
+      );
+      if (verdict.kind === "went-back") {
+        this.scheduler.fail(index.followerIndex, verdict.reason);
+        return false;
+      }
+      if (verdict.kind === "learned") {
+        recordLeaderHistory(this.scheduler.deps.db, index.followerIndex, shard, verdict.historyUuid);
+        index.leaderHistories[shard] = verdict.historyUuid;
+      }
+    }
+    return true;
   }
 
   private persistLeaderCheckpoint(index: FollowedIndex, shard: number, target: number | undefined): void {
@@ -420,6 +446,7 @@ export class Scheduler {
       running: rows.map(() => undefined),
       abort: new AbortController(),
       leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
+      leaderHistories: rows.map((s) => s.leaderHistoryUuid ?? undefined),
       reconciled: rows.map((s) => s.reconciledCheckpoint),
       lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.

@@ -6,6 +6,9 @@ import { indexListIfShort } from "./index-list.ts";
 export interface ShardCheckpoint {
   globalCheckpoint: number;
   maxSeqNo: number;
+  /** The shard's history UUID (from its last Lucene commit): a snapshot restore or a forced stale primary
+   * starts a new one, whose sequence numbers may go back. Undefined where the cluster does not report it. */
+  historyUuid: string | undefined;
 }
 
 export interface IndexCheckpoints {
@@ -26,7 +29,10 @@ export async function shardCheckpoints(conn: ClusterConnection, side: string, in
       level: "shards",
       ignore_unavailable: true,
       expand_wildcards: "open,hidden",
-      filter_path: "indices.*.uuid,indices.*.shards.*.routing.primary,indices.*.shards.*.routing.state,indices.*.shards.*.seq_no",
+      filter_path: [
+        "indices.*.uuid", "indices.*.shards.*.routing.primary", "indices.*.shards.*.routing.state", "indices.*.shards.*.seq_no",
+        "indices.*.shards.*.commit.user_data.history_uuid",
+      ].join(","),
     },
   });
   const wanted = new Set(indices);
@@ -36,7 +42,12 @@ export async function shardCheckpoints(conn: ClusterConnection, side: string, in
     for (const [shard, copies] of Object.entries<any[]>(stats.shards ?? {})) {
       // A relocating primary is still the one that answers searches with `_primary`.
       const primary = copies.find((c) => c.routing?.primary && (c.routing.state === "STARTED" || c.routing.state === "RELOCATING"));
-      if (primary?.seq_no) shards[Number(shard)] = { globalCheckpoint: primary.seq_no.global_checkpoint, maxSeqNo: primary.seq_no.max_seq_no };
+      if (primary?.seq_no) {
+        shards[Number(shard)] = {
+          globalCheckpoint: primary.seq_no.global_checkpoint, maxSeqNo: primary.seq_no.max_seq_no,
+          historyUuid: primary.commit?.user_data?.history_uuid,
+        };
+      }
     }
     result.set(name, { uuid: stats.uuid, shards });
   }

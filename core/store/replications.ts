@@ -57,15 +57,19 @@ export function setSettings(db: Store, followerIndex: string, settings: Record<s
 }
 
 /** Bootstrap done: shard checkpoints start at the leader's pre-snapshot global checkpoints.
- * `restoredMaxSeqNos` are the follower shards' max sequence numbers right after the restore. */
+ * `restoredMaxSeqNos` are the follower shards' max sequence numbers right after the restore;
+ * `leaderHistories` the leader shards' history UUIDs the start checkpoints belong to, where known. */
 export function completeBootstrap(
   db: Store, followerIndex: string, followerUuid: string, startCheckpoints: number[], restoredMaxSeqNos: number[],
+  leaderHistories: Array<string | null> = [],
 ): void {
   db.transaction((tx) => {
     const now = Date.now();
     tx.delete(shards).where(eq(shards.followerIndex, followerIndex)).run();
     startCheckpoints.forEach((checkpoint, shard) => {
-      tx.insert(shards).values({ followerIndex, shard, checkpoint, leaderCheckpoint: checkpoint, updatedAt: now }).run();
+      tx.insert(shards).values({
+        followerIndex, shard, checkpoint, leaderCheckpoint: checkpoint, leaderHistoryUuid: leaderHistories[shard] ?? null, updatedAt: now,
+      }).run();
       insertRestoreRegion(tx, followerIndex, shard, checkpoint);
       // Restored operations above the start checkpoint are replayed by following; what stays live there
       // was deleted in between, and the first sweep looks at it.
@@ -147,6 +151,12 @@ export function recordCycle(db: Store, followerIndex: string, shard: number, c: 
 
 export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: number, leaderCheckpoint: number): void {
   db.update(shards).set({ leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${leaderCheckpoint})` })
+    .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+}
+
+/** The leader shard's history UUID, first seen by a poll (core/leader-history.ts). */
+export function recordLeaderHistory(db: Store, followerIndex: string, shard: number, historyUuid: string): void {
+  db.update(shards).set({ leaderHistoryUuid: historyUuid })
     .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
 }
 

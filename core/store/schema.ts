@@ -22,6 +22,8 @@ export const remotes = sqliteTable("remotes", {
 export interface BootstrapRecord {
   snapshot: string;
   startCheckpoints: number[];
+  /** The leader shards' history UUIDs read with the start checkpoints (absent in records from before). */
+  startHistories?: Array<string | null>;
   restoreStarted: boolean;
 }
 
@@ -63,6 +65,9 @@ export const shards = sqliteTable("shards", {
   checkpoint: integer("checkpoint").notNull(),
   /** The leader shard's global checkpoint as last seen. */
   leaderCheckpoint: integer("leader_checkpoint").notNull(),
+  /** The leader shard's history UUID the checkpoint belongs to (core/leader-history.ts); null until first
+   * seen, or where the leader does not report it. */
+  leaderHistoryUuid: text("leader_history_uuid"),
   /** The checkpoint of the last sweep that found the follower equal to the leader: deletes and foreign
    * writes at or below it are reconciled too. Status reports the follower caught up only up to here. */
   reconciledCheckpoint: integer("reconciled_checkpoint").notNull().default(-1),

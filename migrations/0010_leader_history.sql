@@ -1,0 +1,1 @@
+ALTER TABLE `shards` ADD `leader_history_uuid` text;
