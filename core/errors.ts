@@ -78,6 +78,11 @@ export const securityErrors = {
 export const engineErrors = {
   /** Connection refused/reset, timeouts, 429, 5xx, shard not ready, snapshot already running. */
   transient: (reason: string) => new FerryError("replication_transient_exception", 503, reason, true),
+  /** A request past a size limit of the cluster (core/clusters/errors.ts): retried, since ferry bounds what
+   * it sends and a person can lower its bounds or raise the cluster's. */
+  requestTooLarge: (reason: string) =>
+    new FerryError("replication_transient_exception", 503,
+      `${reason} (request larger than the cluster takes: lower ferry.follower.bulk_max_bytes or ferry.follower.search_page_size, or raise the cluster's limit)`, true),
   /** Leader or follower index gone or replaced, `_source` disabled, shard mismatch, mapping refused. */
   fatal: (reason: string) => new FerryError("replication_exception", 500, reason, false),
   /** A cluster refused ferry's credentials or their privileges: fixed by a person, in the cluster's

@@ -545,6 +545,8 @@ export class Scheduler {
       foreignSuspected: state.followerMayBeShort,
       scanAfter: state.scanAfter,
       scanSize: deps.settings["ferry.follower.missing_scan_size"],
+      pageSize: deps.settings["ferry.follower.search_page_size"],
+      bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
     };
     this.runTask<DeleteSweepResult>("sweep", route, input, index, shard, (result, { requests, durationMs }) => {
       recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint, requests });

@@ -13,7 +13,7 @@ import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { primaryPreference } from "../core/clusters/engine.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
-import { indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
+import { chunkBulk, indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskOutcome } from "./protocol.ts";
@@ -48,6 +48,17 @@ class ShardView {
     return `${this.side} shard [${this.index}][${this.shard}]`;
   }
 
+  /** The most terms one terms query may name on this index (`index.max_terms_count`), capped at
+   * TERMS_PER_QUERY. */
+  async termsLimit(): Promise<number> {
+    const res = await call(this.conn, this.side, {
+      method: "GET", path: `${this.path}/_settings/index.max_terms_count`, querystring: { include_defaults: true, flat_settings: true },
+    });
+    const index = Object.values<any>(res ?? {})[0];
+    const limit = Number(index?.settings?.["index.max_terms_count"] ?? index?.defaults?.["index.max_terms_count"]);
+    return Number.isInteger(limit) && limit > 0 ? Math.min(limit, TERMS_PER_QUERY) : TERMS_PER_QUERY;
+  }
+
   async count(query: Query): Promise<number> {
     const res = await call(this.conn, this.side, {
       method: "POST", path: `${this.path}/_count`, querystring: { preference: await this.preference }, body: { query },
@@ -70,23 +81,47 @@ class ShardView {
 
 const seqRange = (gte: number, lte: number): Query => ({ range: { _seq_no: { gte, lte } } });
 
+/** Sequence numbers a side's counts leave out, sorted, and how many one terms query there may name. */
+interface Excluded {
+  seqNos: number[];
+  termsPerQuery: number;
+}
+
+/** Runs of consecutive sequence numbers as ranges, the others as terms queries of a bounded size: a
+ * foreign write of many documents, repaired, leaves long runs, and a terms query past the index's
+ * `max_terms_count` is refused. */
+function exclusionClauses(sorted: number[], termsPerQuery: number): Query[] {
+  const clauses: Query[] = [];
+  const single: number[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    if (j > i) clauses.push(seqRange(sorted[i]!, sorted[j]!));
+    else single.push(sorted[i]!);
+    i = j + 1;
+  }
+  for (let i = 0; i < single.length; i += termsPerQuery) clauses.push({ terms: { _seq_no: single.slice(i, i + termsPerQuery) } });
+  return clauses;
+}
+
 /** A `_seq_no` range less the sequence numbers that belong to repair regions (counted on their own). */
-function rangeLess(range: Query, inRange: (s: number) => boolean, excluded: number[]): Query {
-  const inside = excluded.filter(inRange);
-  return inside.length ? { bool: { filter: [range], must_not: [{ terms: { _seq_no: inside } }] } } : range;
+function rangeLess(range: Query, inRange: (s: number) => boolean, excluded: Excluded): Query {
+  const inside = excluded.seqNos.filter(inRange);
+  return inside.length ? { bool: { filter: [range], must_not: exclusionClauses(inside, excluded.termsPerQuery) } } : range;
 }
 
 /** Leader operations (from, to], less those whose follower copy lives in a repair region. */
-const leaderRange = (from: number, to: number, excluded: number[]): Query =>
+const leaderRange = (from: number, to: number, excluded: Excluded): Query =>
   rangeLess({ range: { _seq_no: { gt: from, lte: to } } }, (s) => s > from && s <= to, excluded);
 
 /** Follower operations [from, to], less repaired documents: a merged copy region spans them. */
-const followerRange = (from: number, to: number, excluded: number[]): Query =>
+const followerRange = (from: number, to: number, excluded: Excluded): Query =>
   rangeLess(seqRange(from, to), (s) => s >= from && s <= to, excluded);
 
 const isRepairRegion = (r: SweepRegion) => r.kind === "repair";
 
-/** Sequence numbers per terms query: well under `index.max_terms_count` and the request size. */
+/** Sequence numbers per terms query at most: well under the default `index.max_terms_count` (65,536) and
+ * the request size; an index that allows fewer gets fewer (ShardView.termsLimit). */
 const TERMS_PER_QUERY = 1_000;
 /** Ranges per bool query: well under `indices.query.bool.max_clause_count` (1,024 by default). */
 const HOLES_PER_QUERY = 500;
@@ -108,8 +143,8 @@ interface Sweep {
   input: DeleteSweepInput;
   follower: ShardView;
   leader: ShardView;
-  excluded: number[];
-  excludedFollower: number[];
+  excluded: Excluded;
+  excludedFollower: Excluded;
   /** Compare in both directions: foreign deletes leave the follower short. */
   bothWays: boolean;
   extra: Candidate[];
@@ -133,10 +168,15 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
   const foreignRange = followerMax > ownMax ? { from: ownMax + 1, to: followerMax } : undefined;
   const bothWays = input.foreignSuspected || foreignRange !== undefined;
   const repairs = input.regions.filter(isRepairRegion);
+  // Looked up only where repaired documents must be left out of counts.
+  const [leaderTerms, followerTerms] = repairs.length
+    ? await Promise.all([leader.termsLimit(), follower.termsLimit()])
+    : [TERMS_PER_QUERY, TERMS_PER_QUERY];
+  const sorted = (seqNos: number[]) => seqNos.sort((a, b) => a - b);
   const sweep: Sweep = {
     input, follower, leader, bothWays, extra: [], missing: new Map(),
-    excluded: repairs.map((r) => r.leaderTo),
-    excludedFollower: repairs.map((r) => r.followerFrom),
+    excluded: { seqNos: sorted(repairs.map((r) => r.leaderTo)), termsPerQuery: leaderTerms },
+    excludedFollower: { seqNos: sorted(repairs.map((r) => r.followerFrom)), termsPerQuery: followerTerms },
   };
   const scannedTo = await scanForMissing(sweep);
   const compared = (bothWays || followerTotal !== seenOnLeader) && (await refreshedLeaderCount(sweep) < followerTotal || bothWays);
@@ -223,8 +263,9 @@ async function checkRepairs(sweep: Sweep, repairs: SweepRegion[]): Promise<{ liv
   const { follower, leader } = sweep;
   let live = 0;
   const dead: number[] = [];
-  for (let i = 0; i < repairs.length; i += TERMS_PER_QUERY) {
-    const chunk = repairs.slice(i, i + TERMS_PER_QUERY);
+  const perQuery = Math.min(sweep.excluded.termsPerQuery, sweep.excludedFollower.termsPerQuery);
+  for (let i = 0; i < repairs.length; i += perQuery) {
+    const chunk = repairs.slice(i, i + perQuery);
     const [f, l] = await Promise.all([
       follower.search({ terms: { _seq_no: chunk.map((r) => r.followerFrom) } }, chunk.length),
       leader.search({ terms: { _seq_no: chunk.map((r) => r.leaderTo) } }, chunk.length),
@@ -316,37 +357,53 @@ interface LeaderDoc {
   _source?: string;
 }
 
-/** Deletes what the leader no longer has, rewrites what someone changed on the follower. */
-async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "scannedTo">> {
+type Resolved = Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "scannedTo">;
+
+/** A document to settle: a follower copy the comparison found extra, or a leader document it found missing. */
+interface Wanted {
+  id: string;
+  routing: string | undefined;
+  extra?: Candidate;
+}
+
+/** Deletes what the leader no longer has, rewrites what someone changed on the follower: `_mget` by
+ * `pageSize` documents and `_bulk` by `bulkMaxBytes`, the copy path's bounds, however large the backlog. */
+async function resolve(sweep: Sweep): Promise<Resolved> {
   const { input } = sweep;
-  const result = { deleted: 0, ownSeqNos: [] as number[], repairs: [] as DeleteSweepResult["repairs"], foreignRepaired: 0, unresolved: 0 };
+  const result: Resolved = { deleted: 0, ownSeqNos: [], repairs: [], foreignRepaired: 0, unresolved: 0 };
   if (sweep.extra.length === 0 && sweep.missing.size === 0) return result;
-  // The leader's max sequence number read before the GET: a re-creation after it gets a higher one.
+  // The leader's max sequence number read before the GETs: a re-creation after it gets a higher one.
   const stats = (await shardCheckpoints(input.leader, "leader", [input.leaderIndex])).get(input.leaderIndex);
   const maxSeqNo = stats?.shards[input.shard]?.maxSeqNo;
   if (maxSeqNo === undefined) throw engineErrors.transient(`leader shard [${input.leaderIndex}][${input.shard}] has no active primary`);
 
   // A foreign overwrite shows twice: as an extra copy outside its region and as a gap inside it.
   for (const c of sweep.extra) sweep.missing.delete(c.id);
-  const wanted = [...sweep.extra.map((c) => ({ _id: c.id, routing: c.routing })), ...[...sweep.missing].map(([id, routing]) => ({ _id: id, routing }))];
-  // Read as text so that a repair writes the leader's _source bytes (core/clusters/raw-source.ts).
-  const text = await callText(input.leader, "leader", {
-    method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true },
-    body: { docs: wanted.map((d) => ({ _id: d._id, ...(d.routing !== undefined ? { routing: d.routing } : {}) })) },
-  });
-  const sources = rawFieldOfEach(text, ["docs"], "_source");
-  const docs = (JSON.parse(text).docs as Array<LeaderDoc & { error?: { type?: string; reason?: string } }>).map((doc, i) => {
-    // A shard that could not answer is no proof that the document is gone.
-    if (doc.error) throw engineErrors.transient(`leader could not get [${input.leaderIndex}][${doc._id}]: ${doc.error.type}: ${doc.error.reason}`);
-    return { ...doc, _source: sources[i] };
-  });
+  const wanted: Wanted[] = [
+    ...sweep.extra.map((c) => ({ id: c.id, routing: c.routing, extra: c })),
+    ...[...sweep.missing].map(([id, routing]) => ({ id, routing })),
+  ];
+  for (let i = 0; i < wanted.length; i += input.pageSize) {
+    await resolveBatch(input, wanted.slice(i, i + input.pageSize), maxSeqNo, result);
+  }
+  return result;
+}
+
+async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo: number, result: Resolved): Promise<void> {
+  const docs = await leaderDocs(input, wanted);
   const lines: string[] = [];
   const kinds: Array<"delete" | "repair"> = [];
   const repairedFrom: number[] = [];
   const foreign: boolean[] = [];
-  sweep.extra.forEach((c, i) => {
+  wanted.forEach(({ extra: c }, i) => {
     const doc = docs[i]!;
-    if (!doc.found) {
+    if (!c) {
+      if (!doc.found || doc._seq_no! > input.checkpoint) return;
+      lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!, input.versionOffset)));
+      kinds.push("repair");
+      repairedFrom.push(doc._seq_no!);
+      foreign.push(true);
+    } else if (!doc.found) {
       // The follower copy may carry a foreign, higher version: the delete must still win.
       lines.push(versionedDeleteLine(input.followerIndex, c.id, c.routing, Math.max(maxSeqNo, leaderSeqNoOf(c.version, input.versionOffset)), input.versionOffset));
       kinds.push("delete");
@@ -364,14 +421,7 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
       result.unresolved++;
     }
   });
-  for (const doc of docs.slice(sweep.extra.length)) {
-    if (!doc.found || doc._seq_no! > input.checkpoint) continue;
-    lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!, input.versionOffset)));
-    kinds.push("repair");
-    repairedFrom.push(doc._seq_no!);
-    foreign.push(true);
-  }
-  if (lines.length === 0) return result;
+  if (lines.length === 0) return;
   const items = await bulkWithConflictRetry(input, lines);
   items.forEach((item, i) => {
     const seqNo = item._seq_no;
@@ -383,7 +433,21 @@ async function resolve(sweep: Sweep): Promise<Omit<DeleteSweepResult, "foreignRa
       result.foreignRepaired++;
     }
   });
-  return result;
+}
+
+/** The leader's current state of each wanted document, in order, by one real-time `_mget`. */
+async function leaderDocs(input: DeleteSweepInput, wanted: Wanted[]): Promise<LeaderDoc[]> {
+  // Read as text so that a repair writes the leader's _source bytes (core/clusters/raw-source.ts).
+  const text = await callText(input.leader, "leader", {
+    method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true },
+    body: { docs: wanted.map((d) => ({ _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) })) },
+  });
+  const sources = rawFieldOfEach(text, ["docs"], "_source");
+  return (JSON.parse(text).docs as Array<LeaderDoc & { error?: { type?: string; reason?: string } }>).map((doc, i) => {
+    // A shard that could not answer is no proof that the document is gone.
+    if (doc.error) throw engineErrors.transient(`leader could not get [${input.leaderIndex}][${doc._id}]: ${doc.error.type}: ${doc.error.reason}`);
+    return { ...doc, _source: sources[i] };
+  });
 }
 
 function repairLines(followerIndex: string, doc: LeaderDoc, version: number): string {
@@ -402,8 +466,12 @@ interface BulkItem {
  * can meet a conflict; it is sent again with the version the follower reports.
  */
 async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): Promise<BulkItem[]> {
-  const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: lines.join("") });
-  const items = (res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!);
+  const items: BulkItem[] = [];
+  // Items come back in the order of their lines, body after body.
+  for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
+    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
+    items.push(...(res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!));
+  }
   for (const [i, item] of items.entries()) {
     const current = item.status === 409 ? /current version \[(\d+)\]/.exec(item.error?.reason ?? "")?.[1] : undefined;
     if (current && lines[i]!.startsWith('{"index"')) {

@@ -67,6 +67,10 @@ export interface DeleteSweepInput extends ShardTarget {
   scanAfter: number;
   /** ...for this many leader documents. */
   scanSize: number;
+  /** The copy path's bounds, kept by every request a sweep builds: documents per `_mget`... */
+  pageSize: number;
+  /** ...and bytes per `_bulk` body. */
+  bulkMaxBytes: number;
 }
 
 export interface DeleteSweepResult {

@@ -18,4 +18,23 @@ describe("classify", () => {
     expect(classify(answer(403, "cluster_block_exception", "index [x] blocked by: [FORBIDDEN/8/index write (api)];"), "follower"))
       .toMatchObject({ type: "replication_transient_exception", retryable: true });
   });
+
+  it("retries a request the cluster found too large: a 413, a terms query past max_terms_count, too many clauses", () => {
+    const tooLong = new errors.ResponseError({ body: "", statusCode: 413, headers: {}, warnings: null, meta: {} as never });
+    expect(classify(tooLong, "follower")).toMatchObject({ retryable: true });
+    expect(classify(tooLong, "follower").reason).toMatch(/ferry\.follower\.bulk_max_bytes/);
+    const terms = new errors.ResponseError({
+      body: {
+        error: {
+          type: "search_phase_execution_exception", reason: "all shards failed",
+          root_cause: [{ type: "illegal_argument_exception", reason: "The number of terms [60] used in the Terms Query request has exceeded the allowed maximum of [50]. This maximum can be set by changing the [index.max_terms_count] index level setting." }],
+        },
+        status: 400,
+      },
+      statusCode: 400, headers: {}, warnings: null, meta: {} as never,
+    });
+    expect(classify(terms, "leader")).toMatchObject({ retryable: true });
+    expect(classify(answer(400, "too_many_clauses", "maxClauseCount is set to 1024"), "leader")).toMatchObject({ retryable: true });
+    expect(classify(answer(400, "mapper_parsing_exception", "failed to parse"), "follower")).toMatchObject({ retryable: false });
+  });
 });

@@ -38,6 +38,20 @@ const RECOVERABLE_TYPES = new Set([
   "index_closed_exception",
 ]);
 
+/**
+ * A request larger than the cluster takes: a body past `http.max_content_length` (413), or a query past
+ * `index.max_terms_count` or `indices.query.bool.max_clause_count` (a 400 whose root cause says so).
+ * Never fatal: ferry bounds what it sends, so one of these means a limit set below ferry's own bounds,
+ * which a person lowers (`ferry.follower.bulk_max_bytes`, `ferry.follower.search_page_size`) or raises.
+ */
+function tooLarge(err: errors.ResponseError): boolean {
+  if (err.statusCode === 413) return true;
+  if (err.statusCode !== 400) return false;
+  const body = err.body as { error?: { type?: string; reason?: string; root_cause?: Array<{ type?: string; reason?: string }> } } | undefined;
+  const causes = [body?.error, ...(body?.error?.root_cause ?? [])];
+  return causes.some((c) => c?.type === "too_many_clauses" || /max_terms_count|maxClauseCount|max_clause_count/.test(c?.reason ?? ""));
+}
+
 /** Socket errors Node raises itself, outside the client's own error classes: an answer cut off while its
  * body is read as a stream (`aborted`, ECONNRESET) is one. */
 const NETWORK_CODES = new Set([
@@ -55,6 +69,7 @@ export function classify(err: unknown, cluster: string): FerryError {
     const missing = type === "index_not_found_exception" ? (err.body as { error?: { index?: string } }).error?.index : undefined;
     if (missing && (cluster === "leader" || cluster === "follower")) return engineErrors.indexGone(cluster, missing);
     if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
+    if (tooLarge(err)) return engineErrors.requestTooLarge(text);
     if (status === 401 || status === 403) return engineErrors.refusedByCluster(text);
     return engineErrors.fatal(text);
   }

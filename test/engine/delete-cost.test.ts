@@ -37,7 +37,7 @@ describe("delete detection cost", () => {
 
     const regions = listRegions(core().store, "del-cost-f", 0);
     const before = requests();
-    const sweep = await sweepShard({ ...common, checkpoint: cycle.checkpoint, regions, leafSize: 256, foreignSuspected: false, scanAfter: -1, scanSize: 500 });
+    const sweep = await sweepShard({ ...common, checkpoint: cycle.checkpoint, regions, leafSize: 256, foreignSuspected: false, scanAfter: -1, scanSize: 500, pageSize: 2_000, bulkMaxBytes: 8 << 20 });
     const spent = requests() - before;
     console.log(`delete sweep: ${sweep.deleted} deletes in ${DOCS} documents, ${regions.length} regions, ${spent} requests`);
 
