@@ -80,6 +80,12 @@ export async function createSnapshot(leader: ClusterConnection, repository: stri
   }
 }
 
+/** True when the snapshot exists and completed. */
+export async function snapshotComplete(leader: ClusterConnection, repository: string, snapshot: string): Promise<boolean> {
+  const res = await callOptional(leader, "leader", { method: "GET", path: `/_snapshot/${repository}/${snapshot}` });
+  return res?.snapshots?.[0]?.state === "SUCCESS";
+}
+
 export async function restoreSnapshot(
   follower: ClusterConnection, repository: string, snapshot: string, leaderIndex: string, followerIndex: string,
   leaderSettings: Record<string, string>, overrides: Record<string, unknown>,

@@ -83,6 +83,9 @@ export const engineErrors = {
   requestTooLarge: (reason: string) =>
     new FerryError("replication_transient_exception", 503,
       `${reason} (request larger than the cluster takes: lower ferry.follower.bulk_max_bytes or ferry.follower.search_page_size, or raise the cluster's limit)`, true),
+  /** A limit of the cluster the operator can lift (the shard limit, `cluster.max_shards_per_node`): the
+   * replication waits, with the reason saying what to change, and goes on by itself once it is lifted. */
+  clusterLimit: (reason: string) => new FerryError("replication_cluster_limit_exception", 503, reason, true),
   /** Leader or follower index gone or replaced, `_source` disabled, shard mismatch, mapping refused. */
   fatal: (reason: string) => new FerryError("replication_exception", 500, reason, false),
   /** A cluster refused ferry's credentials or their privileges: fixed by a person, in the cluster's

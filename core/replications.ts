@@ -7,7 +7,8 @@ import { indexMetadata, type IndexMetadata } from "./clusters/index-metadata.ts"
 import { clusterEngine } from "./clusters/engine.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import {
-  createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, startCheckpoints, waitForRestore,
+  createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, snapshotComplete, startCheckpoints,
+  waitForRestore,
   type RepositoryDefinition,
 } from "./bootstrap.ts";
 import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
@@ -284,18 +285,23 @@ export class ReplicationEngine implements ReplicationApi {
           // (Re)plan: checkpoints are read before the snapshot starts, and persisted before it exists.
           const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
           if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
-          if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
-          const start = await startCheckpoints(leader, row.leaderIndex, row.shardCount);
-          plan = {
-            snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
-            startCheckpoints: start.checkpoints,
-            startHistories: start.histories,
-            restoreStarted: false,
-          };
-          setBootstrap(db, row.followerIndex, plan);
-          this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "snapshot", snapshot: plan.snapshot });
-          await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
-          if (cancelled()) return;
+          // A restore the follower refused (a shard limit it waits on) leaves a complete snapshot: restoring
+          // it later is as good, since following starts from checkpoints read before it was taken.
+          const reusable = plan && !plan.restoreStarted && (await snapshotComplete(leader, repository, plan.snapshot));
+          if (!plan || !reusable) {
+            if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
+            const start = await startCheckpoints(leader, row.leaderIndex, row.shardCount);
+            plan = {
+              snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
+              startCheckpoints: start.checkpoints,
+              startHistories: start.histories,
+              restoreStarted: false,
+            };
+            setBootstrap(db, row.followerIndex, plan);
+            this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "snapshot", snapshot: plan.snapshot });
+            await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
+            if (cancelled()) return;
+          }
           this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "restore", snapshot: plan.snapshot });
           await restoreSnapshot(follower, repository, plan.snapshot, row.leaderIndex, row.followerIndex, leaderMeta.settings, row.settings);
           setBootstrap(db, row.followerIndex, { ...plan, restoreStarted: true });

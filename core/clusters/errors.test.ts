@@ -37,4 +37,15 @@ describe("classify", () => {
     expect(classify(answer(400, "too_many_clauses", "maxClauseCount is set to 1024"), "leader")).toMatchObject({ retryable: true });
     expect(classify(answer(400, "mapper_parsing_exception", "failed to parse"), "follower")).toMatchObject({ retryable: false });
   });
+
+  it("makes the shard limit a limit to wait for, not a fatal error", () => {
+    const err = classify(answer(400, "validation_exception",
+      "Validation Failed: 1: this action would add [2] total shards, but this cluster currently has [1000]/[1000] maximum shards open;"), "follower");
+    expect(err).toMatchObject({ type: "replication_cluster_limit_exception", retryable: true });
+    expect(err.reason).toMatch(/maximum shards open; ferry tries again until there is room: raise cluster\.max_shards_per_node/);
+    expect(classify(answer(400, "validation_exception",
+      "Validation Failed: 1: this action would add [1] shards, but this cluster currently has [10]/[10] maximum normal shards open;"), "follower"))
+      .toMatchObject({ retryable: true });
+    expect(classify(answer(400, "validation_exception", "Validation Failed: 1: index name is invalid;"), "follower")).toMatchObject({ retryable: false });
+  });
 });

@@ -51,6 +51,9 @@ function tooLarge(err: errors.ResponseError): boolean {
   const causes = [body?.error, ...(body?.error?.root_cause ?? [])];
   return causes.some((c) => c?.type === "too_many_clauses" || /max_terms_count|maxClauseCount|max_clause_count/.test(c?.reason ?? ""));
 }
+/** The shard limit refusing a new or reopened index (`... currently has [1000]/[1000] maximum shards open`;
+ * Elasticsearch 8 says `maximum normal shards open`): a 400, but one the operator lifts. */
+const SHARD_LIMIT = /maximum (?:\w+ )?shards open/;
 
 /** Socket errors Node raises itself, outside the client's own error classes: an answer cut off while its
  * body is read as a stream (`aborted`, ECONNRESET) is one. */
@@ -70,6 +73,9 @@ export function classify(err: unknown, cluster: string): FerryError {
     if (missing && (cluster === "leader" || cluster === "follower")) return engineErrors.indexGone(cluster, missing);
     if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
     if (tooLarge(err)) return engineErrors.requestTooLarge(text);
+    if (SHARD_LIMIT.test(text)) {
+      return engineErrors.clusterLimit(`${text} ferry tries again until there is room: raise cluster.max_shards_per_node, or close or delete indices on the ${cluster}`);
+    }
     if (status === 401 || status === 403) return engineErrors.refusedByCluster(text);
     return engineErrors.fatal(text);
   }
