@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexListChunks, indexListIfShort } from "./index-list.ts";
+import { indexListChunks } from "./index-list.ts";
 
 const names = (n: number, length: number) => Array.from({ length: n }, (_, i) => `${i}`.padStart(length, "x"));
 
@@ -21,9 +21,8 @@ describe("index lists in a path", () => {
     expect(indexListChunks(["x".repeat(20), "y"], 10)).toEqual(["x".repeat(20), "y"]);
   });
 
-  it("answers one list while it fits and nothing once it does not", () => {
-    expect(indexListIfShort(names(3, 10))).toBe(names(3, 10).join(","));
-    expect(indexListIfShort(names(100, 60))).toBeUndefined();
+  it("makes one list of names that fit, and none of no names", () => {
+    expect(indexListChunks(names(3, 10))).toEqual([names(3, 10).join(",")]);
     expect(indexListChunks([])).toEqual([]);
   });
 });

@@ -6,8 +6,6 @@
  * query string (filter_path and the like). */
 export const MAX_NAMES_BYTES = 2_500;
 
-const encodedList = (names: string[]) => names.map(encodeURIComponent).join(",");
-
 /** Names split into comma-joined, URL-encoded lists that each fit in one request path. */
 export function indexListChunks(names: string[], maxBytes = MAX_NAMES_BYTES): string[] {
   const chunks: string[] = [];
@@ -22,14 +20,4 @@ export function indexListChunks(names: string[], maxBytes = MAX_NAMES_BYTES): st
   }
   if (current) chunks.push(current);
   return chunks;
-}
-
-/**
- * The names as one path segment when they fit, else undefined: the caller then asks about every index
- * of the cluster in one request and picks its own, so a poll costs the same number of requests for ten
- * indices as for a thousand.
- */
-export function indexListIfShort(names: string[], maxBytes = MAX_NAMES_BYTES): string | undefined {
-  const list = encodedList(names);
-  return list.length <= maxBytes ? list : undefined;
 }

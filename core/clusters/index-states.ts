@@ -1,9 +1,9 @@
-// What the poll needs to know about each followed index, for any number of indices in one small
-// cluster-state request: does it exist (under the uuid ferry recorded), is it open, and which metadata
-// versions does it have.
+// What the poll needs to know about each followed index, for any number of indices in small cluster-state
+// requests (one per list of names that fits a request path): does it exist (under the uuid ferry
+// recorded), is it open, and which metadata versions does it have.
 import { call } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
-import { indexListIfShort } from "./index-list.ts";
+import { indexListChunks } from "./index-list.ts";
 
 export interface MetadataVersions {
   mapping: number;
@@ -29,11 +29,10 @@ interface TrimmedState {
 /** Indices that do not exist are absent from the result; closed ones are present with `open: false`. */
 export async function indexStates(conn: ClusterConnection, side: string, names: string[]): Promise<Map<string, IndexState>> {
   const result = new Map<string, IndexState>();
-  if (names.length === 0) return result;
-  const list = indexListIfShort(names);
-  const state = await call<TrimmedState>(conn, side, {
+  // Never the metadata of every index: a user allowed only the followed indices may not read those.
+  const states = await Promise.all(indexListChunks(names).map((list) => call<TrimmedState>(conn, side, {
     method: "GET",
-    path: list === undefined ? "/_cluster/state/metadata" : `/_cluster/state/metadata/${list}`,
+    path: `/_cluster/state/metadata/${list}`,
     querystring: {
       ignore_unavailable: true, expand_wildcards: "open,closed,hidden",
       filter_path: [
@@ -41,9 +40,9 @@ export async function indexStates(conn: ClusterConnection, side: string, names: 
         "metadata.indices.*.mapping_version", "metadata.indices.*.settings_version", "metadata.indices.*.aliases_version",
       ].join(","),
     },
-  });
+  })));
   const wanted = new Set(names);
-  for (const [name, meta] of Object.entries(state?.metadata?.indices ?? {})) {
+  for (const [name, meta] of states.flatMap((state) => Object.entries(state?.metadata?.indices ?? {}))) {
     if (!wanted.has(name)) continue;
     result.set(name, {
       uuid: meta.settings?.index?.uuid ?? "",

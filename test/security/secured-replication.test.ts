@@ -138,6 +138,35 @@ describe.skipIf(unavailable !== undefined)(`replication through secured clusters
     expect([...refusals(pair.leader), ...refusals(pair.follower)]).toEqual([]);
   });
 
+  it("follows indices whose names together pass 2,500 bytes, as users that may read only those indices", async () => {
+    const leader = asAdmin(pair.leader);
+    const follower = asAdmin(pair.follower);
+    // A list of all twelve names is 2,700 bytes: past what one request path holds (core/clusters/index-list.ts).
+    const names = Array.from({ length: 12 }, (_, i) => `secured-long-${String(i).padStart(2, "0")}-${"n".repeat(208)}`);
+    expect(names.join(",").length).toBeGreaterThan(2_500);
+    for (const name of names) {
+      await os(leader, "PUT", `/${name}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
+      await bulk(leader, name, docs(0, 20, "v1"));
+    }
+    const ferry = await spawnFerry(ferryEnv());
+    try {
+      for (const name of names) {
+        const started = await ferry.call("PUT", `/_plugins/_replication/${name}/_start`, { leader_alias: "leader-cluster", leader_index: name });
+        expect(started.status).toBe(200);
+      }
+      for (const name of names) await status(ferry, name, "SYNCING", 180_000);
+      for (const name of names) await bulk(leader, name, [...docs(20, 25, "v1"), ...docs(0, 5, "v2"), { op: "delete", id: "d10" }]);
+      for (const name of names) expect(await converge(leader, follower, name, name, 60_000)).toEqual([]);
+      for (const name of names) {
+        expect((await ferry.call("GET", `/_plugins/_replication/${name}/_status`)).body.ferry_retrying ?? []).toEqual([]);
+        expect((await ferry.call("POST", `/_plugins/_replication/${name}/_stop`, {})).status).toBe(200);
+      }
+    } finally {
+      await ferry.stop();
+    }
+    expect([...refusals(pair.leader), ...refusals(pair.follower)]).toEqual([]);
+  });
+
   it("refuses a leader or follower whose certificate the configured CA did not sign", async () => {
     const stranger = await makeCa(dir, "stranger-ca");
 
