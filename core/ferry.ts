@@ -4,7 +4,7 @@ import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
 import { BulkTasks } from "./bulk-tasks.ts";
 import type { FerryConfig } from "./config.ts";
 import { FerryEventBus } from "./events.ts";
-import { ferryInstance } from "./follower-lease.ts";
+import { ferryInstance } from "./ferry-instance.ts";
 import { LiveSettings } from "./live-settings.ts";
 import { LagHistory } from "./lag-history.ts";
 import { FerryMetrics } from "./metrics.ts";
@@ -40,7 +40,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
   });
   const replications = new ReplicationEngine({
     db: store, events, remotes, follower: config.follower, settings: config.settings, snapshotRepository: config.snapshotRepository,
-    instance: ferryInstance(config.dbPath), clusterRoles: config.clusterRoles,
+    instance: ferryInstance(store, config.dbPath), clusterRoles: config.clusterRoles,
   });
   // Before resuming: the metrics hear every event of this process.
   const metrics = new FerryMetrics(events, {

@@ -1,57 +1,59 @@
 // One ferry per follower index. Two ferry processes with their own databases (a copied database, a
 // standby started by mistake) would both follow the same follower index and fight over it. Each follower
-// index therefore has a lease, a document in the follower cluster's hidden `.ferry-leases` index: the
-// holder renews it while it follows; another instance waits, and takes it over once it has run out
-// (the holder died). Writes are conditional (`if_seq_no`, `op_type=create`), so two instances racing for
-// one expired lease cannot both win.
-import { createHash } from "node:crypto";
-import { realpathSync } from "node:fs";
-import { hostname } from "node:os";
-import { resolve } from "node:path";
+// index therefore has a lease, a document in the follower cluster's hidden `.ferry-leases` index whose id
+// is the index's uuid (a deleted and re-created index starts free): the holder renews it on its own timer,
+// apart from any leader poll; another instance waits, and takes it over once it has run out (the holder
+// died). Stop and promote mark it released for good, so that no ferry whose database still lists that
+// replication takes the index back (core/lease-decision.ts decides). Writes are conditional (`if_seq_no`,
+// `op_type=create`), so two instances racing for one expired lease cannot both win.
+//
+// Each followed index has a write window shared with the pool's threads (a SharedArrayBuffer): the time
+// until which its shard tasks may write. It closes at once when a renewal fails or the lease is lost, and
+// otherwise a clock margin before the lease runs out; workers/lease-window.ts checks it before every write.
 import { call } from "./clusters/client.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { chunkBulk } from "./clusters/bulk-body.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
+import type { FerryInstance } from "./ferry-instance.ts";
+import { decideClaim, writableUntil, type LeaseDoc } from "./lease-decision.ts";
 
 export const LEASE_INDEX = ".ferry-leases";
 
-export interface FerryInstance {
-  /** Stable across restarts of the same ferry (same host, same database file); differs for a copy. */
-  id: string;
-  /** For people: where that ferry runs. */
-  name: string;
+/** What a lease is for: one replication of one incarnation of a follower index. */
+export interface LeaseTarget {
+  followerIndex: string;
+  followerUuid: string;
+  replicationId: string;
 }
 
-export function ferryInstance(dbPath: string): FerryInstance {
-  let path = resolve(dbPath);
-  try {
-    path = realpathSync(dbPath);
-  } catch {
-    // Not created yet: the resolved path names it as well.
-  }
-  const name = `${hostname()}:${path}`;
-  return { id: createHash("sha256").update(name).digest("hex").slice(0, 20), name };
-}
+/** This instance's standing on a follower index's lease, as of the last claim. */
+export type LeaseView =
+  | { state: "unknown" }
+  | { state: "held"; expiresAt: number }
+  | { state: "waiting"; holder: string; expiresAt: number }
+  | { state: "unrenewed"; reason: string }
+  | { state: "ended"; reason: string };
 
-export interface Lease {
-  held: boolean;
-  /** Until when the holder may write (for a lease held here: as long as ferry is sure it holds it). */
-  expiresAt: number;
-  holder: string;
-}
-
-interface LeaseDoc {
-  owner: string;
-  owner_name: string;
-  /** The lease is on one incarnation of the index: a deleted and re-created follower starts free. */
-  follower_uuid: string;
-  expires_at: number;
+interface Watched {
+  target: LeaseTarget;
+  view: LeaseView;
+  /** Epoch ms until which shard tasks may write (0: closed), shared with the pool's threads. */
+  window: BigInt64Array;
+  /** A replication being created here that may take a lease an older replication released. */
+  fresh: boolean;
 }
 
 const CHUNK = 1_000;
+/** After a failed renewal: soon, since the index's writes stand still meanwhile. */
+const RETRY_MS = 1_000;
 
 export class FollowerLeases {
   private indexReady = false;
+  private readonly watched = new Map<string, Watched>();
+  private timer: NodeJS.Timeout | undefined;
+  private claiming: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
 
   constructor(private readonly follower: ClusterConnection, readonly instance: FerryInstance, private readonly duration: () => number) {}
 
@@ -60,64 +62,152 @@ export class FollowerLeases {
     return this.duration();
   }
 
-  /** Takes or renews the lease of each follower index (name → uuid) that is free, expired or already ours. */
-  async claim(indices: Map<string, string>): Promise<Map<string, Lease>> {
-    const result = new Map<string, Lease>();
-    if (indices.size === 0) return result;
-    await this.ensureIndex();
-    const names = [...indices.keys()];
-    for (let i = 0; i < names.length; i += CHUNK) {
-      const chunk = names.slice(i, i + CHUNK);
-      const now = Date.now();
-      const expiresAt = now + this.durationMs;
-      const found = await call(this.follower, "follower", {
-        method: "POST", path: `/${LEASE_INDEX}/_mget`, querystring: { realtime: true }, body: { ids: chunk },
-      });
-      const lines: string[] = [];
-      const claimed: string[] = [];
-      for (const doc of found.docs as Array<{ _id: string; found: boolean; _seq_no?: number; _primary_term?: number; _source?: LeaseDoc }>) {
-        const current = doc._source;
-        const uuid = indices.get(doc._id)!;
-        if (doc.found && current && current.owner !== this.instance.id && current.expires_at > now && current.follower_uuid === uuid) {
-          result.set(doc._id, { held: false, expiresAt: current.expires_at, holder: current.owner_name });
-          continue;
-        }
-        const action = doc.found
-          ? { index: { _index: LEASE_INDEX, _id: doc._id, if_seq_no: doc._seq_no, if_primary_term: doc._primary_term } }
-          : { create: { _index: LEASE_INDEX, _id: doc._id } };
-        const body: LeaseDoc = { owner: this.instance.id, owner_name: this.instance.name, follower_uuid: uuid, expires_at: expiresAt };
-        lines.push(`${JSON.stringify(action)}\n${JSON.stringify(body)}\n`);
-        claimed.push(doc._id);
-      }
-      if (lines.length === 0) continue;
-      const items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>> = [];
-      for (const body of chunkBulk(lines, 1 << 20)) {
-        items.push(...(await call(this.follower, "follower", { method: "POST", path: "/_bulk", querystring: { refresh: "false" }, bulkBody: body })).items);
-      }
-      items.forEach((item, k) => {
-        const { status, error } = Object.values(item)[0]!;
-        // Only a conflict means another instance claimed it between the read and the write; anything else
-        // (a missing privilege, a full disk) is an error to show as it is, not someone else's lease.
-        if (status >= 300 && status !== 409) {
-          throw engineErrors.transient(`follower refused the lease of [${claimed[k]}] with ${status}: ${error?.type}: ${error?.reason}`);
-        }
-        result.set(claimed[k]!, status < 300 ? { held: true, expiresAt, holder: this.instance.name } : { held: false, expiresAt: now + this.durationMs, holder: "another ferry instance" });
-      });
-    }
-    return result;
+  /** Keeps the lease of `target` from now on (claimed at once, then renewed every third of the lease);
+   * answers the write window the index's shard tasks check. */
+  watch(target: LeaseTarget, options: { fresh?: boolean } = {}): BigInt64Array {
+    const known = this.watched.get(target.followerIndex);
+    if (known && known.target.followerUuid === target.followerUuid && known.target.replicationId === target.replicationId) return known.window;
+    const window = new BigInt64Array(new SharedArrayBuffer(8));
+    this.watched.set(target.followerIndex, { target, view: { state: "unknown" }, window, fresh: options.fresh ?? false });
+    this.schedule(0);
+    return window;
   }
 
-  /** Gives the lease up at stop, so that another instance can start that index at once. */
-  async release(followerIndex: string): Promise<void> {
+  /** No longer kept: its tasks may not write from now on. */
+  unwatch(followerIndex: string): void {
+    const known = this.watched.get(followerIndex);
+    if (known) Atomics.store(known.window, 0, 0n);
+    this.watched.delete(followerIndex);
+  }
+
+  view(followerIndex: string): LeaseView {
+    return this.watched.get(followerIndex)?.view ?? { state: "unknown" };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const followerIndex of [...this.watched.keys()]) this.unwatch(followerIndex);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.renew(), ms);
+  }
+
+  /** One claim of every watched lease at a time; a request meanwhile runs right after it. */
+  private async renew(): Promise<void> {
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    let next = this.durationMs / 3;
+    this.claiming = this.claimAll().catch((err: unknown) => {
+      const reason = isFerryError(err) ? err.reason : String(err);
+      for (const w of this.watched.values()) this.settle(w, { state: "unrenewed", reason });
+      next = RETRY_MS;
+    });
+    await this.claiming;
+    this.claiming = undefined;
+    if (this.again) {
+      this.again = false;
+      next = 0;
+    }
+    if (this.watched.size > 0) this.schedule(next);
+  }
+
+  private settle(w: Watched, view: LeaseView, duration = this.durationMs): void {
+    if (this.watched.get(w.target.followerIndex) !== w) return;
+    w.view = view;
+    Atomics.store(w.window, 0, BigInt(view.state === "held" ? writableUntil(view.expiresAt, duration) : 0));
+    if (view.state === "held") w.fresh = false;
+  }
+
+  private async claimAll(): Promise<void> {
+    const all = [...this.watched.values()];
+    if (all.length === 0) return;
+    await this.ensureIndex();
+    for (let i = 0; i < all.length; i += CHUNK) await this.claim(all.slice(i, i + CHUNK));
+  }
+
+  private async claim(chunk: Watched[]): Promise<void> {
+    const duration = this.durationMs;
+    const now = Date.now();
+    const expiresAt = now + duration;
     const found = await call(this.follower, "follower", {
-      method: "POST", path: `/${LEASE_INDEX}/_mget`, querystring: { realtime: true }, body: { ids: [followerIndex] },
-    }).catch(() => undefined);
-    const doc = found?.docs?.[0] as { found: boolean; _seq_no?: number; _primary_term?: number; _source?: LeaseDoc } | undefined;
-    if (!doc?.found || doc._source?.owner !== this.instance.id) return;
-    await call(this.follower, "follower", {
-      method: "DELETE", path: `/${LEASE_INDEX}/_doc/${encodeURIComponent(followerIndex)}`,
-      querystring: { if_seq_no: doc._seq_no!, if_primary_term: doc._primary_term! },
-    }).catch(() => undefined);
+      method: "POST", path: `/${LEASE_INDEX}/_mget`, querystring: { realtime: true }, body: { ids: chunk.map((w) => w.target.followerUuid) },
+    });
+    const lines: string[] = [];
+    const taking: Watched[] = [];
+    (found.docs as Array<{ found: boolean; _seq_no?: number; _primary_term?: number; _source?: LeaseDoc }>).forEach((doc, k) => {
+      const w = chunk[k]!;
+      const decision = decideClaim(doc.found ? doc._source : undefined, { instance: this.instance.id, replicationId: w.target.replicationId, fresh: w.fresh }, now, duration);
+      if (decision.do === "end") return this.settle(w, { state: "ended", reason: decision.reason });
+      if (decision.do === "wait") return this.settle(w, { state: "waiting", holder: decision.holder, expiresAt: decision.expiresAt });
+      lines.push(`${JSON.stringify(this.writeAction(w.target.followerUuid, doc))}\n${JSON.stringify(this.leaseDoc(w.target, expiresAt, duration))}\n`);
+      taking.push(w);
+    });
+    if (lines.length === 0) return;
+    const items = await this.bulk(lines);
+    items.forEach((item, k) => {
+      const { status, error } = Object.values(item)[0]!;
+      // Only a conflict means another instance wrote it between the read and the write; anything else
+      // (a missing privilege, a full disk) is an error to show as it is, not someone else's lease.
+      if (status >= 300 && status !== 409) {
+        throw engineErrors.transient(`follower refused the lease of [${taking[k]!.target.followerIndex}] with ${status}: ${error?.type}: ${error?.reason}`);
+      }
+      this.settle(taking[k]!, status < 300
+        ? { state: "held", expiresAt }
+        : { state: "waiting", holder: "another ferry instance", expiresAt }, duration);
+    });
+  }
+
+  /**
+   * Marks the lease of a stopped or promoted replication released for good: no ferry may write to that
+   * incarnation of the index under this replication again. Written whoever holds it (a standby that took
+   * over meanwhile hears it at its next renewal), unless it belongs to another replication of the index.
+   */
+  async releaseForGood(target: LeaseTarget): Promise<void> {
+    this.unwatch(target.followerIndex);
+    await this.ensureIndex();
+    for (let attempt = 1; ; attempt++) {
+      const found = await call(this.follower, "follower", {
+        method: "POST", path: `/${LEASE_INDEX}/_mget`, querystring: { realtime: true }, body: { ids: [target.followerUuid] },
+      });
+      const doc = found.docs[0] as { found: boolean; _seq_no?: number; _primary_term?: number; _source?: LeaseDoc };
+      if (doc.found && doc._source?.replication_id !== target.replicationId) return;
+      const now = Date.now();
+      const body: LeaseDoc = { ...this.leaseDoc(target, now, this.durationMs), released_at: now };
+      const [item] = await this.bulk([`${JSON.stringify(this.writeAction(target.followerUuid, doc))}\n${JSON.stringify(body)}\n`]);
+      const { status, error } = Object.values(item!)[0]!;
+      if (status < 300) return;
+      if (status !== 409 || attempt >= 5) {
+        throw engineErrors.transient(`follower refused to mark the lease of [${target.followerIndex}] released with ${status}: ${error?.type}: ${error?.reason}`);
+      }
+    }
+  }
+
+  private leaseDoc(target: LeaseTarget, expiresAt: number, duration: number): LeaseDoc {
+    return {
+      owner: this.instance.id, owner_name: this.instance.name, follower_index: target.followerIndex, follower_uuid: target.followerUuid,
+      replication_id: target.replicationId, expires_at: expiresAt, duration_ms: duration,
+    };
+  }
+
+  private writeAction(id: string, doc: { found: boolean; _seq_no?: number; _primary_term?: number }): object {
+    return doc.found
+      ? { index: { _index: LEASE_INDEX, _id: id, if_seq_no: doc._seq_no, if_primary_term: doc._primary_term } }
+      : { create: { _index: LEASE_INDEX, _id: id } };
+  }
+
+  private async bulk(lines: string[]): Promise<Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>>> {
+    const items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>> = [];
+    for (const body of chunkBulk(lines, 1 << 20)) {
+      // refresh=false: reads go through realtime _mget.
+      items.push(...(await call(this.follower, "follower", { method: "POST", path: "/_bulk", querystring: { refresh: "false" }, bulkBody: body })).items);
+    }
+    return items;
   }
 
   private async ensureIndex(): Promise<void> {

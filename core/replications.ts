@@ -14,7 +14,8 @@ import {
 import { engineErrors, FerryError, isFerryError, requestErrors } from "./errors.ts";
 import { indexNameProblems } from "./index-names.ts";
 import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
-import { FollowerLeases, type FerryInstance } from "./follower-lease.ts";
+import type { FerryInstance } from "./ferry-instance.ts";
+import { FollowerLeases } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, type UseRoles } from "./cluster-directory.ts";
 import { unblockWrites } from "./clusters/write-block.ts";
@@ -151,6 +152,7 @@ export class ReplicationEngine implements ReplicationApi {
     for (const b of this.bootstraps.values()) this.cancel(b);
     await Promise.all([...this.bootstraps.values()].map((b) => b.done));
     await this.scheduler.close();
+    for (const leases of this.leaseSets.values()) leases.close();
   }
 
   private record(followerIndex: string): ReplicationRow {
@@ -426,9 +428,13 @@ export class ReplicationEngine implements ReplicationApi {
       await bootstrap.done;
     }
     await this.scheduler.halt(followerIndex);
-    const followerAlias = getReplication(this.deps.db, followerIndex)?.followerAlias ?? null;
+    const row = getReplication(this.deps.db, followerIndex);
+    const followerAlias = row?.followerAlias ?? null;
     await removeGuard(this.clusters.follower(followerAlias), followerIndex);
-    await this.leasesOn(followerAlias).release(followerIndex);
+    // Before the record goes: a ferry whose database still lists this replication must never take the index back.
+    if (row?.followerUuid) {
+      await this.leasesOn(followerAlias).releaseForGood({ followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId });
+    }
     deleteReplication(this.deps.db, followerIndex);
     this.deps.events.emit("replication:stopped", { followerIndex });
   }
@@ -487,7 +493,7 @@ export class ReplicationEngine implements ReplicationApi {
       leaderVersionCeiling: oldLeaderMax + 1 + row.versionOffset,
     }, start);
     this.deps.events.emit("replication:state", { followerIndex: row.leaderIndex, state: "SYNCING", reason: DEFAULT_REASON });
-    this.scheduler.follow(this.record(row.leaderIndex));
+    this.scheduler.follow(this.record(row.leaderIndex), { freshLease: true });
     return { leader_alias: leaderAlias, leader_index: row.followerIndex, follower_alias: followerAlias ?? LOCAL_CLUSTER, follower_index: row.leaderIndex, bootstrap: "none" };
   }
 

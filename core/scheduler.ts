@@ -11,7 +11,8 @@ import { routeKey, type ClusterDirectory, type ReplicationRoute, type UseRoles }
 import { indexListChunks } from "./clusters/index-list.ts";
 import { indexStates, type IndexState, type MetadataVersions } from "./clusters/index-states.ts";
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
-import type { FollowerLeases, Lease } from "./follower-lease.ts";
+import type { FollowerLeases, LeaseView } from "./follower-lease.ts";
+import { writableUntil } from "./lease-decision.ts";
 import { syncMetadata } from "./metadata-sync.ts";
 import { judgeLeaderHistory } from "./leader-history.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
@@ -63,8 +64,8 @@ interface FollowedIndex {
   reconciled: number[];
   lags: ShardLag[];
   phase: IndexPhase;
-  /** This instance's lease on the follower index; unknown until the first claim. */
-  lease: Lease | undefined;
+  /** Until when its shard tasks may write, as ferry's lease on the follower index allows (core/follower-lease.ts). */
+  writeWindow: BigInt64Array;
   /** Leader metadata versions the follower matches; unknown until the first sync after (re)start. */
   metadata: MetadataVersions | undefined;
   /** The follower's own metadata versions as first seen after ferry's last sync: when they move, someone
@@ -95,14 +96,15 @@ const sameVersions = (a: MetadataVersions, b: MetadataVersions) =>
   a.mapping === b.mapping && a.settings === b.settings && a.aliases === b.aliases;
 
 /** Why this instance must not write to the follower index now, as far as its lease goes. */
-function leaseProblem(index: FollowedIndex, now: number): string | undefined {
-  const { lease } = index;
-  if (!lease) return `waiting for the lease on follower index [${index.followerIndex}]`;
-  if (!lease.held) {
-    return `follower index [${index.followerIndex}] is followed by another ferry instance (${lease.holder}) whose lease runs until ${new Date(lease.expiresAt).toISOString()}; this one takes over if that lease runs out`;
+function leaseProblem(followerIndex: string, lease: Exclude<LeaseView, { state: "unknown" | "ended" }>, durationMs: number, now: number): string | undefined {
+  switch (lease.state) {
+    case "waiting":
+      return `follower index [${followerIndex}] is followed by another ferry instance (${lease.holder}) whose lease runs until ${new Date(lease.expiresAt).toISOString()}; this one takes over if that lease runs out`;
+    case "unrenewed": return `ferry could not renew its lease on follower index [${followerIndex}] (${lease.reason}); it follows again once it can`;
+    case "held":
+      return now < writableUntil(lease.expiresAt, durationMs) ? undefined
+        : `ferry's lease on follower index [${followerIndex}] runs out before it could renew it; it follows again once it can`;
   }
-  if (lease.expiresAt <= now) return `ferry could not renew its lease on follower index [${index.followerIndex}]; it follows again once it can`;
-  return undefined;
 }
 
 /** Polls one leader cluster for the indices it replicates into one follower cluster. */
@@ -114,7 +116,6 @@ class LeaderPoller {
   private attempts = 0;
   /** Polls in a row that found nothing to copy or sweep and no task running. */
   private quietPolls = 0;
-  private leasesDueAt = 0;
   /** Follower indices found closed by the last follower check. */
   private readonly closedFollowers = new Set<string>();
 
@@ -186,7 +187,6 @@ class LeaderPoller {
   private async poll(): Promise<boolean> {
     const { deps } = this.scheduler;
     const { leader } = this;
-    const leases = deps.leases(this.route.followerAlias);
     const followed = [...this.indices.values()];
     const names = followed.map((f) => f.leaderIndex);
     // Checkpoints first, metadata second: every operation at or below a checkpoint read here has its
@@ -194,16 +194,6 @@ class LeaderPoller {
     const checkpoints = await shardCheckpoints(leader, "leader", names);
     const states = await indexStates(leader, "leader", names);
     const now = Date.now();
-    // Every third of the lease all are renewed; in between only indices new to this poller are claimed.
-    // A renewal that failed is tried again on the next tick, not a third later: two misses in a row
-    // would let the lease run out under a follower that is only slow or briefly cut off.
-    const renew = now >= this.leasesDueAt;
-    const unleased = renew ? followed : followed.filter((i) => !i.lease);
-    if (unleased.length) {
-      const claimed = await leases.claim(new Map(unleased.map((i) => [i.followerIndex, i.followerUuid])));
-      if (renew) this.leasesDueAt = now + leases.durationMs / 3;
-      for (const index of unleased) index.lease = claimed.get(index.followerIndex) ?? index.lease;
-    }
     if (now - this.lastFollowerCheck > FOLLOWER_CHECK_MS) {
       this.lastFollowerCheck = now;
       await this.checkFollowers(followed);
@@ -258,9 +248,18 @@ class LeaderPoller {
       return false;
     }
     if (index.phase === "syncing-metadata") return true;
+    const leases = deps.leases(this.route.followerAlias);
+    const lease = leases.view(index.followerIndex);
+    // Not claimed yet (the lease timer runs apart from this poll): nothing is written, nothing reported.
+    if (lease.state === "unknown") return false;
+    if (lease.state === "ended") {
+      // Stopped or promoted by another ferry, or taken by a newer replication: this record is stale for good.
+      this.scheduler.fail(index.followerIndex, lease.reason);
+      return false;
+    }
     const waitFor = !leaderState.open ? closedReason("leader", index.leaderIndex)
       : this.closedFollowers.has(index.followerIndex) ? closedReason("follower", index.followerIndex)
-      : leaseProblem(index, now);
+      : leaseProblem(index.followerIndex, lease, leases.durationMs, now);
     if (waitFor) {
       if (index.phase !== "waiting") {
         index.phase = "waiting";
@@ -428,7 +427,9 @@ export class Scheduler {
     };
   }
 
-  follow(row: ReplicationRow): void {
+  /** `freshLease`: a replication created here just now, which may take a lease an older replication of
+   * the index released (a fail-back into an index that once followed). */
+  follow(row: ReplicationRow, options: { freshLease?: boolean } = {}): void {
     if (!row.followerUuid) throw new Error(`replication [${row.followerIndex}] has no follower uuid yet`);
     // Replications with other roles poll apart: each reads as its own role.
     const route: ReplicationRoute = { leaderAlias: row.leaderAlias, followerAlias: row.followerAlias, roles: row.useRoles as UseRoles | null };
@@ -439,6 +440,8 @@ export class Scheduler {
     }
     const rows = listShards(this.deps.db, row.followerIndex);
     const now = Date.now();
+    const writeWindow = this.deps.leases(row.followerAlias).watch(
+      { followerIndex: row.followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId }, { fresh: options.freshLease ?? false });
     poller.indices.set(row.followerIndex, {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
       leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, versionOffset: row.versionOffset,
@@ -451,7 +454,7 @@ export class Scheduler {
       lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
-      lease: undefined, metadata: undefined, followerVersions: undefined,
+      writeWindow, metadata: undefined, followerVersions: undefined,
     });
     poller.start();
   }
@@ -463,6 +466,7 @@ export class Scheduler {
       const index = poller.indices.get(followerIndex);
       if (!index) continue;
       poller.indices.delete(followerIndex);
+      this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
       if (poller.indices.size === 0) poller.stop();
       const { abortAfterMs } = options;
       const timer = abortAfterMs === undefined ? undefined
@@ -494,7 +498,9 @@ export class Scheduler {
   }
 
   fail(followerIndex: string, reason: string): void {
-    for (const poller of this.pollers.values()) poller.indices.delete(followerIndex);
+    for (const poller of this.pollers.values()) {
+      if (poller.indices.delete(followerIndex)) this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
+    }
     this.deps.onFatal(followerIndex, reason);
   }
 
@@ -503,6 +509,7 @@ export class Scheduler {
       leader: this.deps.clusters.leader(route.leaderAlias, route.roles?.leader_cluster_role),
       follower: this.deps.clusters.follower(route.followerAlias, route.roles?.follower_cluster_role),
       versionOffset: index.versionOffset,
+      writeWindow: index.writeWindow,
       leaderIndex: index.leaderIndex,
       followerIndex: index.followerIndex,
       shard,

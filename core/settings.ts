@@ -95,7 +95,7 @@ export const SETTINGS = {
   },
   "ferry.lease.duration": {
     default: 30_000, min: 1_000, max: 600_000, unit: "ms",
-    doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal: another ferry takes the index over this long after its holder died; renewed every third of it.",
+    doc: "How long a follower index's lease (core/follower-lease.ts) lasts without renewal, renewed every third of it on its own timer. Clock margin a sixth of it (core/lease-decision.ts): the holder stops writing that long before expiry, another ferry takes over that long after.",
   },
   "ferry.promote.timeout": {
     default: 120_000, min: 1_000, max: 3_600_000, unit: "ms",

@@ -17,6 +17,7 @@ import { chunkBulk, indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLin
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskOutcome } from "./protocol.ts";
+import { requireLease } from "./lease-window.ts";
 import { asOutcome } from "./task-outcome.ts";
 
 interface Candidate {
@@ -469,6 +470,7 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
   const items: BulkItem[] = [];
   // Items come back in the order of their lines, body after body.
   for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
+    requireLease(input);
     const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
     items.push(...(res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!));
   }
@@ -476,6 +478,7 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
     const current = item.status === 409 ? /current version \[(\d+)\]/.exec(item.error?.reason ?? "")?.[1] : undefined;
     if (current && lines[i]!.startsWith('{"index"')) {
       const retried = lines[i]!.replace(/"version":\d+/, `"version":${Number(current)}`);
+      requireLease(input);
       const again = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: retried });
       items[i] = Object.values((again.items as Array<Record<string, BulkItem>>)[0]!)[0]!;
     }

@@ -13,6 +13,9 @@ export interface ShardTarget {
   shard: number;
   /** Added to every version ferry writes (core/clusters/bulk-body.ts); 0 except after a fail-back. */
   versionOffset: number;
+  /** Epoch ms until which ferry's lease lets this task write to the follower, shared with the main thread
+   * (core/follower-lease.ts); checked before every write (workers/lease-window.ts). */
+  writeWindow: BigInt64Array;
 }
 
 /** Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a

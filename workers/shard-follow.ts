@@ -10,6 +10,7 @@ import { primaryPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskOutcome } from "./protocol.ts";
+import { requireLease } from "./lease-window.ts";
 import { asOutcome } from "./task-outcome.ts";
 
 const RETRYABLE_ITEM_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -51,6 +52,7 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
   const flush = async (): Promise<void> => {
     for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
       // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
+      requireLease(input);
       const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
       for (const item of res.items as Array<{ index: WriteResult }>) record(item.index);
     }
@@ -64,6 +66,7 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
     // A pretty-printed source is written alone, after the documents before it: follower sequence
     // numbers must come in leader order (core/store/regions.ts).
     await flush();
+    requireLease(input);
     const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit, input.versionOffset), ignore: [409] });
     record(res.error ? { status: res.status, error: res.error } : { status: 201, _seq_no: res._seq_no });
   }

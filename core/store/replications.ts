@@ -1,4 +1,5 @@
 // Every statement about replications and their shard checkpoints.
+import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { ReplicationState } from "../statuses.ts";
 import type { Store } from "./db.ts";
@@ -19,19 +20,22 @@ export function listReplications(db: Store): ReplicationRow[] {
   return db.select().from(replications).orderBy(replications.followerIndex).all();
 }
 
-export function insertReplication(db: Store, row: Omit<ReplicationRow, "createdAt" | "updatedAt">): void {
+/** Each replication gets its own random id (schema `replicationId`). */
+const newReplicationId = () => randomBytes(10).toString("hex");
+
+export function insertReplication(db: Store, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">): void {
   const now = Date.now();
-  db.insert(replications).values({ ...row, createdAt: now, updatedAt: now }).run();
+  db.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
 }
 
 /** A fail-back (core/promote.ts), following from the start: per shard, the follower already holds the
  * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. */
 export function insertReverseReplication(
-  db: Store, row: Omit<ReplicationRow, "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
+  db: Store, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
 ): void {
   db.transaction((tx) => {
     const now = Date.now();
-    tx.insert(replications).values({ ...row, createdAt: now, updatedAt: now }).run();
+    tx.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
     start.forEach(({ leaderCheckpoint, followerMaxSeqNo }, shard) => {
       tx.insert(shards).values({
         followerIndex: row.followerIndex, shard, checkpoint: leaderCheckpoint, leaderCheckpoint, reconciledCheckpoint: leaderCheckpoint, updatedAt: now,

@@ -52,6 +52,10 @@ export const replications = sqliteTable("replications", {
   /** Highest version ferry may have written into the leader index back when it was a follower (0: never).
    * A later fail-back into the leader index must write above it and above the leader's own operations. */
   leaderVersionCeiling: integer("leader_version_ceiling").notNull().default(0),
+  /** Random, minted at each `_start` (and fail-back): the follower index's lease names it, so a ferry whose
+   * database still lists an older replication of the index (a copy, a backup) cannot take it
+   * (core/lease-decision.ts). */
+  replicationId: text("replication_id").notNull().default(""),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -140,4 +144,12 @@ export const settingOverrides = sqliteTable("setting_overrides", {
   name: text("name").primaryKey(),
   value: integer("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
+});
+
+/** Who this ferry is to the follower leases (core/ferry-instance.ts): one row. */
+export const ferryInstance = sqliteTable("ferry_instance", {
+  id: text("id").primaryKey(),
+  /** Host, database path and file identity the id was minted for: a copy of the database elsewhere mints its own. */
+  boundTo: text("bound_to").notNull(),
+  createdAt: integer("created_at").notNull(),
 });
