@@ -3,6 +3,7 @@
 // and the index states of all its followed indices; core/shard-decision.ts then decides per shard
 // (follow, sweep, wait) and this file acts on it. Checkpoints are persisted only after a task resolved,
 // i.e. after the follower acknowledged its writes.
+import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { call } from "./clusters/client.ts";
 import { tallyRequests, type RequestTally } from "./clusters/request-tally.ts";
@@ -30,9 +31,10 @@ import {
   type ReplicationRow, type TaskRequests,
 } from "./store/replications.ts";
 import type {
-  DeleteSweepInput, DeleteSweepResult, ShardFollowInput, ShardFollowResult, ShardTarget, TaskOutcome,
+  DeleteSweepInput, DeleteSweepResult, ShardFollowInput, ShardFollowResult, ShardTarget, TaskEnvelope, TaskOutcome,
 } from "../workers/protocol.ts";
 import { listRegions } from "./store/regions.ts";
+import { RunningTasks } from "./shard-tasks.ts";
 
 // Run from source (tsx, vitest) this file is .ts and the workers are TypeScript that need the loader; the
 // release build (dist/) runs the compiled .js workers with Node alone.
@@ -51,11 +53,6 @@ interface FollowedIndex {
   /** core/clusters/bulk-body.ts: added to every version written to this follower. */
   versionOffset: number;
   shards: ShardState[];
-  /** The running task of each shard, so halt can wait for it. */
-  running: Array<Promise<void> | undefined>;
-  /** Ends running tasks by terminating their worker: an unplanned promote cannot wait for a leader that
-   * does not answer. */
-  abort: AbortController;
   /** The leader's global checkpoint as last persisted: written only when it moves, not every tick. */
   leaderCheckpoints: number[];
   /** Each leader shard's history UUID the checkpoints belong to (core/leader-history.ts); undefined until seen. */
@@ -205,7 +202,7 @@ class LeaderPoller {
       smallLag: deps.settings["ferry.follower.search_page_size"],
     };
     const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
-    let busy = followed.some((index) => index.running.some((task) => task !== undefined));
+    let busy = followed.some((index) => this.scheduler.tasks.busy(index.followerIndex));
     for (const index of followed) {
       if (!this.judgeIndex(index, states.get(index.leaderIndex), now)) continue;
       const stats = checkpoints.get(index.leaderIndex);
@@ -276,7 +273,7 @@ class LeaderPoller {
     }
     // Versions only: a periodic full comparison would cost every index a few leader requests per period,
     // which at a thousand indices is most of what an idle ferry sends.
-    if (!index.metadata || !sameVersions(index.metadata, leaderState.versions)) void this.syncMetadata(index, index.metadata, leaderState.versions);
+    if (!index.metadata || !sameVersions(index.metadata, leaderState.versions)) this.syncMetadata(index, index.metadata, leaderState.versions);
     return true;
   }
 
@@ -284,11 +281,17 @@ class LeaderPoller {
    * Mapping, settings and aliases, before any further document of the index is written. No task of the
    * index runs meanwhile: a static setting closes the follower, and a cycle or sweep must not meet that.
    */
-  private async syncMetadata(index: FollowedIndex, synced: MetadataVersions | undefined, versions: MetadataVersions): Promise<void> {
-    const { deps } = this.scheduler;
+  private syncMetadata(index: FollowedIndex, synced: MetadataVersions | undefined, versions: MetadataVersions): void {
+    // The last sync is still letting go of its slot: the next tick looks again.
+    if (this.scheduler.tasks.busy(index.followerIndex, "metadata")) return;
     index.phase = "syncing-metadata";
+    this.scheduler.tasks.run(index.followerIndex, "metadata", () => this.applyMetadata(index, synced, versions));
+  }
+
+  private async applyMetadata(index: FollowedIndex, synced: MetadataVersions | undefined, versions: MetadataVersions): Promise<void> {
+    const { deps } = this.scheduler;
     try {
-      await Promise.all(index.running);
+      await this.scheduler.tasks.settled(index.followerIndex, "metadata");
       const row = getReplication(deps.db, index.followerIndex);
       if (!row || !this.following(index)) return;
       index.metadata = await syncMetadata({
@@ -401,6 +404,10 @@ class LeaderPoller {
 export class Scheduler {
   private readonly pool: Piscina;
   private readonly pollers = new Map<string, LeaderPoller>();
+  /** Every task of every index, followed or halted: at most one per shard, whatever the pollers do. */
+  readonly tasks = new RunningTasks();
+  /** Indices to follow once the tasks of their halted following have ended. */
+  private readonly followsDue = new Set<string>();
 
   constructor(readonly deps: SchedulerDeps) {
     this.pool = new Piscina({
@@ -431,6 +438,17 @@ export class Scheduler {
    * the index released (a fail-back into an index that once followed). */
   follow(row: ReplicationRow, options: { freshLease?: boolean } = {}): void {
     if (!row.followerUuid) throw new Error(`replication [${row.followerIndex}] has no follower uuid yet`);
+    if (this.tasks.busy(row.followerIndex)) {
+      // A halt let go of the index while its tasks still run (a resume during a slow pause): following
+      // starts once they ended, from the checkpoints they persisted, so no shard ever has two writers.
+      this.followsDue.add(row.followerIndex);
+      void this.tasks.settled(row.followerIndex).then(() => {
+        if (!this.followsDue.delete(row.followerIndex)) return;
+        const current = getReplication(this.deps.db, row.followerIndex);
+        if (current) this.follow(current, options);
+      });
+      return;
+    }
     // Replications with other roles poll apart: each reads as its own role.
     const route: ReplicationRoute = { leaderAlias: row.leaderAlias, followerAlias: row.followerAlias, roles: row.useRoles as UseRoles | null };
     let poller = this.pollers.get(routeKey(route));
@@ -446,8 +464,6 @@ export class Scheduler {
       followerIndex: row.followerIndex, leaderIndex: row.leaderIndex,
       leaderUuid: row.leaderUuid, followerUuid: row.followerUuid, versionOffset: row.versionOffset,
       shards: rows.map((s) => loadedShard(s.checkpoint, now)),
-      running: rows.map(() => undefined),
-      abort: new AbortController(),
       leaderCheckpoints: rows.map((s) => s.leaderCheckpoint),
       leaderHistories: rows.map((s) => s.leaderHistoryUuid ?? undefined),
       reconciled: rows.map((s) => s.reconciledCheckpoint),
@@ -459,21 +475,22 @@ export class Scheduler {
     poller.start();
   }
 
-  /** Stops following and resolves once no task of that index is running any more; tasks still running
-   * after `abortAfterMs` are ended by terminating their worker. */
+  /**
+   * Stops following and resolves once no task of that index is running any more, also those of an
+   * earlier halt. Tasks still running after `abortAfterMs` are cancelled: they stop reading at once and
+   * start no write, but a write already sent is waited for, so that none can land after this resolves.
+   */
   async halt(followerIndex: string, options: { abortAfterMs?: number } = {}): Promise<void> {
+    this.followsDue.delete(followerIndex);
     for (const poller of this.pollers.values()) {
-      const index = poller.indices.get(followerIndex);
-      if (!index) continue;
-      poller.indices.delete(followerIndex);
+      if (!poller.indices.delete(followerIndex)) continue;
       this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
       if (poller.indices.size === 0) poller.stop();
-      const { abortAfterMs } = options;
-      const timer = abortAfterMs === undefined ? undefined
-        : setTimeout(() => index.abort.abort(new Error("replication halted")), abortAfterMs);
-      await Promise.all(index.running);
-      clearTimeout(timer);
     }
+    const { abortAfterMs } = options;
+    const timer = abortAfterMs === undefined ? undefined : setTimeout(() => this.tasks.cancel(followerIndex), abortAfterMs);
+    await this.tasks.settled(followerIndex);
+    clearTimeout(timer);
   }
 
   /** Makes the next sweep of these shards compare both ways (ids and counts), as after a foreign write. */
@@ -494,10 +511,11 @@ export class Scheduler {
   }
 
   isFollowing(followerIndex: string): boolean {
-    return [...this.pollers.values()].some((p) => p.indices.has(followerIndex));
+    return this.followsDue.has(followerIndex) || [...this.pollers.values()].some((p) => p.indices.has(followerIndex));
   }
 
   fail(followerIndex: string, reason: string): void {
+    this.followsDue.delete(followerIndex);
     for (const poller of this.pollers.values()) {
       if (poller.indices.delete(followerIndex)) this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
     }
@@ -569,39 +587,50 @@ export class Scheduler {
     });
   }
 
-  /** Runs one task of a shard in the pool; exactly one per shard is in flight. */
+  /** Runs one task of a shard in the pool; exactly one per shard is in flight (core/shard-tasks.ts). */
   private runTask<T>(
-    task: "follow" | "sweep", route: ReplicationRoute, input: object, index: FollowedIndex, shard: number,
+    task: "follow" | "sweep", route: ReplicationRoute, input: ShardFollowInput | DeleteSweepInput, index: FollowedIndex, shard: number,
     onSuccess: (result: T, cost: { tally: RequestTally; requests: TaskRequests; durationMs: number }) => ShardState,
   ): void {
     const { deps } = this;
     index.shards[shard] = begin(index.shards[shard]!, task);
     const started = Date.now();
-    index.running[shard] = (this.pool.run(input, { filename: WORKERS[task], signal: index.abort.signal }) as Promise<TaskOutcome<T>>)
-      .catch((err: unknown): TaskOutcome<T> => ({
-        // A worker that threw or died costs one retry, never the replication. Its requests are unknown.
-        ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true }, requests: {},
-      }))
-      .then((outcome) => {
-        const tally = outcome.requests;
-        deps.events.emit("shard:requests", { followerIndex: index.followerIndex, shard, leaderAlias: route.leaderAlias, task, requests: tally });
-        const requests: TaskRequests = {
-          failedRead: tally.leader?.failed ?? 0, throttledRead: tally.leader?.throttled ?? 0,
-          failedWrite: tally.follower?.failed ?? 0, throttledWrite: tally.follower?.throttled ?? 0,
-        };
-        if (outcome.ok) {
-          index.shards[shard] = onSuccess(outcome.result, { tally, requests, durationMs: Date.now() - started });
-          return;
-        }
-        const { type, reason, retryable } = outcome.error;
-        recordShardError(deps.db, index.followerIndex, shard, reason, requests);
-        deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, task, type, reason, retryable });
-        index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
-        if (!retryable) this.fail(index.followerIndex, reason);
-      })
-      .finally(() => {
-        index.running[shard] = undefined;
-      });
+    this.tasks.run(index.followerIndex, shard, (cancelled) => {
+      // Cancelled through a port of its own, not piscina's `signal`: piscina ends a task's thread to abort
+      // it (and every other task on that thread), and runs a task with a signal alone on its thread.
+      const { port1, port2 } = new MessageChannel();
+      const cancel = () => port1.postMessage("cancel");
+      cancelled.addEventListener("abort", cancel, { once: true });
+      const envelope: TaskEnvelope<typeof input> = { input, cancel: port2 };
+      return (this.pool.run(envelope, { filename: WORKERS[task], transferList: [port2] }) as Promise<TaskOutcome<T>>)
+        .catch((err: unknown): TaskOutcome<T> => ({
+          // A worker that threw or died costs one retry, never the replication. Its requests are unknown.
+          ok: false, error: { type: "worker_exception", status: 500, reason: `worker failed: ${String(err)}`, retryable: true }, requests: {},
+        }))
+        .then((outcome) => {
+          const tally = outcome.requests;
+          deps.events.emit("shard:requests", { followerIndex: index.followerIndex, shard, leaderAlias: route.leaderAlias, task, requests: tally });
+          const requests: TaskRequests = {
+            failedRead: tally.leader?.failed ?? 0, throttledRead: tally.leader?.throttled ?? 0,
+            failedWrite: tally.follower?.failed ?? 0, throttledWrite: tally.follower?.throttled ?? 0,
+          };
+          if (outcome.ok) {
+            index.shards[shard] = onSuccess(outcome.result, { tally, requests, durationMs: Date.now() - started });
+            return;
+          }
+          index.shards[shard] = afterError(index.shards[shard]!, task, Date.now(), this.backoff);
+          // Cut short on purpose (an unplanned promote): not an error of the replication.
+          if (cancelled.aborted) return;
+          const { type, reason, retryable } = outcome.error;
+          recordShardError(deps.db, index.followerIndex, shard, reason, requests);
+          deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, task, type, reason, retryable });
+          if (!retryable) this.fail(index.followerIndex, reason);
+        })
+        .finally(() => {
+          cancelled.removeEventListener("abort", cancel);
+          port1.close();
+        });
+    });
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@ import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failu
 import { chunkBulk, indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
-import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskOutcome } from "./protocol.ts";
+import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskEnvelope, TaskOutcome } from "./protocol.ts";
 import { requireLease } from "./lease-window.ts";
 import { asOutcome } from "./task-outcome.ts";
 
@@ -471,7 +471,7 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
   // Items come back in the order of their lines, body after body.
   for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
     requireLease(input);
-    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
+    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body, write: true });
     items.push(...(res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!));
   }
   for (const [i, item] of items.entries()) {
@@ -479,7 +479,7 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
     if (current && lines[i]!.startsWith('{"index"')) {
       const retried = lines[i]!.replace(/"version":\d+/, `"version":${Number(current)}`);
       requireLease(input);
-      const again = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: retried });
+      const again = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: retried, write: true });
       items[i] = Object.values((again.items as Array<Record<string, BulkItem>>)[0]!)[0]!;
     }
   }
@@ -491,6 +491,6 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
   return items;
 }
 
-export default function deleteSweepTask(input: DeleteSweepInput): Promise<TaskOutcome<DeleteSweepResult>> {
-  return asOutcome("delete sweep", () => sweepShard(input));
+export default function deleteSweepTask({ input, cancel }: TaskEnvelope<DeleteSweepInput>): Promise<TaskOutcome<DeleteSweepResult>> {
+  return asOutcome("delete sweep", cancel, () => sweepShard(input));
 }

@@ -1,6 +1,7 @@
 // The pool's task protocol: what the scheduler hands a worker and what comes back. A leaf: it names the
 // cluster connection and request tally types and nothing else of core/ or workers/, so core (which sends tasks) and the
 // workers (which run them) both depend on it, and on nothing of each other.
+import type { MessagePort } from "node:worker_threads";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import type { RequestTally } from "../core/clusters/request-tally.ts";
 
@@ -16,6 +17,13 @@ export interface ShardTarget {
   /** Epoch ms until which ferry's lease lets this task write to the follower, shared with the main thread
    * (core/follower-lease.ts); checked before every write (workers/lease-window.ts). */
   writeWindow: BigInt64Array;
+}
+
+/** What the pool hands a worker: the task's input, and the port on which a cancellation arrives (any
+ * message). Cancelling a task this way ends neither its thread nor the other tasks on that thread. */
+export interface TaskEnvelope<I> {
+  input: I;
+  cancel: MessagePort;
 }
 
 /** Pool tasks report errors as data: a FerryError thrown in a worker would reach the main thread as a

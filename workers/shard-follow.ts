@@ -9,7 +9,7 @@ import { tallyOf } from "../core/clusters/request-tally.ts";
 import { primaryPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
-import type { ShardFollowInput, ShardFollowResult, TaskOutcome } from "./protocol.ts";
+import type { ShardFollowInput, ShardFollowResult, TaskEnvelope, TaskOutcome } from "./protocol.ts";
 import { requireLease } from "./lease-window.ts";
 import { asOutcome } from "./task-outcome.ts";
 
@@ -53,7 +53,7 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
     for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
       // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
       requireLease(input);
-      const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body });
+      const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body, write: true });
       for (const item of res.items as Array<{ index: WriteResult }>) record(item.index);
     }
     lines = [];
@@ -67,15 +67,15 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
     // numbers must come in leader order (core/store/regions.ts).
     await flush();
     requireLease(input);
-    const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit, input.versionOffset), ignore: [409] });
+    const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit, input.versionOffset), ignore: [409], write: true });
     record(res.error ? { status: res.status, error: res.error } : { status: 201, _seq_no: res._seq_no });
   }
   await flush();
   return outcome;
 }
 
-export default function followShardTask(input: ShardFollowInput): Promise<TaskOutcome<ShardFollowResult>> {
-  return asOutcome("shard cycle", () => followShard(input));
+export default function followShardTask({ input, cancel }: TaskEnvelope<ShardFollowInput>): Promise<TaskOutcome<ShardFollowResult>> {
+  return asOutcome("shard cycle", cancel, () => followShard(input));
 }
 
 interface SearchPage {

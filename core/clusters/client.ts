@@ -1,5 +1,7 @@
 // The one client factory. Clients are cached per connection so each thread keeps its keep-alive sockets.
 import { Client, errors } from "@opensearch-project/opensearch";
+import type { TransportRequestOptions } from "@opensearch-project/opensearch/lib/Transport.js";
+import { cancellationSignal } from "./cancellation.ts";
 import type { ClusterConnection } from "./connection.ts";
 import { classify, statusOf } from "./errors.ts";
 import { requestKind, tallyOf } from "./request-tally.ts";
@@ -34,6 +36,14 @@ export interface ClusterRequest {
   querystring?: Record<string, string | number | boolean>;
   /** Error statuses answered as a body (OpenSearch's error object) instead of thrown. */
   ignore?: number[];
+  /** Aborts the request when it fires; by default the signal of the running unit (cancellation.ts). */
+  signal?: AbortSignal;
+  /**
+   * A write: once sent, a cancellation does not abort it. Only its answer tells whether it landed, and
+   * one abandoned on the wire can still be applied after the canceller moved on (a promote that answered,
+   * say). It ends with its answer or the request timeout; a cancelled unit sends no new one.
+   */
+  write?: boolean;
 }
 
 /** Requests this thread has sent, per side: benchmarks and cost tests read it. */
@@ -78,10 +88,26 @@ function countFailure(cluster: string, err: unknown): void {
   if (statusOf(err) === 429) side.throttled++;
 }
 
+/** Sends through the client's transport, aborting the request when its signal fires (a write only
+ * before it is sent). */
+async function transportRequest(conn: ClusterConnection, req: ClusterRequest, options: TransportRequestOptions) {
+  const signal = req.signal ?? cancellationSignal();
+  if (signal?.aborted) throw new errors.RequestAbortedError("cancelled before it was sent");
+  const pending = clusterClient(conn).transport.request(transportParams(req), options);
+  if (!signal || req.write) return pending;
+  const abort = () => pending.abort();
+  signal.addEventListener("abort", abort, { once: true });
+  try {
+    return await pending;
+  } finally {
+    signal.removeEventListener("abort", abort);
+  }
+}
+
 async function send(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<unknown> {
   const done = count(cluster, req);
   try {
-    return (await clusterClient(conn).transport.request(transportParams(req), req.ignore ? { ignore: req.ignore } : {})).body;
+    return (await transportRequest(conn, req, req.ignore ? { ignore: req.ignore } : {})).body;
   } finally {
     done();
   }
@@ -103,7 +129,7 @@ async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise
   // asStream hands over the body unread, so nothing parses it.
   let res;
   try {
-    res = await clusterClient(conn).transport.request(transportParams(req), { asStream: true });
+    res = await transportRequest(conn, req, { asStream: true });
   } catch (err) {
     // Some error statuses are thrown with the body still an unread stream: read it, so that the error's
     // type (index_closed_exception, say) is there to classify.

@@ -13,7 +13,12 @@ export type ProxyFault =
   /** Every chunk, both ways, arrives `delayMs` late (order kept). */
   | { kind: "slow"; delayMs: number }
   /** The first answer on each connection is cut in the middle of a chunk, then both sides are closed. */
-  | { kind: "cut" };
+  | { kind: "cut" }
+  /** What the client sends arrives `delayMs` late, as over a long link: also when the client closed the
+   * connection meanwhile (bytes already on the wire still arrive, and the close after them). Answers are
+   * not delayed. With `requests`, only connections that carried a request whose line matches are slow,
+   * from that request on: a cluster that takes long over one kind of request. */
+  | { kind: "latency"; delayMs: number; requests?: RegExp };
 
 interface Link {
   client: Socket;
@@ -23,6 +28,10 @@ interface Link {
   /** Where the last delayed chunk of each direction is, so that delays keep the order. */
   toUpstream: Promise<void>;
   toClient: Promise<void>;
+  /** Request lines sent on this connection whose answer has not begun (HTTP/1.1 without pipelining). */
+  unanswered: string[];
+  /** Carried a request that a `latency` fault with `requests` slows down. */
+  latent: boolean;
 }
 
 export interface ProxyCounts {
@@ -138,6 +147,11 @@ export class TcpProxy {
   /** Called with each counted request's line and raw header lines (`authorization: Basic ...`), for a
    * test that checks which credentials a client sent the cluster. */
   onRequestHead: ((requestLine: string, headers: string[]) => void) | undefined;
+  /** Called with a counted request's line once its answer begins or its connection is gone: with
+   * `onRequest`, a test sees which requests are in flight at the same time. */
+  onRequestEnd: ((requestLine: string) => void) | undefined;
+  /** Latency deliveries still on their way for connections the client already closed. */
+  private readonly lateDeliveries = new Set<Promise<void>>();
 
   private constructor(private readonly target: { host: string; port: number }, private port: number) {
     this.server = this.newServer();
@@ -179,6 +193,11 @@ export class TcpProxy {
     }
   }
 
+  /** Resolves once every byte the clients sent so far has been delivered to the cluster. */
+  async delivered(): Promise<void> {
+    await Promise.all([...[...this.links].map((l) => l.toUpstream), ...this.lateDeliveries]);
+  }
+
   async close(): Promise<void> {
     for (const link of this.links) this.drop(link, true);
     if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -211,12 +230,14 @@ export class TcpProxy {
       return;
     }
     const upstream = connect(this.target.port, this.target.host);
-    const link: Link = { client, upstream, dead: false, toUpstream: Promise.resolve(), toClient: Promise.resolve() };
+    const link: Link = { client, upstream, dead: false, toUpstream: Promise.resolve(), toClient: Promise.resolve(), unanswered: [], latent: false };
     this.links.add(link);
     if (this.fault.kind === "blackhole") this.swallow(link);
     let cutDone = false;
     const requests = new RequestReader((line, headers) => {
       this.counts.requests++;
+      link.unanswered.push(line);
+      if (this.fault.kind === "latency" && this.fault.requests?.test(line)) link.latent = true;
       this.onRequest?.(line);
       this.onRequestHead?.(line, headers);
     });
@@ -232,6 +253,8 @@ export class TcpProxy {
     });
     upstream.on("data", (chunk: Buffer) => {
       if (link.dead) return;
+      const answered = link.unanswered.shift();
+      if (answered !== undefined) this.onRequestEnd?.(answered);
       if (this.fault.kind === "cut" && !cutDone) {
         cutDone = true;
         this.counts.cut++;
@@ -241,15 +264,28 @@ export class TcpProxy {
       }
       this.forward(link, "toClient", client, chunk);
     });
-    client.on("end", () => !link.dead && upstream.end());
+    client.on("end", () => {
+      if (link.dead) return;
+      // A latency link closes behind the bytes still on their way.
+      if (this.isLatent(link)) void link.toUpstream.then(() => upstream.end());
+      else upstream.end();
+    });
     upstream.on("end", () => !link.dead && client.end());
     client.on("error", () => this.drop(link, false));
     upstream.on("error", () => this.drop(link, true));
-    client.on("close", () => this.drop(link, false));
+    client.on("close", () => (this.isLatent(link) ? this.closeAfterDelivery(link) : this.drop(link, false)));
     upstream.on("close", () => !link.dead && this.drop(link, false));
   }
 
   private forward(link: Link, direction: "toUpstream" | "toClient", to: Socket, chunk: Buffer): void {
+    if (this.fault.kind === "latency" && direction === "toUpstream" && this.isLatent(link)) {
+      const due = Date.now() + this.fault.delayMs;
+      link.toUpstream = link.toUpstream.then(() => new Promise<void>((resolve) => setTimeout(() => {
+        if (!to.destroyed) to.write(chunk);
+        resolve();
+      }, Math.max(0, due - Date.now()))));
+      return;
+    }
     if (this.fault.kind !== "slow") {
       // Behind a delayed chunk still on its way, this one waits its turn.
       link[direction] = link[direction].then(() => void (to.destroyed || to.write(chunk)));
@@ -269,8 +305,26 @@ export class TcpProxy {
     link.upstream.destroy();
   }
 
+  private isLatent(link: Link): boolean {
+    return this.fault.kind === "latency" && (this.fault.requests === undefined || link.latent);
+  }
+
+  /** The client is gone, but what it sent is still on its way: deliver it, then close towards the cluster. */
+  private closeAfterDelivery(link: Link): void {
+    if (!this.links.delete(link)) return;
+    this.endRequests(link);
+    const delivery = link.toUpstream.then(() => void link.upstream.end());
+    this.lateDeliveries.add(delivery);
+    void delivery.finally(() => this.lateDeliveries.delete(delivery));
+  }
+
+  private endRequests(link: Link): void {
+    for (const line of link.unanswered.splice(0)) this.onRequestEnd?.(line);
+  }
+
   private drop(link: Link, reset: boolean): void {
     if (!this.links.delete(link)) return;
+    this.endRequests(link);
     if (reset) link.client.resetAndDestroy();
     else link.client.destroy();
     link.upstream.destroy();
