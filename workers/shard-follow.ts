@@ -2,6 +2,7 @@
 // lies in (checkpoint, target] to the follower, in `_seq_no` order, and report how far it got. It keeps no
 // state between calls; the main thread persists the returned checkpoint only after this resolves, i.e.
 // after the follower acknowledged every write.
+import { cancellationSignal } from "../core/clusters/cancellation.ts";
 import { call, callText } from "../core/clusters/client.ts";
 import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
@@ -83,8 +84,9 @@ interface SearchPage {
   hits?: { hits?: Array<{ _id: string; _seq_no: number; _routing?: string }> };
 }
 
-async function readPage(input: ShardFollowInput, preference: string, after: number, size: number): Promise<LeaderHit[]> {
+async function readPage(input: ShardFollowInput, preference: string, after: number, size: number, signal?: AbortSignal): Promise<LeaderHit[]> {
   const text = await callText(input.leader, "leader", {
+    ...(signal ? { signal } : {}),
     method: "POST",
     path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
     // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh. No
@@ -127,11 +129,19 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
     const nextSize = Math.min(input.pageSize, input.maxOps - copied - page.length);
     // The next page is read from the leader while this one is written to the follower. Only the
     // checkpoint decides what counts as done, and it moves after the write.
-    const next = full && nextSize > 0 ? readPage(input, preference, page[page.length - 1]!._seq_no, nextSize) : undefined;
+    // A write that fails ends the cycle: the read ahead is aborted with it, not left running.
+    const ahead = new AbortController();
+    const signal = cancellationSignal();
+    const next = full && nextSize > 0
+      ? readPage(input, preference, page[page.length - 1]!._seq_no, nextSize, signal ? AbortSignal.any([signal, ahead.signal]) : ahead.signal)
+      : undefined;
     next?.catch(() => undefined);
     if (page.length > 0) {
       const started = Date.now();
-      const result = await writeBatch(input, page);
+      const result = await writeBatch(input, page).catch((err: unknown) => {
+        ahead.abort();
+        throw err;
+      });
       writeTimeMs += Date.now() - started;
       opsWritten += result.written;
       conflicts += result.conflicts;
