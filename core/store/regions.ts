@@ -38,6 +38,12 @@ function lastRegion(db: Db, followerIndex: string, shard: number): Region | unde
     .orderBy(desc(shardRegions.followerFrom)).limit(1).get();
 }
 
+function lastCopyRegion(db: Db, followerIndex: string, shard: number): Region | undefined {
+  return db.select().from(shardRegions)
+    .where(and(eq(shardRegions.followerIndex, followerIndex), eq(shardRegions.shard, shard), eq(shardRegions.kind, "copy")))
+    .orderBy(desc(shardRegions.followerFrom)).limit(1).get();
+}
+
 function whereRegion(r: Region) {
   return and(eq(shardRegions.followerIndex, r.followerIndex), eq(shardRegions.shard, r.shard), eq(shardRegions.followerFrom, r.followerFrom));
 }
@@ -64,13 +70,16 @@ export function recordRegion(
   db: Db, followerIndex: string, shard: number, leaderFrom: number, leaderTo: number,
   written: { from: number; to: number } | undefined,
 ): { gap: boolean } {
-  const last = lastRegion(db, followerIndex, shard);
-  const continues = last?.kind === "copy" && last.leaderTo === leaderFrom;
   if (!written) {
-    // Nothing live in that leader range any more; stretching the region keeps it mergeable.
-    if (continues) db.update(shardRegions).set({ leaderTo }).where(whereRegion(last)).run();
+    // Nothing live in that leader range any more, and nothing can be later (a sequence number is never
+    // taken again): the copy region that ends where it begins takes it in, even behind a gap or repair
+    // region, so the next copy continues it in leader order and a verified sweep can merge them.
+    const copy = lastCopyRegion(db, followerIndex, shard);
+    if (copy?.leaderTo === leaderFrom) db.update(shardRegions).set({ leaderTo }).where(whereRegion(copy)).run();
     return { gap: false };
   }
+  const last = lastRegion(db, followerIndex, shard);
+  const continues = last?.kind === "copy" && last.leaderTo === leaderFrom;
   const gap = last !== undefined && last.followerTo + 1 !== written.from;
   if (continues && !gap) {
     db.update(shardRegions).set({ leaderTo, followerTo: written.to }).where(whereRegion(last)).run();
