@@ -42,6 +42,9 @@ export interface SyncTarget {
   followerIndex: string;
   /** Settings given at start or by `_update`: they win over the leader's. */
   overrides: Record<string, unknown>;
+  /** ferry closed the follower for a static setting: it owes the open until a sync or `openFollower`
+   * succeeds, whatever fails in between. */
+  onFollowerClosed(): void;
 }
 
 const path = (index: string, suffix: string) => `/${encodeURIComponent(index)}/${suffix}`;
@@ -79,12 +82,18 @@ async function syncSettings(t: SyncTarget): Promise<void> {
     if (!isFerryError(err) || !/non dynamic settings/.test(err.reason)) throw err;
     // Static settings change on a closed index only, as the plugin does it: close, update, open.
     await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_close") });
+    t.onFollowerClosed();
     try {
       await withoutUnknownSettings(changes, put);
     } finally {
-      await call(t.follower, "follower", { method: "POST", path: path(t.followerIndex, "_open"), querystring: { wait_for_active_shards: 1 } });
+      await openFollower(t.follower, t.followerIndex);
     }
   }
+}
+
+/** Opens the follower index ferry closed for a static setting. */
+export async function openFollower(follower: ClusterConnection, followerIndex: string): Promise<void> {
+  await call(follower, "follower", { method: "POST", path: path(followerIndex, "_open"), querystring: { wait_for_active_shards: 1 } });
 }
 
 interface AliasDefinition {

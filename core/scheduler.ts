@@ -14,7 +14,7 @@ import { indexStates, type IndexState, type MetadataVersions } from "./clusters/
 import { shardCheckpoints, type IndexCheckpoints } from "./clusters/shard-checkpoints.ts";
 import type { FollowerLeases, LeaseView } from "./follower-lease.ts";
 import { writableUntil } from "./lease-decision.ts";
-import { syncMetadata } from "./metadata-sync.ts";
+import { openFollower, syncMetadata } from "./metadata-sync.ts";
 import { judgeLeaderHistory } from "./leader-history.ts";
 import { engineErrors, isFerryError } from "./errors.ts";
 import type { FerryEventBus } from "./events.ts";
@@ -68,6 +68,9 @@ interface FollowedIndex {
   /** The follower's own metadata versions as first seen after ferry's last sync: when they move, someone
    * else changed the follower's mapping, settings or aliases. */
   followerVersions: MetadataVersions | undefined;
+  /** ferry closed the follower for a static setting and has not opened it again yet (the open failed):
+   * the index is ferry's to open, not one someone else closed to wait for. */
+  reopenOwed: boolean;
 }
 
 export interface SchedulerDeps {
@@ -254,6 +257,10 @@ class LeaderPoller {
       this.scheduler.fail(index.followerIndex, lease.reason);
       return false;
     }
+    if (index.reopenOwed) {
+      void this.reopenFollower(index);
+      return true;
+    }
     const waitFor = !leaderState.open ? closedReason("leader", index.leaderIndex)
       : this.closedFollowers.has(index.followerIndex) ? closedReason("follower", index.followerIndex)
       : leaseProblem(index.followerIndex, lease, leases.durationMs, now);
@@ -297,8 +304,12 @@ class LeaderPoller {
       index.metadata = await syncMetadata({
         leader: this.leader, follower: this.follower,
         leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
+        onFollowerClosed: () => {
+          index.reopenOwed = true;
+        },
       }, versions, synced);
       index.followerVersions = undefined;
+      index.reopenOwed = false;
     } catch (err) {
       const reason = isFerryError(err) ? err.reason : String(err);
       if (isFerryError(err) && !err.retryable) {
@@ -331,6 +342,27 @@ class LeaderPoller {
       }
     }
     return true;
+  }
+
+  /** Opens the follower ferry closed for a static setting, after that open failed; tried on every poll
+   * until it succeeds. The metadata is then compared in full: the setting may not have been applied. */
+  private async reopenFollower(index: FollowedIndex): Promise<void> {
+    const { deps } = this.scheduler;
+    index.phase = "syncing-metadata";
+    try {
+      await openFollower(this.follower, index.followerIndex);
+      index.reopenOwed = false;
+      index.metadata = undefined;
+    } catch (err) {
+      if (isFerryError(err) && !err.retryable) {
+        this.scheduler.fail(index.followerIndex, err.reason);
+        return;
+      }
+      const reason = `ferry closed follower index [${index.followerIndex}] for a static setting and could not open it again; it tries again: ${isFerryError(err) ? err.reason : String(err)}`;
+      index.shards.forEach((_, shard) => recordShardError(deps.db, index.followerIndex, shard, reason));
+    } finally {
+      if (index.phase === "syncing-metadata") index.phase = "following";
+    }
   }
 
   private persistLeaderCheckpoint(index: FollowedIndex, shard: number, target: number | undefined): void {
@@ -369,7 +401,7 @@ class LeaderPoller {
         this.scheduler.fail(index.followerIndex, `follower index [${index.followerIndex}] was deleted and re-created outside ferry; replication ended`);
       } else if (!state.open) {
         // Closed by ferry for a static setting (then the index is syncing metadata), or by someone else.
-        if (index.phase !== "syncing-metadata") this.closedFollowers.add(index.followerIndex);
+        if (index.phase !== "syncing-metadata" && !index.reopenOwed) this.closedFollowers.add(index.followerIndex);
       } else {
         this.noticeForeignMetadata(index, state.versions);
         this.noticeForeignOperations(index, checkpoints.get(index.followerIndex));
@@ -470,7 +502,7 @@ export class Scheduler {
       lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
-      writeWindow, metadata: undefined, followerVersions: undefined,
+      writeWindow, metadata: undefined, followerVersions: undefined, reopenOwed: false,
     });
     poller.start();
   }
