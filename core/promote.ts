@@ -9,6 +9,7 @@ import type { ClusterDirectory } from "./cluster-directory.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata } from "./clusters/index-metadata.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
+import { shardContentDifferences } from "./clusters/shard-contents.ts";
 import { shardDocCounts } from "./clusters/shard-counts.ts";
 import { blockWrites, unblockWrites } from "./clusters/write-block.ts";
 import { moveWriteAlias } from "./clusters/write-alias.ts";
@@ -49,8 +50,8 @@ export interface PromotionHost {
 
 const GUARANTEE = {
   planned: "Every write the leader index acknowledged before its write block is on the promoted index: each shard " +
-    "reached the leader's final global checkpoint with deletes reconciled, and each shard holds as many documents " +
-    "as on the leader. The leader index keeps its write block so that it cannot diverge; remove it only to use " +
+    "reached the leader's final global checkpoint with deletes reconciled, and each shard holds the leader's documents " +
+    "at the leader's versions. The leader index keeps its write block so that it cannot diverge; remove it only to use " +
     "that index again (fail-back).",
   unplanned: "The promoted index holds every leader operation up to each shard's follower_checkpoint, and leader " +
     "deletes up to its reconciled_checkpoint. Operations above it may be missing: operations_missing_at_most that " +
@@ -189,7 +190,8 @@ export class Promotions {
     }
   }
 
-  /** Waits for every shard to be copied and reconciled up to `final`, then compares shard counts. */
+  /** Waits for every shard to be copied and reconciled up to `final`, then compares shard counts and, where
+   * they agree, every document's version (core/clusters/shard-contents.ts). */
   private async drain(leader: ClusterConnection, row: ReplicationRow, final: number[], deadline: number): Promise<{ leader: number; follower: number }> {
     const { followerIndex, leaderIndex, shardCount } = row;
     let differing: string[] = [];
@@ -203,8 +205,20 @@ export class Promotions {
           shardDocCounts(this.host.clusters.follower(row.followerAlias), "follower", followerIndex, shardCount),
         ]);
         const differ = onLeader.flatMap((n, shard) => (n === onFollower[shard] ? [] : [shard]));
-        if (differ.length === 0) return { leader: sum(onLeader), follower: sum(onFollower) };
         differing = differ.map((shard) => `shard ${shard}: ${onLeader[shard]} on the leader, ${onFollower[shard]} on the follower`);
+        if (differ.length === 0) {
+          // Equal counts hide a document someone overwrote on the follower: versions show it.
+          const sides = {
+            leader: { conn: leader, side: "leader", index: leaderIndex },
+            follower: { conn: this.host.clusters.follower(row.followerAlias), side: "follower", index: followerIndex },
+          };
+          const pageSize = this.host.settings["ferry.follower.search_page_size"];
+          const contents = await Promise.all(Array.from({ length: shardCount }, (_, shard) =>
+            shardContentDifferences(sides.leader, sides.follower, shard, row.versionOffset, pageSize)));
+          contents.forEach((found, shard) => found.length && differ.push(shard));
+          if (differ.length === 0) return { leader: sum(onLeader), follower: sum(onFollower) };
+          differing = contents.flat();
+        }
         this.host.requestSweep(followerIndex, differ);
         await sleep(this.host.settings["ferry.follower.delete_check_interval"]);
       }

@@ -40,8 +40,12 @@ export class ShardLag {
 }
 
 /**
- * How far a follower shard is known to equal its leader: operations are copied up to `checkpoint`, but
- * deletes and foreign writes up to there are settled only once a sweep found no difference. Reporting
+ * The `follower_checkpoint` a shard reports, and what it promises: every document whose last leader
+ * operation is at or below it is on the follower in exactly that state, or absent if that operation was a
+ * delete. Documents the leader changed above it are not promised (they count as lag). Copying gives that
+ * for writes up to `checkpoint`; deletes and foreign writes up to there are settled only by a sweep that
+ * found and settled every difference at or below its checkpoint (`reconciledCheckpoint`). A document the
+ * leader updated since that checkpoint does not hold it back: its last operation is above it. Reporting
  * `checkpoint` alone would call a follower caught up while deletes are outstanding.
  */
 export function reconciled(s: { checkpoint: number; reconciledCheckpoint: number }): number {

@@ -607,7 +607,7 @@ export class Scheduler {
     };
     this.runTask<DeleteSweepResult>("sweep", route, input, index, shard, (result, { requests, durationMs }) => {
       recordSweep(deps.db, index.followerIndex, shard, { ...result, checkpoint: input.checkpoint, requests });
-      if (result.unresolved === 0) {
+      if (result.complete) {
         index.reconciled[shard] = Math.max(index.reconciled[shard]!, input.checkpoint);
         index.lags[shard]!.followerAt(reconciled({ checkpoint: index.shards[shard]!.checkpoint, reconciledCheckpoint: index.reconciled[shard]! }));
       }

@@ -48,11 +48,13 @@ describe("transitions", () => {
   it("a sweep takes what is owed; something noticed during it stays owed; unresolved documents owe another", () => {
     const started = begin(idle({ sweepOwedSince: 5, followerMayBeShort: true }), "sweep");
     expect(started).toMatchObject({ activity: { kind: "sweeping" }, sweepOwedSince: undefined, followerMayBeShort: false });
-    expect(afterSweep(started, { unresolved: 0, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: undefined, lastSweepEndedAt: 100 });
-    expect(afterSweep(foreignNoticed(started, 50), { unresolved: 0, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: 50, followerMayBeShort: true });
-    expect(afterSweep(started, { unresolved: 3, scannedTo: -1 }, 100).sweepOwedSince).toBe(100);
+    expect(afterSweep(started, { unresolved: 0, complete: true, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: undefined, lastSweepEndedAt: 100 });
+    expect(afterSweep(foreignNoticed(started, 50), { unresolved: 0, complete: true, scannedTo: -1 }, 100)).toMatchObject({ sweepOwedSince: 50, followerMayBeShort: true });
+    expect(afterSweep(started, { unresolved: 3, complete: true, scannedTo: -1 }, 100).sweepOwedSince).toBe(100);
+    // A sweep that could not examine everything (documents outside every region beyond one sweep's share).
+    expect(afterSweep(started, { unresolved: 0, complete: false, scannedTo: -1 }, 100).sweepOwedSince).toBe(100);
     // A rolling check that stopped short of the checkpoint goes on at the next sweep.
-    expect(afterSweep(started, { unresolved: 0, scannedTo: 40 }, 100)).toMatchObject({ sweepOwedSince: 100, scanAfter: 40 });
+    expect(afterSweep(started, { unresolved: 0, complete: true, scannedTo: 40 }, 100)).toMatchObject({ sweepOwedSince: 100, scanAfter: 40 });
   });
 
   it("errors back off exponentially; a failed sweep is owed again both ways; success resets", () => {
@@ -85,7 +87,7 @@ function simulate(opts: { writesEveryPoll: boolean; deleteAt: number; until: num
     if (running && now >= busyUntil) {
       shard = running === "follow"
         ? afterFollow(shard, { checkpoint: pendingTarget, foreignSeen: false }, now)
-        : afterSweep(shard, { unresolved: 0, scannedTo: -1 }, now);
+        : afterSweep(shard, { unresolved: 0, complete: true, scannedTo: -1 }, now);
       // A sweep that started after the delete was followed finds it.
       if (running === "sweep" && deleteSeenAt === undefined && sweepStartedAt >= opts.deleteAt + cycleMs + pollMs) deleteSeenAt = now;
       running = undefined;

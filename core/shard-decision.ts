@@ -101,6 +101,8 @@ export function afterFollow(shard: ShardState, outcome: FollowOutcome, now: numb
 export interface SweepOutcome {
   /** Follower documents whose leader copy moved past the checkpoint: a later sweep looks again. */
   unresolved: number;
+  /** Everything at or below the checkpoint was settled; if not, a later sweep goes on. */
+  complete: boolean;
   /** Where the rolling check stopped; -1 when it went through to the checkpoint. */
   scannedTo: number;
 }
@@ -108,7 +110,7 @@ export interface SweepOutcome {
 export function afterSweep(shard: ShardState, outcome: SweepOutcome, now: number): ShardState {
   // Whatever was noticed while the sweep ran (a foreign write) stays owed; so does a rolling check that
   // has not reached the checkpoint yet, which goes on at the quiet pace once the shard has caught up.
-  const owed = outcome.unresolved > 0 || outcome.scannedTo !== -1;
+  const owed = outcome.unresolved > 0 || !outcome.complete || outcome.scannedTo !== -1;
   return {
     ...shard,
     activity: { kind: "idle" },

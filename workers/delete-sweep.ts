@@ -180,12 +180,21 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
     excludedFollower: { seqNos: sorted(repairs.map((r) => r.followerFrom)), termsPerQuery: followerTerms },
   };
   const scannedTo = await scanForMissing(sweep);
-  const compared = (bothWays || followerTotal !== seenOnLeader) && (await refreshedLeaderCount(sweep) < followerTotal || bothWays);
+  const onLeader = bothWays || followerTotal !== seenOnLeader ? await refreshedLeaderCount(sweep) : seenOnLeader;
+  // Fewer documents than the leader: the follower lacks some, which only a comparison both ways finds.
+  if (onLeader > followerTotal) sweep.bothWays = true;
+  const compared = sweep.bothWays || onLeader < followerTotal;
   const { dead, outsideSettled } = compared ? await compareRegions(sweep, followerTotal, followerMax, foreignRange) : { dead: [], outsideSettled: false };
   const resolved = await resolve(sweep);
-  // Only a sweep that compared every region and settled all it found lets the regions merge.
-  const verified = compared && outsideSettled && resolved.unresolved === 0;
-  return { ...resolved, foreignRange, deadRepairs: dead, verified, scannedTo };
+  return {
+    ...resolved, foreignRange, deadRepairs: dead, scannedTo,
+    // Equal counts, or every region compared and every document outside them examined: all that differed
+    // at or below the checkpoint is settled, save documents the leader changed above it since
+    // (`unresolved`), which the checkpoint promises nothing about (core/replication-lag.ts).
+    complete: !compared || outsideSettled,
+    // Only a sweep that compared every region and settled all it found lets the regions merge.
+    verified: compared && outsideSettled && resolved.unresolved === 0,
+  };
 }
 
 /**
@@ -358,7 +367,7 @@ interface LeaderDoc {
   _source?: string;
 }
 
-type Resolved = Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "scannedTo">;
+type Resolved = Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "complete" | "scannedTo">;
 
 /** A document to settle: a follower copy the comparison found extra, or a leader document it found missing. */
 interface Wanted {

@@ -95,6 +95,9 @@ export interface DeleteSweepResult {
   foreignRepaired: number;
   /** Follower documents whose leader copy moved past the checkpoint: the next sweep looks again. */
   unresolved: number;
+  /** Every difference at or below the checkpoint was found and settled (documents the leader changed above
+   * it aside): the shard is reconciled up to the checkpoint. */
+  complete: boolean;
   /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
   deadRepairs: number[];
   /** Every region was compared and everything found was settled (core/region-compaction.ts). */

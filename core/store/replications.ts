@@ -178,7 +178,8 @@ export function recordShardError(db: Store, followerIndex: string, shard: number
 export interface SweepRecord {
   /** The shard checkpoint the sweep compared up to. */
   checkpoint: number;
-  unresolved: number;
+  /** The sweep settled everything at or below `checkpoint` (workers/protocol.ts). */
+  complete: boolean;
   deleted: number;
   foreignRepaired: number;
   ownSeqNos: number[];
@@ -204,7 +205,7 @@ export function recordSweep(db: Store, followerIndex: string, shard: number, r: 
       deletesReplicated: sql`${shards.deletesReplicated} + ${r.deleted}`,
       foreignWritesRepaired: sql`${shards.foreignWritesRepaired} + ${r.foreignRepaired}`,
       ...addRequests(r.requests),
-      ...(r.unresolved === 0 ? { reconciledCheckpoint: sql`max(${shards.reconciledCheckpoint}, ${r.checkpoint})` } : {}),
+      ...(r.complete ? { reconciledCheckpoint: sql`max(${shards.reconciledCheckpoint}, ${r.checkpoint})` } : {}),
       retries: 0,
       lastError: null,
       updatedAt: Date.now(),
