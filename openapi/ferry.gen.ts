@@ -850,7 +850,39 @@ export interface components {
             syncing_details?: components["schemas"]["SyncingDetails"];
             bootstrap_details?: components["schemas"]["BootstrapDetails"];
             shard_replication_details?: components["schemas"]["ShardReplicationDetails"][];
+            /** @description The replication's `use_roles`, and which credential each side runs with. */
+            use_roles?: {
+                leader_cluster_role: string;
+                follower_cluster_role: string;
+                leader_credential: components["schemas"]["RoleCredential"];
+                follower_credential: components["schemas"]["RoleCredential"];
+            };
+            /**
+             * @description How the follower is kept read-only (README "Read-only followers"); `unknown` when the follower did not answer in time.
+             * @enum {string}
+             */
+            ferry_write_guard?: "final_pipeline" | "proxy_only" | "unknown";
+            /** @description How the follower was bootstrapped. */
+            ferry_bootstrap?: string;
+            /** @description The follower's remote alias, when ferry's own cluster is the leader (after a fail-back). */
+            ferry_follower_alias?: string;
+            /** @description Follower documents delete sweeps removed because the leader had deleted them. */
+            deletes_replicated?: number;
+            /** @description Follower documents delete sweeps rewrote from the leader after someone else wrote them. */
+            foreign_writes_repaired?: number;
+            /** @description Recoverable errors being retried right now, per shard. */
+            ferry_retrying?: {
+                shard: number;
+                retries: number;
+                last_error: string;
+            }[];
         };
+        /**
+         * @description `cluster_role`: the credential configured for the role (`cluster_roles`); `ferry`: the role has none,
+         *     so that side runs with ferry's own credential for the cluster (unless `ferry.use_roles.strict`).
+         * @enum {string}
+         */
+        RoleCredential: "cluster_role" | "ferry";
         /**
          * @description What ferry read from the leader for its follow cycles (README, "Stats"). ferry reads through search
          *     only, never the translog: the translog counters are 0 by construction, and `translog_size_bytes`
@@ -896,6 +928,7 @@ export interface components {
         AutoFollowRuleStats: {
             name: string;
             pattern: string;
+            /** @description The plugin gives it since 3.6; the OpenSearch API specification lacks it. */
             leader_alias?: string;
             num_success_start_replication: number;
             num_failed_start_replication: number;
@@ -1120,8 +1153,13 @@ export interface components {
         Alias: string;
         /** @description Answer only once the follower has finished bootstrapping. */
         WaitForRestore: boolean;
-        /** @description Add `shard_replication_details`. */
+        /** @description Add `shard_replication_details`, and `bootstrap_details` while bootstrapping (the plugin's fields the specification lacks). */
         Verbose: boolean;
+        /**
+         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+         *     the OpenSearch API specification's shape, which clients generated from it accept.
+         */
+        FerryExtras: boolean;
         ClusterManagerTimeout: components["schemas"]["TimeValue"];
         /** @deprecated */
         MasterTimeout: components["schemas"]["TimeValue"];
@@ -1166,6 +1204,11 @@ export interface components {
                     query?: {
                         /** @description Answer only once the follower has finished bootstrapping. */
                         wait_for_restore?: components["parameters"]["WaitForRestore"];
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         /** @description The request body, for clients that cannot send one. */
                         source?: components["parameters"]["Source"];
@@ -1224,6 +1267,11 @@ export interface components {
                     query?: {
                         /** @description Answer only once the follower has finished bootstrapping. */
                         wait_for_restore?: components["parameters"]["WaitForRestore"];
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         /** @description The request body, for clients that cannot send one. */
                         source?: components["parameters"]["Source"];
@@ -1489,8 +1537,13 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
-                        /** @description Add `shard_replication_details`. */
+                        /** @description Add `shard_replication_details`, and `bootstrap_details` while bootstrapping (the plugin's fields the specification lacks). */
                         verbose?: components["parameters"]["Verbose"];
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];
@@ -1590,6 +1643,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1621,6 +1679,11 @@ export interface components {
             put: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1644,13 +1707,18 @@ export interface components {
             /**
              * Create an auto-follow rule.
              * @description The rule also starts the matching leader indices that exist already (their number is in
-             *     `existing_indices`) unless `start_existing` is false. Re-posting the same definition is
+             *     `existing_indices`, given with `ferry_extras=true`) unless `start_existing` is false. Re-posting the same definition is
              *     acknowledged; a different definition for an existing name is refused as by the plugin (500):
              *     use PUT to change a rule.
              */
             post: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1683,6 +1751,11 @@ export interface components {
             delete: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1719,6 +1792,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1750,6 +1828,11 @@ export interface components {
             put: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1774,6 +1857,11 @@ export interface components {
             post: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1806,6 +1894,11 @@ export interface components {
             delete: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         cluster_manager_timeout?: components["parameters"]["ClusterManagerTimeout"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
@@ -1842,6 +1935,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];
@@ -1884,6 +1982,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];
@@ -1926,6 +2029,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];
@@ -2211,6 +2319,11 @@ export interface components {
             get: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];
@@ -2261,6 +2374,11 @@ export interface components {
             post: {
                 parameters: {
                     query?: {
+                        /**
+                         * @description Add ferry's own fields to the answer (those marked `x-ferry-extension`). Without it the answer has
+                         *     the OpenSearch API specification's shape, which clients generated from it accept.
+                         */
+                        ferry_extras?: components["parameters"]["FerryExtras"];
                         pretty?: components["parameters"]["Pretty"];
                         human?: components["parameters"]["Human"];
                         error_trace?: components["parameters"]["ErrorTrace"];

@@ -1,5 +1,6 @@
 // A typed client for ferry's HTTP API, built on the types generated from openapi/ferry.yaml: request
-// bodies, query parameters and answers are checked at compile time.
+// bodies, query parameters and answers are checked at compile time. It asks for ferry's own fields
+// (`ferry_extras=true`) wherever an answer has them, so that its answers hold what their types declare.
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../openapi/ferry.gen.ts";
 
@@ -36,7 +37,7 @@ async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
 export interface FerryClient {
   /** The underlying openapi-fetch client, for any route with full typing. */
   raw: Client<paths>;
-  start(index: string, body: Schemas["StartRequest"], query?: { wait_for_restore?: boolean }): Promise<Schemas["Acknowledged"]>;
+  start(index: string, body: Schemas["StartRequest"], query?: { wait_for_restore?: boolean }): Promise<Schemas["StartResponse"]>;
   stop(index: string): Promise<Schemas["Acknowledged"]>;
   pause(index: string, body?: Schemas["PauseRequest"]): Promise<Schemas["Acknowledged"]>;
   resume(index: string, body?: Schemas["ResumeRequest"]): Promise<Schemas["Acknowledged"]>;
@@ -46,7 +47,7 @@ export interface FerryClient {
   promote(index: string, body?: Schemas["PromoteRequest"]): Promise<Schemas["PromoteResponse"]>;
   /** ferry extension: promote every follower of a leader alias or a pattern, as a task. */
   promoteSite(body: Schemas["SitePromoteRequest"]): Promise<Schemas["BulkAccepted"]>;
-  createAutoFollow(body: Schemas["AutoFollowRequest"]): Promise<Schemas["Acknowledged"]>;
+  createAutoFollow(body: Schemas["AutoFollowRequest"]): Promise<Schemas["AutoFollowCreated"]>;
   deleteAutoFollow(body: Schemas["AutoFollowDeleteRequest"]): Promise<Schemas["Acknowledged"]>;
   leaderStats(): Promise<Schemas["LeaderStats"]>;
   followerStats(): Promise<Schemas["FollowerStats"]>;
@@ -77,22 +78,23 @@ export function createFerryClient(baseUrl: string, options: FerryClientOptions =
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const index = (name: string) => ({ path: { index: name } });
+  const extras = { ferry_extras: true } as const;
   return {
     raw,
     start: (name, body, query = {}) =>
-      unwrap(raw.PUT("/_plugins/_replication/{index}/_start", { params: { ...index(name), query }, body })),
+      unwrap(raw.PUT("/_plugins/_replication/{index}/_start", { params: { ...index(name), query: { ...query, ...extras } }, body })),
     stop: (name) => unwrap(raw.POST("/_plugins/_replication/{index}/_stop", { params: index(name), body: {} })),
     pause: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_pause", { params: index(name), body })),
     resume: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_resume", { params: index(name), body })),
-    status: (name, query = {}) => unwrap(raw.GET("/_plugins/_replication/{index}/_status", { params: { ...index(name), query } })),
+    status: (name, query = {}) => unwrap(raw.GET("/_plugins/_replication/{index}/_status", { params: { ...index(name), query: { ...query, ...extras } } })),
     updateSettings: (name, body) => unwrap(raw.PUT("/_plugins/_replication/{index}/_update", { params: index(name), body })),
     promote: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_promote", { params: index(name), body })),
     promoteSite: (body) => unwrap(raw.POST("/_plugins/_replication/_promote", { body })),
-    createAutoFollow: (body) => unwrap(raw.POST("/_plugins/_replication/_autofollow", { body })),
+    createAutoFollow: (body) => unwrap(raw.POST("/_plugins/_replication/_autofollow", { params: { query: extras }, body })),
     deleteAutoFollow: (body) => unwrap(raw.DELETE("/_plugins/_replication/_autofollow", { body })),
     leaderStats: () => unwrap(raw.GET("/_plugins/_replication/leader_stats")),
     followerStats: () => unwrap(raw.GET("/_plugins/_replication/follower_stats")),
-    autoFollowStats: () => unwrap(raw.GET("/_plugins/_replication/autofollow_stats")),
+    autoFollowStats: () => unwrap(raw.GET("/_plugins/_replication/autofollow_stats", { params: { query: extras } })),
     autoFollowRules: () => unwrap(raw.GET("/_plugins/_replication/_autofollow")),
     updateAutoFollow: (body) => unwrap(raw.PUT("/_plugins/_replication/_autofollow", { body })),
     bulk: (operation, body) => unwrap(raw.POST(`/_plugins/_replication/_bulk_${operation}`, { body })),

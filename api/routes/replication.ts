@@ -1,6 +1,6 @@
 // The plugin's replication routes. Mounted under `/_plugins/_replication` and, unchanged, under
 // `/_opendistro/_replication`, whose OpenDistro-era field names are mapped here to the current ones.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AutoFollowRule } from "../../core/autofollow.ts";
 import type { BulkOperation } from "../../core/bulk-tasks.ts";
 import { checkUseRoles } from "../../core/cluster-directory.ts";
@@ -9,6 +9,7 @@ import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replications.ts";
 import { isWildcardStart } from "../../core/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
+import { shapeAnswer } from "../answer-shape.ts";
 import { respond } from "../respond.ts";
 import type { ValidationEnv } from "../validation.ts";
 
@@ -48,6 +49,12 @@ function updateSettings(body: Schemas["UpdateSettingsRequest"]): Record<string, 
   return keys.length === 1 && keys[0] === "settings" && body.settings ? body.settings : body;
 }
 
+/** An answer the OpenSearch API specification describes: its shape unless the caller asked for more. */
+function specified(c: Context<ValidationEnv>, answer: unknown, schema: keyof Schemas): unknown {
+  const { query } = c.var.input;
+  return shapeAnswer(answer, schema, { extras: query.ferry_extras === true, verbose: query.verbose === true });
+}
+
 export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
   const { replications, autofollow, wildcardStart, bulk } = ferry;
@@ -61,9 +68,10 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
     const request = startRequest(body as Schemas["StartRequest"] | Schemas["OpenDistroStartRequest"]);
     const options = { waitForRestore: query.wait_for_restore === true };
     if (isWildcardStart(params.index!, request.leader_index)) {
+      // A wildcard start is ferry's own request: its answer lists the outcome per index, as asked.
       return respond(c, await wildcardStart.start(params.index!, request, options) satisfies Schemas["StartResponse"]);
     }
-    return respond(c, await replications.start(params.index!, request, options) satisfies Schemas["Acknowledged"]);
+    return respond(c, specified(c, await replications.start(params.index!, request, options) satisfies Schemas["Acknowledged"], "StartResponse"));
   });
 
   router.post("/:index/_stop", async (c) => respond(c, await replications.stop(c.var.input.params.index!)));
@@ -82,7 +90,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.get("/:index/_status", async (c) => {
     const { params, query } = c.var.input;
-    return respond(c, await replications.status(params.index!, query.verbose === true));
+    return respond(c, specified(c, await replications.status(params.index!, query.verbose === true), "StatusResponse"));
   });
 
   router.put("/:index/_update", async (c) => {
@@ -95,7 +103,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
     checkRoles(body);
     const startExisting = "start_existing" in body ? body.start_existing : undefined;
     const created = await autofollow.create(autoFollowRule(body), startExisting === undefined ? {} : { startExisting });
-    return respond(c, created satisfies Schemas["AutoFollowCreated"]);
+    return respond(c, specified(c, created satisfies Schemas["AutoFollowCreated"], "AutoFollowCreated"));
   });
 
   router.get("/_autofollow", (c) => respond(c, { rules: autofollow.list() } satisfies Schemas["AutoFollowRuleList"]));
@@ -113,9 +121,9 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   });
 
   // The plugin always pretty-prints its stats.
-  router.get("/leader_stats", async (c) => respond(c, await replications.leaderStats(), 200, { pretty: true }));
-  router.get("/follower_stats", async (c) => respond(c, await replications.followerStats(), 200, { pretty: true }));
-  router.get("/autofollow_stats", async (c) => respond(c, await autofollow.stats(), 200, { pretty: true }));
+  router.get("/leader_stats", async (c) => respond(c, specified(c, await replications.leaderStats(), "LeaderStats"), 200, { pretty: true }));
+  router.get("/follower_stats", async (c) => respond(c, specified(c, await replications.followerStats(), "FollowerStats"), 200, { pretty: true }));
+  router.get("/autofollow_stats", async (c) => respond(c, specified(c, await autofollow.stats(), "AutoFollowStats"), 200, { pretty: true }));
 
   for (const operation of ["start", "stop", "pause", "resume"] as const satisfies readonly BulkOperation[]) {
     router.post(`/_bulk_${operation}`, async (c) => {

@@ -70,7 +70,7 @@ describe("bulk routes", () => {
 describe("auto-follow extensions", () => {
   it("lists rules, updates one in place, reports blocked names, and takes start_existing", async () => {
     const rule = { leader_alias: "leader-cluster", name: "pr-rule", pattern: "pr-*,-pr-*", follower_index_pattern: "rule-{{leader_index}}" };
-    expect(await call("POST", `${P}/_autofollow`, { ...rule, start_existing: false })).toEqual({ status: 200, body: { acknowledged: true, existing_indices: 0 } });
+    expect(await call("POST", `${P}/_autofollow`, { ...rule, start_existing: false })).toEqual({ status: 200, body: { acknowledged: true } });
     expect((await call("GET", `${P}/_autofollow`)).body.rules).toEqual(expect.arrayContaining([{ ...rule, settings: {} }]));
     expect(await call("PUT", `${P}/_autofollow`, { ...rule, pattern: "pr-*" })).toEqual({ status: 200, body: { acknowledged: true } });
     expect((await call("GET", `${P}/_autofollow`)).body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ name: "pr-rule", pattern: "pr-*" })]));
@@ -83,8 +83,8 @@ describe("auto-follow extensions", () => {
     await os(leader, "PUT", "/prx-1", { settings: { number_of_shards: 1, number_of_replicas: 0 } });
     const { follower } = inject("testbed");
     await os(follower, "PUT", "/prx-1", { settings: { number_of_replicas: 0 } });
-    expect((await call("POST", `${P}/_autofollow`, { leader_alias: "leader-cluster", name: "prx", pattern: "prx-*" })).body.existing_indices).toBe(0);
-    const stats = await call("GET", `${P}/autofollow_stats`);
+    expect((await call("POST", `${P}/_autofollow?ferry_extras=true`, { leader_alias: "leader-cluster", name: "prx", pattern: "prx-*" })).body.existing_indices).toBe(0);
+    const stats = await call("GET", `${P}/autofollow_stats?ferry_extras=true`);
     expect(stats.body.autofollow_stats.find((r: { name: string }) => r.name === "prx")).toMatchObject({
       blocked_indices: [{ leader_index: "prx-1", follower_index: "prx-1", reason: "Cant use same index again for replication. Delete the index:prx-1" }],
     });

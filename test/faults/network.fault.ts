@@ -57,7 +57,7 @@ for (const side of ["leader", "follower"] as const) faults.push({ side, fault: {
 async function errorsDuring(ms: number): Promise<{ statuses: Set<string>; errors: Set<string> }> {
   const seen = { statuses: new Set<string>(), errors: new Set<string>() };
   for (const until = Date.now() + ms; Date.now() < until; await sleep(1_000)) {
-    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
     seen.statuses.add(String(status.body.status));
     // A replication that failed says why in its reason; a fault must never get it there.
     if (status.body.status === "FAILED") seen.errors.add(`FAILED: ${String(status.body.reason)}`);
@@ -86,9 +86,9 @@ describe("network faults between ferry and each cluster", () => {
       expect([...seen.statuses]).toEqual(["SYNCING"]);
       if (showsError) expect([...seen.errors].join("\n"), "this side's error in _status during the fault").toMatch(`${side} unreachable`);
       const result = await converged(bed.leader, bed.follower, [pair], 90_000);
-      let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+      let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
       for (const until = Date.now() + 30_000; status.body.ferry_retrying && Date.now() < until; await sleep(1_000)) {
-        status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+        status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
       }
       report(`network ${side} ${fault.kind}, after`, {
         operations: workload.operations, documents_compared: result.compared, mismatches: result.lost + result.extra + result.stale,
@@ -104,7 +104,7 @@ describe("network faults between ferry and each cluster", () => {
     await sleep(3_000);
     await workload.stop();
     const result = await converged(bed.leader, bed.follower, [pair], 120_000);
-    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
     report("network after black holes", {
       operations: workload.operations, documents_compared: result.compared, mismatches: result.lost + result.extra + result.stale,
       status: status.body.status, syncing: JSON.stringify(status.body.syncing_details), retrying: JSON.stringify(status.body.ferry_retrying ?? null),

@@ -39,7 +39,7 @@ async function observe(ms: number): Promise<Observed> {
   const seen: Observed = { statuses: new Set(), errors: new Set(), health: new Set() };
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+    const status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
     seen.statuses.add(String(status.body.status));
     for (const shard of status.body.ferry_retrying ?? []) seen.errors.add(String(shard.last_error));
     seen.health.add((await ferry.call("GET", "/_ferry/health")).status);
@@ -54,9 +54,9 @@ async function recovers(scenario: string, seen: Observed): Promise<void> {
   await sleep(5_000);
   await workload.stop();
   const result = await converged(bed.leader, bed.follower, [pair], 120_000);
-  let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+  let status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
   for (const until = Date.now() + 30_000; status.body.ferry_retrying && Date.now() < until; await sleep(1_000)) {
-    status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status`);
+    status = await ferry.call("GET", `/_plugins/_replication/${pair.followerIndex}/_status?ferry_extras=true`);
   }
   report(scenario, {
     down_s: OUTAGE_MS / 1000, statuses: [...seen.statuses].join("|"), health: [...seen.health].join("|"),

@@ -46,7 +46,7 @@ async function status(ferry: FerryProcess, index: string, want: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
-    last = (await ferry.call("GET", `/_plugins/_replication/${index}/_status`)).body;
+    last = (await ferry.call("GET", `/_plugins/_replication/${index}/_status?ferry_extras=true`)).body;
     if (last.status === want) return last;
     await new Promise((r) => setTimeout(r, 250));
   }

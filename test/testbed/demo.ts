@@ -63,7 +63,7 @@ for (let round = 1; !stopping; round++) {
   const [leaderCount, followerCount, status] = await Promise.all([
     os(pair.leader.url, "GET", "/demo-events/_count"),
     os(pair.follower.url, "GET", "/demo-events-replica/_count"),
-    fetch(`${ferryUrl}/_plugins/_replication/demo-events-replica/_status`).then((r) => r.json() as Promise<any>),
+    fetch(`${ferryUrl}/_plugins/_replication/demo-events-replica/_status?ferry_extras=true`).then((r) => r.json() as Promise<any>),
   ]);
   const d = status.syncing_details ?? {};
   say(`${new Date().toISOString().slice(11, 19)}  ${status.status}  leader docs ${leaderCount.count}  follower docs ${followerCount.count}  ` +
