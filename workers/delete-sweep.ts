@@ -432,7 +432,8 @@ async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo:
     }
   });
   if (lines.length === 0) return;
-  const items = await bulkWithConflictRetry(input, lines);
+  const { items, unresolved } = await writeRepairs(input, lines);
+  result.unresolved += unresolved;
   items.forEach((item, i) => {
     const seqNo = item._seq_no;
     if (kinds[i] === "delete") {
@@ -471,11 +472,7 @@ interface BulkItem {
   error?: { type: string; reason: string };
 }
 
-/**
- * A foreign delete leaves a tombstone with a version above ferry's (for `index.gc_deletes`), so a repair
- * can meet a conflict; it is sent again with the version the follower reports.
- */
-async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): Promise<BulkItem[]> {
+async function bulkItems(input: DeleteSweepInput, lines: string[]): Promise<BulkItem[]> {
   const items: BulkItem[] = [];
   // Items come back in the order of their lines, body after body.
   for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
@@ -483,21 +480,46 @@ async function bulkWithConflictRetry(input: DeleteSweepInput, lines: string[]): 
     const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body, write: true });
     items.push(...(res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!));
   }
-  for (const [i, item] of items.entries()) {
+  return items;
+}
+
+/**
+ * Writes a sweep's deletes and repairs. A foreign delete leaves a tombstone with a version above ferry's
+ * (for `index.gc_deletes`), so a repair can meet a conflict. It is written again at the version the
+ * follower reports, but only with the leader's content read again now: that version may stand for
+ * content newer than what the sweep read, and older content must never go under it (every later
+ * comparison of versions would find nothing to repair). A document the leader changed past the
+ * checkpoint, or deleted, meanwhile is left to the next cycle and sweep, and counted unresolved.
+ */
+export async function writeRepairs(input: DeleteSweepInput, lines: string[]): Promise<{ items: BulkItem[]; unresolved: number }> {
+  const items = await bulkItems(input, lines);
+  const conflicts = items.flatMap((item, at) => {
     const current = item.status === 409 ? /current version \[(\d+)\]/.exec(item.error?.reason ?? "")?.[1] : undefined;
-    if (current && lines[i]!.startsWith('{"index"')) {
-      const retried = lines[i]!.replace(/"version":\d+/, `"version":${Number(current)}`);
-      requireLease(input);
-      const again = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: retried, write: true });
-      items[i] = Object.values((again.items as Array<Record<string, BulkItem>>)[0]!)[0]!;
-    }
+    if (current === undefined || !lines[at]!.startsWith('{"index"')) return [];
+    const { index: action } = JSON.parse(lines[at]!.slice(0, lines[at]!.indexOf("\n"))) as { index: { _id: string; routing?: string } };
+    return [{ at, current: Number(current), id: action._id, routing: action.routing }];
+  });
+  let unresolved = 0;
+  const retried: Array<{ at: number; line: string }> = [];
+  for (let i = 0; i < conflicts.length; i += input.pageSize) {
+    const batch = conflicts.slice(i, i + input.pageSize);
+    const docs = await leaderDocs(input, batch);
+    batch.forEach((c, k) => {
+      const doc = docs[k]!;
+      if (!doc.found || doc._seq_no! > input.checkpoint) unresolved++;
+      else retried.push({ at: c.at, line: repairLines(input.followerIndex, doc, Math.max(c.current, leaderVersion(doc._seq_no!, input.versionOffset))) });
+    });
+  }
+  if (retried.length > 0) {
+    const again = await bulkItems(input, retried.map((r) => r.line));
+    retried.forEach((r, k) => (items[r.at] = again[k]!));
   }
   for (const item of items) {
     if (item.status >= 300 && item.status !== 404 && item.status !== 409) {
       throw engineErrors.transient(`follower refused a reconciling write with ${item.status}: ${item.error?.type}: ${item.error?.reason}`);
     }
   }
-  return items;
+  return { items, unresolved };
 }
 
 export default function deleteSweepTask({ input, cancel }: TaskEnvelope<DeleteSweepInput>): Promise<TaskOutcome<DeleteSweepResult>> {
