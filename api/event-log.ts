@@ -22,6 +22,8 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "shard:requests": "trace",
   "leader:polled": (e) => (e.ok ? "trace" : "warn"),
   "settings:changed": "info",
+  "replication:use-roles-fallback": "warn",
+  "autofollow:use-roles-fallback": "warn",
 };
 
 export function logEvents(events: FerryEventBus, logger: Logger): void {

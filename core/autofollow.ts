@@ -14,9 +14,11 @@
 // next firing, and it stays disabled across restarts. Re-posting the same definition leaves it disabled
 // (a script that re-creates its rules must not undo a failover); `PUT _autofollow` enables it again.
 import { listOpenIndices } from "./open-indices.ts";
-import type { ClusterConnection } from "./clusters/connection.ts";
+import { unconfiguredRoles } from "./cluster-directory.ts";
+import type { ClusterConnection, RemoteAuth } from "./clusters/connection.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
 import { requestErrors } from "./errors.ts";
+import type { FerryEventBus } from "./events.ts";
 import { planFollows } from "./follow-plan.ts";
 import { followerName, LEADER_INDEX_PLACEHOLDER, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
 import { indexNameProblems } from "./index-names.ts";
@@ -91,6 +93,9 @@ export interface AutoFollowDeps {
   follower: ClusterConnection;
   settings: Settings;
   replications: ReplicationApi;
+  events: FerryEventBus;
+  /** Credentials behind `use_roles` role names (config `cluster_roles`): a rule naming others is logged. */
+  clusterRoles: Record<string, RemoteAuth>;
 }
 
 /** In-memory state of one rule; everything here is rebuilt by the next evaluation after a restart. */
@@ -189,7 +194,18 @@ export class AutoFollowEngine implements AutoFollowApi {
 
   /** Starts the timer of every stored rule; each evaluates at once. */
   resumeAll(): void {
-    for (const row of listRules(this.deps.db).filter(isEnabled)) this.schedule(this.runtime(row.leaderAlias, row.name), row.leaderAlias, row.name, 0);
+    for (const row of listRules(this.deps.db).filter(isEnabled)) {
+      this.noteRoleFallback(row.leaderAlias, row.name, row.useRoles as AutoFollowRule["use_roles"] | null);
+      this.schedule(this.runtime(row.leaderAlias, row.name), row.leaderAlias, row.name, 0);
+    }
+  }
+
+  /** Says once that a rule's `use_roles` names roles without a credential: its starts run with ferry's own. */
+  private noteRoleFallback(leaderAlias: string, rule: string, roles: AutoFollowRule["use_roles"] | null): void {
+    const unconfigured = unconfiguredRoles(this.deps.clusterRoles, roles);
+    if (roles && unconfigured.length && this.deps.settings["ferry.use_roles.strict"] !== 1) {
+      this.deps.events.emit("autofollow:use-roles-fallback", { leaderAlias, rule, roles, unconfigured });
+    }
   }
 
   async close(): Promise<void> {
@@ -209,6 +225,7 @@ export class AutoFollowEngine implements AutoFollowApi {
     }
     const startExisting = options.startExisting ?? true;
     insertRule(this.deps.db, rule.leader_alias, rule.name, definition, startExisting ? null : await this.followFrom(leader, rule.pattern));
+    this.noteRoleFallback(rule.leader_alias, rule.name, rule.use_roles ?? null);
     const rt = this.runtime(rule.leader_alias, rule.name);
     const planned = await this.evaluate(rt, rule.leader_alias, rule.name);
     return { acknowledged: true, existing_indices: startExisting ? planned : 0 };
@@ -220,6 +237,7 @@ export class AutoFollowEngine implements AutoFollowApi {
     if (!updateRuleDefinition(this.deps.db, rule.leader_alias, rule.name, definitionOf(rule))) {
       throw requestErrors.notFound(`Autofollow replication rule ${rule.leader_alias}:${rule.name} does not exist`);
     }
+    this.noteRoleFallback(rule.leader_alias, rule.name, rule.use_roles ?? null);
     const rt = this.runtime(rule.leader_alias, rule.name);
     rt.generation++;
     if (rt.evaluation) rt.again = true;

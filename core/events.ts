@@ -24,6 +24,11 @@ export interface FerryEvents {
   "leader:polled": { leaderAlias: string; durationMs: number; ok: boolean; requests: RequestTally };
   /** Restore of a bootstrap snapshot into the follower, summed over its primaries. */
   "bootstrap:progress": { followerIndex: string; bytesRecovered: number; bytesTotal: number };
+  /** A replication's `use_roles` names roles without a credential (`unconfigured`): those sides run with
+   * ferry's own. Once per replication: at its start, and when ferry starts with it stored. */
+  "replication:use-roles-fallback": { followerIndex: string; roles: { leader_cluster_role: string; follower_cluster_role: string }; unconfigured: string[] };
+  /** The same for an auto-follow rule: at its creation or update, and when ferry starts with it stored. */
+  "autofollow:use-roles-fallback": { leaderAlias: string; rule: string; roles: { leader_cluster_role: string; follower_cluster_role: string }; unconfigured: string[] };
   /** Tunables changed through the API (core/live-settings.ts); the Settings object already holds them. */
   "settings:changed": { names: string[] };
 }

@@ -47,7 +47,9 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
     db: store, settings: config.settings, lagSeconds: (index, now) => replications.lagSeconds(index, now),
   });
   replications.resumeAll();
-  const autofollow = new AutoFollowEngine({ db: store, remotes, follower: config.follower, settings: config.settings, replications });
+  const autofollow = new AutoFollowEngine({
+    db: store, remotes, follower: config.follower, settings: config.settings, replications, events, clusterRoles: config.clusterRoles,
+  });
   autofollow.resumeAll();
   const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });

@@ -17,7 +17,7 @@ import { guardActive, installGuard, removeGuard } from "./write-guard.ts";
 import type { FerryInstance } from "./ferry-instance.ts";
 import { FollowerLeases } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
-import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, type UseRoles } from "./cluster-directory.ts";
+import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "./cluster-directory.ts";
 import { unblockWrites } from "./clusters/write-block.ts";
 import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
@@ -108,9 +108,12 @@ export class ReplicationEngine implements ReplicationApi {
   private readonly promoting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles);
+    this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles, () => this.strictRoles());
     this.bootstrapSlots = new Slots(() => deps.settings["ferry.bootstrap.max_concurrent"]);
-    deps.events.on("settings:changed", () => this.bootstrapSlots.admit());
+    deps.events.on("settings:changed", ({ names }) => {
+      this.bootstrapSlots.admit();
+      if (names.includes("ferry.use_roles.strict")) this.failUnconfiguredRoles();
+    });
     this.scheduler = new Scheduler({
       leases: (alias) => this.leasesOn(alias),
       db: deps.db,
@@ -140,9 +143,37 @@ export class ReplicationEngine implements ReplicationApi {
     return leases;
   }
 
+  private strictRoles(): boolean {
+    return this.deps.settings["ferry.use_roles.strict"] === 1;
+  }
+
+  /** Says once that `roles` names roles this ferry has no credential for (they run with ferry's own). */
+  private noteRoleFallback(followerIndex: string, roles: Partial<UseRoles> | null | undefined): void {
+    const unconfigured = unconfiguredRoles(this.deps.clusterRoles ?? {}, roles);
+    // The contract refuses half a pair: a role names both sides.
+    if (roles && unconfigured.length && !this.strictRoles()) this.deps.events.emit("replication:use-roles-fallback", { followerIndex, roles: roles as UseRoles, unconfigured });
+  }
+
+  /** With strict roles, fails every replication whose `use_roles` names a role without a credential: it
+   * would otherwise retry calls that cannot be made as asked. */
+  private failUnconfiguredRoles(): void {
+    if (!this.strictRoles()) return;
+    for (const row of listReplications(this.deps.db)) {
+      const field = unconfiguredRoles(this.deps.clusterRoles ?? {}, row.useRoles as UseRoles | null)[0];
+      if (row.state === "FAILED" || field === undefined) continue;
+      const reason = `use_roles.${field} [${(row.useRoles as UseRoles)[field]}] is not a configured cluster role (cluster_roles) and ferry.use_roles.strict is set`;
+      const bootstrap = this.bootstraps.get(row.followerIndex);
+      if (bootstrap) this.cancel(bootstrap);
+      if (this.scheduler.isFollowing(row.followerIndex)) this.scheduler.fail(row.followerIndex, reason);
+      else this.markFailed(row.followerIndex, reason);
+    }
+  }
+
   /** Picks up every persisted replication in the state it was left in. */
   resumeAll(): void {
+    this.failUnconfiguredRoles();
     for (const row of listReplications(this.deps.db)) {
+      if (row.state !== "FAILED") this.noteRoleFallback(row.followerIndex, row.useRoles as UseRoles | null);
       if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row);
       else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
     }
@@ -174,7 +205,7 @@ export class ReplicationEngine implements ReplicationApi {
   async start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged> {
     const problems = [...indexNameProblems(followerIndex), ...indexNameProblems(request.leader_index)];
     if (problems.length) throw requestErrors.validation(problems);
-    checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles);
+    checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles, this.strictRoles());
     // The checks already read as the roles: a role that cannot see the leader index fails here.
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
     const meta = await this.validateLeader(leader, request);
@@ -198,6 +229,7 @@ export class ReplicationEngine implements ReplicationApi {
       followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
       followerAlias: null, bootstrapKind, versionOffset: 0, leaderVersionCeiling: 0,
     });
+    this.noteRoleFallback(followerIndex, request.use_roles);
     const row = this.record(followerIndex);
     this.runBootstrap(row);
     if (options.waitForRestore) await this.waitUntilFollowing(followerIndex);
@@ -527,6 +559,8 @@ export class ReplicationEngine implements ReplicationApi {
       leader_alias: row.leaderAlias,
       leader_index: row.leaderIndex,
       follower_index: row.followerIndex,
+      // ferry extension: which credential each side of `use_roles` runs with.
+      ...(row.useRoles ? { use_roles: roleCredentials(this.deps.clusterRoles ?? {}, row.useRoles as UseRoles) } : {}),
     };
     if (row.state === "PAUSED" || row.state === "AUTO_PAUSED" || row.state === "FAILED") return base;
     if (row.state === "BOOTSTRAPPING") {

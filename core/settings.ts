@@ -83,6 +83,14 @@ export const SETTINGS = {
       "(keys in another order, whitespace dropped), and follower writes slow down. " +
       "0: the follower keeps the leader's _source bytes.",
   },
+  "ferry.use_roles.strict": {
+    // Off by default: the plugin's documentation passes `all_access` in every example, and a plugin
+    // without the security plugin accepts and ignores the names.
+    default: 0, min: 0, max: 1, unit: "count",
+    doc: "1: refuse (400) a start or auto-follow rule whose use_roles names a role without a credential in cluster_roles, " +
+      "and fail a stored replication whose role is no longer configured. " +
+      "0: such a role runs with ferry's own credential for that cluster; _status?ferry_extras=true and the log (once per replication and rule) say so.",
+  },
   "ferry.bootstrap.max_concurrent": {
     default: 4, min: 1, max: 100, unit: "count",
     doc: "Bootstraps (snapshot and restore of a whole index) running at once; more starts wait their turn in BOOTSTRAPPING.",

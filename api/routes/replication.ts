@@ -58,9 +58,10 @@ function specified(c: Context<ValidationEnv>, answer: unknown, schema: keyof Sch
 export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
   const router = new Hono<ValidationEnv>();
   const { replications, autofollow, wildcardStart, bulk } = ferry;
-  // A role without a configured credential is refused before anything starts (a rule or a bulk task
-  // would otherwise fail index by index, later).
-  const checkRoles = (body: object) => checkUseRoles(ferry.config.clusterRoles, (body as { use_roles?: Schemas["UseRoles"] }).use_roles);
+  // With strict roles, a role without a configured credential is refused before anything starts (a rule
+  // or a bulk task would otherwise fail index by index, later).
+  const checkRoles = (body: object) => checkUseRoles(ferry.config.clusterRoles, (body as { use_roles?: Schemas["UseRoles"] }).use_roles,
+    ferry.config.settings["ferry.use_roles.strict"] === 1);
 
   router.put("/:index/_start", async (c) => {
     const { params, query, body } = c.var.input;

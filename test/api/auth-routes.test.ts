@@ -152,7 +152,8 @@ describe("use_roles", () => {
   const start = (index: string, roles: Record<string, string>) =>
     call("PUT", `/_plugins/_replication/${index}/_start?wait_for_restore=true`, ADMIN, { leader_alias: "leader-cluster", leader_index: "auth-roles-leader", use_roles: roles });
 
-  it("refuses a role without a configured credential with a 400, and starts nothing", async () => {
+  it("with ferry.use_roles.strict, refuses a role without a configured credential with a 400, and starts nothing", async () => {
+    expect((await call("PUT", "/_ferry/settings", ADMIN, { "ferry.use_roles.strict": 1 })).status).toBe(200);
     const before = await state();
     const res = await start("auth-roles-unknown", { leader_cluster_role: "leader-reader", follower_cluster_role: "no-such-role" });
     expect(res.status).toBe(400);
@@ -162,6 +163,7 @@ describe("use_roles", () => {
     });
     expect(rule.status).toBe(400);
     expect(await state()).toEqual(before);
+    expect((await call("PUT", "/_ferry/settings", ADMIN, { "ferry.use_roles.strict": null })).status).toBe(200);
   });
 
   it("reaches the leader with the role's credential for that replication", async () => {
