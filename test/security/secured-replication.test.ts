@@ -158,7 +158,7 @@ describe.skipIf(unavailable !== undefined)(`replication through secured clusters
       for (const name of names) await bulk(leader, name, [...docs(20, 25, "v1"), ...docs(0, 5, "v2"), { op: "delete", id: "d10" }]);
       for (const name of names) expect(await converge(leader, follower, name, name, 60_000)).toEqual([]);
       for (const name of names) {
-        expect((await ferry.call("GET", `/_plugins/_replication/${name}/_status`)).body.ferry_retrying ?? []).toEqual([]);
+        expect((await ferry.call("GET", `/_plugins/_replication/${name}/_status?ferry_extras=true`)).body.ferry_retrying ?? []).toEqual([]);
         expect((await ferry.call("POST", `/_plugins/_replication/${name}/_stop`, {})).status).toBe(200);
       }
     } finally {
