@@ -49,7 +49,9 @@ describe("leader history", () => {
         throw new Error(`${(err as Error).message}; status ${JSON.stringify(await core().replications.status(FOLLOWER, false))}; ${diff.stale} of ${diff.compared} follower documents differ`);
       });
     const status = await core().replications.status(FOLLOWER, false) as any;
-    expect(status.reason).toMatch(/leader index \[history-l\] shard \d has a new history/);
+    // Both signs, on OpenSearch and Elasticsearch alike: the shard's history UUID changed (shard stats'
+    // commit.user_data.history_uuid), and its max sequence number went below ferry's checkpoint.
+    expect(status.reason).toMatch(/leader index \[history-l\] shard \d has a new history \(history uuid \S+ → \S+, max sequence number \d+ below ferry's checkpoint \d+\)/);
     expect(status.reason).toMatch(/stop the replication, delete follower index \[history-f\] and start it again/);
   });
 });
