@@ -63,6 +63,8 @@ interface FollowedIndex {
   phase: IndexPhase;
   /** Until when its shard tasks may write, as ferry's lease on the follower index allows (core/follower-lease.ts). */
   writeWindow: BigInt64Array;
+  /** The lease problem last recorded as the shards' error, so that it is recorded once, not every tick. */
+  leaseError: string | undefined;
   /** Leader metadata versions the follower matches; unknown until the first sync after (re)start. */
   metadata: MetadataVersions | undefined;
   /** The follower's own metadata versions as first seen after ferry's last sync: when they move, someone
@@ -95,16 +97,18 @@ const closedReason = (side: "leader" | "follower", index: string) =>
 const sameVersions = (a: MetadataVersions, b: MetadataVersions) =>
   a.mapping === b.mapping && a.settings === b.settings && a.aliases === b.aliases;
 
-/** Why this instance must not write to the follower index now, as far as its lease goes. */
-function leaseProblem(followerIndex: string, lease: Exclude<LeaseView, { state: "unknown" | "ended" }>, durationMs: number, now: number): string | undefined {
-  switch (lease.state) {
-    case "waiting":
-      return `follower index [${followerIndex}] is followed by another ferry instance (${lease.holder}) whose lease runs until ${new Date(lease.expiresAt).toISOString()}; this one takes over if that lease runs out`;
-    case "unrenewed": return `ferry could not renew its lease on follower index [${followerIndex}] (${lease.reason}); it follows again once it can`;
-    case "held":
-      return now < writableUntil(lease.expiresAt, durationMs) ? undefined
-        : `ferry's lease on follower index [${followerIndex}] runs out before it could renew it; it follows again once it can`;
+/** Another instance holds the lease: following waits, visibly, until it runs out. */
+const heldElsewhere = (followerIndex: string, lease: { holder: string; expiresAt: number }) =>
+  `follower index [${followerIndex}] is followed by another ferry instance (${lease.holder}) whose lease runs until ${new Date(lease.expiresAt).toISOString()}; this one takes over if that lease runs out`;
+
+/** This instance's own lease is not confirmed (the follower did not answer the renewal, or not in time):
+ * an error being retried, as any other of the follower's, not a change of state. */
+function unconfirmedLease(followerIndex: string, lease: LeaseView, durationMs: number, now: number): string | undefined {
+  if (lease.state === "unrenewed") return `ferry could not renew its lease on follower index [${followerIndex}] (${lease.reason}); it writes again once it can`;
+  if (lease.state === "held" && now >= writableUntil(lease.expiresAt, durationMs)) {
+    return `ferry's lease on follower index [${followerIndex}] runs out before it could renew it; it writes again once it can`;
   }
+  return undefined;
 }
 
 /** Polls one leader cluster for the indices it replicates into one follower cluster. */
@@ -257,13 +261,20 @@ class LeaderPoller {
       this.scheduler.fail(index.followerIndex, lease.reason);
       return false;
     }
+    const unconfirmed = unconfirmedLease(index.followerIndex, lease, leases.durationMs, now);
+    if (unconfirmed) {
+      if (index.leaseError !== unconfirmed) index.shards.forEach((_, shard) => recordShardError(deps.db, index.followerIndex, shard, unconfirmed));
+      index.leaseError = unconfirmed;
+      return false;
+    }
+    index.leaseError = undefined;
     if (index.reopenOwed) {
       void this.reopenFollower(index);
       return true;
     }
     const waitFor = !leaderState.open ? closedReason("leader", index.leaderIndex)
       : this.closedFollowers.has(index.followerIndex) ? closedReason("follower", index.followerIndex)
-      : leaseProblem(index.followerIndex, lease, leases.durationMs, now);
+      : lease.state === "waiting" ? heldElsewhere(index.followerIndex, lease) : undefined;
     if (waitFor) {
       if (index.phase !== "waiting") {
         index.phase = "waiting";
@@ -502,7 +513,7 @@ export class Scheduler {
       lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
-      writeWindow, metadata: undefined, followerVersions: undefined, reopenOwed: false,
+      writeWindow, leaseError: undefined, metadata: undefined, followerVersions: undefined, reopenOwed: false,
     });
     poller.start();
   }
@@ -514,15 +525,19 @@ export class Scheduler {
    */
   async halt(followerIndex: string, options: { abortAfterMs?: number } = {}): Promise<void> {
     this.followsDue.delete(followerIndex);
+    const aliases = new Set<string | null>();
     for (const poller of this.pollers.values()) {
       if (!poller.indices.delete(followerIndex)) continue;
-      this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
+      aliases.add(poller.route.followerAlias);
       if (poller.indices.size === 0) poller.stop();
     }
     const { abortAfterMs } = options;
     const timer = abortAfterMs === undefined ? undefined : setTimeout(() => this.tasks.cancel(followerIndex), abortAfterMs);
     await this.tasks.settled(followerIndex);
     clearTimeout(timer);
+    // Once its tasks ended: a pause or stop lets the cycle in flight finish rather than fail it. A resume
+    // meanwhile follows it again under the same lease.
+    if (!this.isFollowing(followerIndex)) for (const alias of aliases) this.deps.leases(alias).unwatch(followerIndex);
   }
 
   /** Makes the next sweep of these shards compare both ways (ids and counts), as after a foreign write. */
