@@ -176,7 +176,8 @@ export class FollowerLeases {
         method: "POST", path: `/${LEASE_INDEX}/_mget`, querystring: { realtime: true }, body: { ids: [target.followerUuid] },
       });
       const doc = found.docs[0] as { found: boolean; _seq_no?: number; _primary_term?: number; _source?: LeaseDoc };
-      if (doc.found && doc._source?.replication_id !== target.replicationId) return;
+      // Another replication's, or released already (by whoever stopped it first: keep that name).
+      if (doc.found && (doc._source?.replication_id !== target.replicationId || doc._source.released_at !== undefined)) return;
       const now = Date.now();
       const body: LeaseDoc = { ...this.leaseDoc(target, now, this.durationMs), released_at: now };
       const [item] = await this.bulk([`${JSON.stringify(this.writeAction(target.followerUuid, doc))}\n${JSON.stringify(body)}\n`]);
