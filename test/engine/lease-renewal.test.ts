@@ -9,7 +9,8 @@ import { until } from "../support/until.ts";
 import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-const LEASE_MS = 3_000;
+// Renewed every third of it: long enough that a loaded test machine does not delay a renewal past it.
+const LEASE_MS = 5_000;
 const docs = (from: number, to: number): Op[] => Array.from({ length: to - from }, (_, k) => ({ op: "index", id: `r${from + k}`, source: { n: from + k } }));
 const opened: Ferry[] = [];
 const proxies: TcpProxy[] = [];
