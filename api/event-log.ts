@@ -24,6 +24,7 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "settings:changed": "info",
   "replication:use-roles-fallback": "warn",
   "autofollow:use-roles-fallback": "warn",
+  "promote:step": (e) => (e.error !== null ? "warn" : "info"),
 };
 
 export function logEvents(events: FerryEventBus, logger: Logger): void {

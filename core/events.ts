@@ -31,6 +31,9 @@ export interface FerryEvents {
   "autofollow:use-roles-fallback": { leaderAlias: string; rule: string; roles: { leader_cluster_role: string; follower_cluster_role: string }; unconfigured: string[] };
   /** Tunables changed through the API (core/live-settings.ts); the Settings object already holds them. */
   "settings:changed": { names: string[] };
+  /** A promote recorded a step (core/promote-steps.ts): done going forward, undone going back, or failed
+   * (`error`, then retried or turned back). */
+  "promote:step": { followerIndex: string; kind: string; step: string; direction: "forward" | "back"; error: string | null };
 }
 
 export class FerryEventBus {

@@ -4,20 +4,32 @@
 // block. Unplanned (forced, or the leader does not answer): replication ends at once, and the answer says
 // per shard how far the follower is known to hold the leader's operations. A planned promote may also
 // fail back (`reverse`): the old leader index then follows the promoted one without a copy.
+//
+// Each promote is a sequence of steps recorded in SQLite (core/promote-steps.ts decides, this file acts):
+// a failure before the records switch roles rolls it back, one after it is retried until the promote is
+// done, and a promote that a crash interrupted is finished or rolled back when ferry starts again.
 import type { components } from "../openapi/ferry.gen.ts";
-import type { ClusterDirectory } from "./cluster-directory.ts";
+import { LOCAL_CLUSTER, type ClusterDirectory } from "./cluster-directory.ts";
 import type { ClusterConnection } from "./clusters/connection.ts";
 import { indexMetadata } from "./clusters/index-metadata.ts";
 import { shardCheckpoints } from "./clusters/shard-checkpoints.ts";
 import { shardContentDifferences } from "./clusters/shard-contents.ts";
 import { shardDocCounts } from "./clusters/shard-counts.ts";
-import { blockWrites, unblockWrites } from "./clusters/write-block.ts";
+import { blockWrites, unblockWrites, writeBlocked } from "./clusters/write-block.ts";
 import { moveWriteAlias } from "./clusters/write-alias.ts";
 import { FerryError, isFerryError, requestErrors } from "./errors.ts";
+import type { FerryEventBus } from "./events.ts";
+import { afterCrash, afterFailure, afterMove, nextMove, type Move, type PromotionKind } from "./promote-steps.ts";
+import { backoffDelay } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
+import {
+  deletePromotion, getPromotion, insertPromotion, listPromotions, switchRoles, updatePromotion, type PromotionRecord,
+} from "./store/promotions.ts";
+import type { PromotionData } from "./store/schema.ts";
 import { reconciled } from "./replication-lag.ts";
 import { getReplication, listShards, type ReplicationRow } from "./store/replications.ts";
+import { installGuard, removeGuard } from "./write-guard.ts";
 
 export type PromoteRequest = components["schemas"]["PromoteRequest"];
 export type PromoteResponse = components["schemas"]["PromoteResponse"];
@@ -34,18 +46,23 @@ export interface ReverseStart {
 /** What a promotion needs from the engine that owns the replication. */
 export interface PromotionHost {
   db: Store;
+  events: FerryEventBus;
   settings: Settings;
   clusters: ClusterDirectory;
-  /** Makes sure the index is followed for the drain (a paused one too); answers how to put it back. */
-  followForDrain(followerIndex: string): () => Promise<void>;
+  /** Makes sure the index is followed (a paused one too), for the drain or again during a rollback. */
+  followForDrain(followerIndex: string): void;
+  /** Puts the replication back in the state `row` had, followed or halted; nothing when it is gone. */
+  putBack(row: ReplicationRow): Promise<void>;
   /** The next sweep of these shards also compares ids both ways. */
   requestSweep(followerIndex: string, shards: number[]): void;
   /** Stops every task of the index; those still running after `abortAfterMs` are ended. */
   halt(followerIndex: string, abortAfterMs?: number): Promise<void>;
-  /** Ends the replication; the follower index is an ordinary writable index from then on. */
-  release(followerIndex: string): Promise<void>;
-  /** Starts the fail-back replication of a promoted `row` (core/replications.ts). */
-  startReverse(row: ReplicationRow, start: ReverseStart[]): Promise<ReverseReplication>;
+  /** After the switch: the ended replication is announced, a fail-back's reverse replication followed. */
+  switched(followerIndex: string, reverseIndex: string | undefined): void;
+  /** The promoted index loses its write guard and lease: an ordinary writable index from then on. */
+  releasePromoted(row: ReplicationRow): Promise<void>;
+  /** The reverse replication a fail-back of `row` records (core/replications.ts). */
+  reverseRow(row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[]): Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">;
 }
 
 const GUARANTEE = {
@@ -63,14 +80,50 @@ const GUARANTEE = {
 
 const DRAIN_POLL_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Between attempts of a failed step: short while a request waits, up to 30 s when ferry finishes alone. */
+const STEP_RETRY = { initialMs: 200, maxMs: 2_000, factor: 2, jitter: 0.2 };
+const BACKGROUND_RETRY = { initialMs: 1_000, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 const timeoutError = (reason: string) => new PromoteTimeout(reason);
 
 /** A planned promote that did not finish in time; everything was put back as it was. */
 class PromoteTimeout extends Error {}
 
+/** What a step's effects need besides the record: the request's clock, while a request waits. */
+interface RunContext {
+  started: number;
+  deadline: number;
+  /** False when ferry finishes a promote alone (after a failure the request answered, or a restart). */
+  inRequest: boolean;
+}
+
+type Answer = Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "documents" | "leader_write_block" | "reverse" | "unplanned_because">;
+
 export class Promotions {
+  /** Promotes running in this process, by follower index, in a request or finishing alone. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly closing = new AbortController();
+
   constructor(private readonly host: PromotionHost) {}
+
+  /** True while a promote of the index runs or is left to finish (a promote or pause meanwhile is refused). */
+  busy(followerIndex: string): boolean {
+    return this.running.has(followerIndex) || getPromotion(this.host.db, followerIndex) !== undefined;
+  }
+
+  /** Finishes or rolls back, alone, every promote a previous run of ferry left unfinished. */
+  recover(): void {
+    for (const record of listPromotions(this.host.db)) {
+      const found = { ...record, ...afterCrash(record) };
+      updatePromotion(this.host.db, found);
+      this.finishAlone(found);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running.values()]);
+  }
 
   async promote(row: ReplicationRow, request: PromoteRequest): Promise<PromoteResponse> {
     const started = Date.now();
@@ -86,22 +139,198 @@ export class Promotions {
       throw requestErrors.illegalArgument(`Cannot fail back [${row.followerIndex}]: reverse needs a planned promotion, and this one would be unplanned because ${because}`);
     }
     const timeoutMs = request.timeout ? timeValueMs(request.timeout) : this.host.settings["ferry.promote.timeout"];
-    const result = because === undefined
-      ? await this.planned(row, timeoutMs, request.reverse === true)
-      : await this.unplanned(row, because, started);
+    const kind: PromotionKind = because !== undefined ? "unplanned" : request.reverse ? "reverse" : "planned";
+    const record: PromotionRecord = {
+      followerIndex: row.followerIndex, kind, step: "recorded", direction: "forward", lastError: null,
+      data: { replication: row, leaderWasBlocked: false, ...(because !== undefined ? { because } : {}) },
+    };
+    // Known before the record exists, so that every rollback knows whether to lift the block.
+    if (kind !== "unplanned") {
+      record.data.leaderWasBlocked = await writeBlocked(this.host.clusters.leader(row.leaderAlias), "leader", row.leaderIndex)
+        .catch((err: unknown) => { throw rolledBack(record, err); });
+    }
+    insertPromotion(this.host.db, record);
+    this.save(record, false);
+    const done = await this.track(row.followerIndex, this.run(record, { started, deadline: started + timeoutMs, inRequest: true }));
     const follower = this.host.clusters.follower(row.followerAlias);
     const alias = request.write_alias
       ? { write_alias: { alias: request.write_alias, removed_from: await moveWriteAlias(follower, "follower", request.write_alias, row.followerIndex) } }
       : {};
     return {
       acknowledged: true,
-      ...result,
+      ...answer(done),
       follower_index: row.followerIndex,
       leader_alias: row.leaderAlias,
       leader_index: row.leaderIndex,
       ...alias,
       took_millis: Date.now() - started,
     };
+  }
+
+  private track<T>(followerIndex: string, work: Promise<T>): Promise<T> {
+    const tracked: Promise<T> = work.finally(() => {
+      if (this.running.get(followerIndex) === tracked) this.running.delete(followerIndex);
+    });
+    this.running.set(followerIndex, tracked);
+    return tracked;
+  }
+
+  /** Goes on with `record` in the background, retrying each failed step, until it is done or ferry closes. */
+  private finishAlone(record: PromotionRecord): void {
+    const now = Date.now();
+    void this.track(record.followerIndex, this.run(record, { started: now, deadline: now, inRequest: false }).catch(() => undefined));
+  }
+
+  /**
+   * Makes the moves core/promote-steps.ts decides, recording each before the next. Resolves with the
+   * record once the promote is done; rejects once it was rolled back (with the cause and what was undone),
+   * or when a request stops waiting for a promote that ferry then finishes alone.
+   */
+  private async run(start: PromotionRecord, ctx: RunContext): Promise<PromotionRecord> {
+    let record = start;
+    // A promote found after a restart goes back because ferry stopped in the middle of it.
+    let cause: unknown = start.direction === "back"
+      ? requestErrors.promoteRolledBack(`ferry stopped during the promote of [${start.followerIndex}]${start.lastError ? ` (${start.lastError})` : ""}`)
+      : undefined;
+    let attempt = 0;
+    for (;;) {
+      const move = nextMove(record);
+      if ("finished" in move) {
+        deletePromotion(this.host.db, record.followerIndex);
+        return record;
+      }
+      let data: PromotionData;
+      try {
+        data = await this.perform(record, move, ctx);
+      } catch (err) {
+        attempt++;
+        const failure = describe(err);
+        record = { ...record, lastError: `${"do" in move ? `step ${move.do}` : `undo of step ${move.undo}`} failed: ${failure.reason}` };
+        this.save(record);
+        if (this.closing.signal.aborted) {
+          throw requestErrors.promoteUnfinished(`ferry is closing; it goes on with the promote of [${record.followerIndex}] when it starts again (${record.lastError})`);
+        }
+        if (!ctx.inRequest) {
+          await sleep(backoffDelay(BACKGROUND_RETRY, attempt));
+          continue;
+        }
+        const decision = afterFailure(record, { retryable: failure.retryable, attempt });
+        if ("retry" in decision) {
+          await sleep(backoffDelay(STEP_RETRY, attempt));
+          continue;
+        }
+        if ("turnBack" in decision) {
+          cause = err instanceof PromoteTimeout || (isFerryError(err) && err.status < 500) ? err : requestErrors.promoteRolledBack(record.lastError!);
+          attempt = 0;
+          record = { ...record, direction: "back" };
+          this.save(record);
+          continue;
+        }
+        this.finishAlone(record);
+        throw unfinished(record, cause ?? err);
+      }
+      attempt = 0;
+      const after = afterMove(record, move);
+      if (!after) {
+        deletePromotion(this.host.db, record.followerIndex);
+        throw rolledBack(record, cause);
+      }
+      record = { ...record, ...after, data, lastError: record.direction === "back" ? record.lastError : null };
+      // The switch recorded its step in its own transaction.
+      this.save(record, !("do" in move && move.do === "switched"));
+    }
+  }
+
+  /** Records the promote's progress, then announces it. */
+  private save(record: PromotionRecord, recorded = true): void {
+    if (recorded) updatePromotion(this.host.db, record);
+    const { followerIndex, kind, step, direction, lastError } = record;
+    this.host.events.emit("promote:step", { followerIndex, kind, step, direction, error: lastError });
+  }
+
+  /** One move's effects; answers the record's data as the move leaves it. */
+  private async perform(record: PromotionRecord, move: Exclude<Move, { finished: unknown }>, ctx: RunContext): Promise<PromotionData> {
+    const { data } = record;
+    const row = data.replication;
+    const { followerIndex, leaderIndex } = row;
+    const leader = this.host.clusters.leader(row.leaderAlias);
+    if ("undo" in move) {
+      switch (move.undo) {
+        case "recorded": await this.host.putBack(row); break;
+        case "leader_blocked": if (!data.leaderWasBlocked) await unblockWrites(leader, "leader", leaderIndex); break;
+        // Following again at once: whatever the old leader takes meanwhile is copied as before the promote.
+        case "promoted_quiet": this.host.followForDrain(followerIndex); break;
+        case "old_leader_guarded": await removeGuard(leader, leaderIndex); break;
+        case "old_leader_unblocked": await blockWrites(leader, "leader", leaderIndex); break;
+        case "drained": break;
+        default: throw new Error(`step ${move.undo} cannot be undone`);
+      }
+      return data;
+    }
+    switch (move.do) {
+      case "leader_blocked":
+        this.host.followForDrain(followerIndex);
+        await blockWrites(leader, "leader", leaderIndex);
+        return data;
+      case "drained": {
+        const final = await this.finalCheckpoints(leader, row, ctx.deadline);
+        const documents = await this.drain(leader, row, final, ctx.deadline);
+        const shards = listShards(this.host.db, followerIndex).map((s): PromoteShard => ({
+          shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: final[s.shard]!,
+        }));
+        return { ...data, final, documents, shards };
+      }
+      case "promoted_quiet": {
+        // The promoted index's last operations before anyone else writes to it: the fail-back starts there.
+        await this.host.halt(followerIndex);
+        const promoted = this.host.clusters.follower(row.followerAlias);
+        const promotedMax = await this.quietMaxSeqNos(promoted, "follower", followerIndex, row.shardCount, ctx.deadline);
+        const [promotedMeta, oldLeaderMeta] = await Promise.all([
+          indexMetadata(promoted, "follower", followerIndex), indexMetadata(leader, "leader", leaderIndex),
+        ]);
+        if (!promotedMeta || !oldLeaderMeta) throw requestErrors.illegalState(`[${followerIndex}] or [${leaderIndex}] disappeared during the promote`, 409);
+        return { ...data, promotedMax, promotedUuid: promotedMeta.uuid, oldLeaderUuid: oldLeaderMeta.uuid };
+      }
+      case "old_leader_guarded":
+        if (this.host.settings["ferry.follower.write_guard"] === 1) await installGuard(leader, leaderIndex);
+        return data;
+      case "old_leader_unblocked":
+        await unblockWrites(leader, "leader", leaderIndex);
+        return data;
+      case "switched":
+        return this.switchRoles(record, ctx);
+      case "promoted_released":
+        await this.host.releasePromoted(row);
+        return data;
+      default:
+        throw new Error(`step ${move.do} has no effect`);
+    }
+  }
+
+  /** The point of no return: the replication ends in ferry's records, and a fail-back's reverse begins. */
+  private async switchRoles(record: PromotionRecord, ctx: RunContext): Promise<PromotionData> {
+    const { data } = record;
+    const row = data.replication;
+    let shards = data.shards;
+    if (record.kind === "unplanned") {
+      // Within the leader timeout as a whole: the probe may have used some of it already.
+      await this.host.halt(row.followerIndex, Math.max(0, ctx.started + this.host.settings["ferry.promote.leader_timeout"] - Date.now()));
+      shards = listShards(this.host.db, row.followerIndex).map((s): PromoteShard => ({
+        shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: s.leaderCheckpoint,
+        operations_missing_at_most: Math.max(0, s.leaderCheckpoint - s.checkpoint),
+      }));
+    } else if (record.kind === "planned") {
+      await this.host.halt(row.followerIndex);
+    }
+    const next: PromotionData = { ...data, ...(shards ? { shards } : {}) };
+    let reverse: Parameters<typeof switchRoles>[2];
+    if (record.kind === "reverse") {
+      const start = next.promotedMax!.map((leaderCheckpoint, shard): ReverseStart => ({ leaderCheckpoint, followerMaxSeqNo: next.final![shard]! }));
+      reverse = { row: this.host.reverseRow(row, { promoted: next.promotedUuid!, oldLeader: next.oldLeaderUuid! }, start), start };
+    }
+    switchRoles(this.host.db, { ...record, data: next }, reverse);
+    this.host.switched(row.followerIndex, reverse?.row.followerIndex);
+    return next;
   }
 
   /** A fail-back replicates into the old leader index under its own name, which no other replication may hold. */
@@ -125,52 +354,6 @@ export class Promotions {
     } catch (err) {
       if (isFerryError(err) && !err.retryable) throw err;
       return `the leader did not answer within ${timeoutMs}ms (${isFerryError(err) ? err.reason : String(err)})`;
-    }
-  }
-
-  private async planned(
-    row: ReplicationRow, timeoutMs: number, reverse: boolean,
-  ): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "documents" | "leader_write_block" | "reverse">> {
-    const { followerIndex, leaderIndex } = row;
-    const leader = this.host.clusters.leader(row.leaderAlias);
-    const deadline = Date.now() + timeoutMs;
-    const { wasBlocked } = await blockWrites(leader, "leader", leaderIndex);
-    const putBack = this.host.followForDrain(followerIndex);
-    try {
-      const final = await this.finalCheckpoints(leader, row, deadline);
-      const documents = await this.drain(leader, row, final, deadline);
-      const shards = listShards(this.host.db, followerIndex).map((s): PromoteShard => ({
-        shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: final[s.shard]!,
-      }));
-      if (!reverse) {
-        await this.host.release(followerIndex);
-        return { promotion: "planned", guarantee: GUARANTEE.planned, leader_write_block: true, documents, shards };
-      }
-      // The promoted index's last operations before anyone else writes to it: the fail-back starts there.
-      await this.host.halt(followerIndex);
-      const promotedMax = await this.quietMaxSeqNos(this.host.clusters.follower(row.followerAlias), "follower", followerIndex, row.shardCount, deadline);
-      await this.host.release(followerIndex);
-      const start = promotedMax.map((leaderCheckpoint, shard) => ({ leaderCheckpoint, followerMaxSeqNo: final[shard]! }));
-      const back = await this.host.startReverse(row, start);
-      return { promotion: "planned", guarantee: `${GUARANTEE.planned} ${GUARANTEE.reverse}`, leader_write_block: false, documents, shards, reverse: back };
-    } catch (err) {
-      const undone = await this.undo(putBack, wasBlocked ? undefined : () => unblockWrites(leader, "leader", leaderIndex));
-      if (err instanceof PromoteTimeout) throw requestErrors.promoteTimeout(`${err.message}; ${undone}`);
-      if (isFerryError(err)) throw withUndo(err, undone);
-      throw err;
-    }
-  }
-
-  /** Puts replication and the leader back as they were; says what it did, for the error. */
-  private async undo(putBack: () => Promise<void>, unblock: (() => Promise<void>) | undefined): Promise<string> {
-    await putBack();
-    if (!unblock) return "replication goes on; the leader index was write-blocked before and stays so";
-    try {
-      await unblock();
-      return "the leader index takes writes again and replication goes on";
-    } catch (err) {
-      return `replication goes on, but the leader's write block could not be removed (${isFerryError(err) ? err.reason : String(err)}): ` +
-        `remove it with PUT <leader index>/_settings {"index.blocks.write": null}`;
     }
   }
 
@@ -232,20 +415,54 @@ export class Promotions {
     }
   }
 
-  private async unplanned(row: ReplicationRow, because: string, started: number): Promise<Pick<PromoteResponse, "promotion" | "guarantee" | "shards" | "unplanned_because">> {
-    // Within the leader timeout as a whole: the probe may have used some of it already.
-    await this.host.halt(row.followerIndex, Math.max(0, started + this.host.settings["ferry.promote.leader_timeout"] - Date.now()));
-    const shards = listShards(this.host.db, row.followerIndex).map((s): PromoteShard => ({
-      shard: s.shard, follower_checkpoint: s.checkpoint, reconciled_checkpoint: reconciled(s), leader_checkpoint: s.leaderCheckpoint,
-      operations_missing_at_most: Math.max(0, s.leaderCheckpoint - s.checkpoint),
-    }));
-    await this.host.release(row.followerIndex);
-    return { promotion: "unplanned", unplanned_because: because, guarantee: GUARANTEE.unplanned, shards };
-  }
 }
 
-function withUndo(err: FerryError, undone: string): FerryError {
-  return new FerryError(err.type, err.status, `${err.reason}; ${undone}`, err.retryable, err.details);
+/** The answer of a promote whose every step is done, from what its steps recorded. */
+function answer(record: PromotionRecord): Answer {
+  const { data } = record;
+  const shards = data.shards ?? [];
+  if (record.kind === "unplanned") {
+    return { promotion: "unplanned", unplanned_because: data.because ?? "", guarantee: GUARANTEE.unplanned, shards };
+  }
+  const planned = { promotion: "planned" as const, documents: data.documents!, shards };
+  if (record.kind === "planned") return { ...planned, guarantee: GUARANTEE.planned, leader_write_block: true };
+  const row = data.replication;
+  return {
+    ...planned, guarantee: `${GUARANTEE.planned} ${GUARANTEE.reverse}`, leader_write_block: false,
+    reverse: {
+      leader_alias: row.followerAlias ?? LOCAL_CLUSTER, leader_index: row.followerIndex,
+      follower_alias: row.leaderAlias, follower_index: row.leaderIndex, bootstrap: "none",
+    },
+  };
+}
+
+/** The error of a promote that was rolled back: its cause, then what the rollback left. */
+function rolledBack(record: PromotionRecord, cause: unknown): FerryError {
+  const undone = record.kind === "unplanned" ? "the promote was rolled back: replication goes on"
+    : record.data.leaderWasBlocked ? "the promote was rolled back: replication goes on; the leader index was write-blocked before and stays so"
+    : "the promote was rolled back: the leader index takes writes again and replication goes on";
+  if (cause instanceof PromoteTimeout) return requestErrors.promoteTimeout(`${cause.message}; ${undone}`);
+  // A refusal the request earned keeps its own type and status; a cluster's failure is the rollback's.
+  const error = isFerryError(cause) && cause.status < 500 ? cause : requestErrors.promoteRolledBack(describe(cause).reason);
+  return new FerryError(error.type, error.status, `${error.reason}; ${undone}`, false, error.details);
+}
+
+/** The error of a promote the request stops waiting for; ferry finishes it alone. */
+function unfinished(record: PromotionRecord, cause: unknown): FerryError {
+  const { followerIndex, leaderIndex } = record.data.replication;
+  const then = "ferry retries it by itself until the cluster answers, also after a restart; promoting or pausing this index is refused until then";
+  if (record.direction === "back") {
+    return requestErrors.promoteUnfinished(
+      `the promote of [${followerIndex}] failed (${describe(cause).reason}) and is being rolled back, but ${record.lastError}; ${then}`);
+  }
+  const ended = record.kind === "reverse" ? `the replication ended and [${leaderIndex}] follows [${followerIndex}]` : "the replication ended";
+  return requestErrors.promoteUnfinished(`the promote of [${followerIndex}] is done in ferry's records (${ended}), but ${record.lastError}; ${then}`);
+}
+
+/** A step's failure as the decision needs it; a timed-out drain is no error a retry could cure. */
+function describe(err: unknown): { retryable: boolean; reason: string } {
+  if (isFerryError(err)) return { retryable: err.retryable, reason: err.reason };
+  return { retryable: false, reason: err instanceof Error ? err.message : String(err) };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -18,8 +18,7 @@ import type { FerryInstance } from "./ferry-instance.ts";
 import { FollowerLeases } from "./follower-lease.ts";
 import type { RemoteRegistry } from "./remotes.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "./cluster-directory.ts";
-import { unblockWrites } from "./clusters/write-block.ts";
-import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseReplication, type ReverseStart } from "./promote.ts";
+import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseStart } from "./promote.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import { chooseBootstrap, createFollowerIndex } from "./search-bootstrap.ts";
 import { reconciled } from "./replication-lag.ts";
@@ -30,7 +29,7 @@ import type { Settings } from "./settings.ts";
 import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "./statuses.ts";
 import type { Store } from "./store/db.ts";
 import {
-  completeBootstrap, deleteReplication, getReplication, insertReplication, insertReverseReplication, listAllShards, listReplications, listShards,
+  completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
   setBootstrap, setSettings, setState, type ReplicationRow, type ShardRow,
 } from "./store/replications.ts";
 
@@ -81,6 +80,28 @@ function reversedRoles(roles: UseRoles | null): UseRoles | null {
   return roles ? { leader_cluster_role: roles.follower_cluster_role, follower_cluster_role: roles.leader_cluster_role } : null;
 }
 
+/**
+ * The fail-back of a planned promote of `row`: the old leader index follows the promoted one, from where
+ * the promotion left both (equal, as the drain verified), without any copy. The old leader's cluster is
+ * then the follower, so the proxy does not guard it.
+ */
+function reverseRow(
+  row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[],
+): Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt"> {
+  const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
+  return {
+    followerIndex: row.leaderIndex, leaderAlias: row.followerAlias ?? LOCAL_CLUSTER, leaderIndex: row.followerIndex,
+    state: "SYNCING", reason: DEFAULT_REASON, settings: {}, useRoles: reversedRoles(row.useRoles as UseRoles | null),
+    leaderUuid: uuids.promoted, followerUuid: uuids.oldLeader, shardCount: row.shardCount,
+    bootstrap: null, followerAlias: row.leaderAlias === LOCAL_CLUSTER ? null : row.leaderAlias, bootstrapKind: "reverse",
+    // Above every version the old leader may hold: what ferry once wrote into it, plus its own operations.
+    versionOffset: row.leaderVersionCeiling + oldLeaderMax + 1,
+    // What the ended replication wrote into the promoted index: versions up to the old leader's last
+    // operation, with that replication's own offset.
+    leaderVersionCeiling: oldLeaderMax + 1 + row.versionOffset,
+  };
+}
+
 /** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
 function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
@@ -104,8 +125,6 @@ export class ReplicationEngine implements ReplicationApi {
   private readonly leaseSets = new Map<string, FollowerLeases>();
   private readonly clusters: ClusterDirectory;
   private readonly promotions: Promotions;
-  /** Follower indices being promoted: a second promote, or a pause meanwhile, would undo the drain. */
-  private readonly promoting = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {
     this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles, () => this.strictRoles());
@@ -124,12 +143,14 @@ export class ReplicationEngine implements ReplicationApi {
       onWaiting: (index, reason) => this.markWaiting(index, reason),
     });
     this.promotions = new Promotions({
-      db: deps.db, settings: deps.settings, clusters: this.clusters,
+      db: deps.db, events: deps.events, settings: deps.settings, clusters: this.clusters,
       followForDrain: (index) => this.followForDrain(index),
+      putBack: (row) => this.putBack(row),
       requestSweep: (index, shards) => this.scheduler.requestSweep(index, shards),
       halt: (index, abortAfterMs) => this.scheduler.halt(index, abortAfterMs === undefined ? {} : { abortAfterMs }),
-      release: (index) => this.release(index),
-      startReverse: (row, start) => this.startReverse(row, start),
+      switched: (index, reverseIndex) => this.switched(index, reverseIndex),
+      releasePromoted: (row) => this.releasePromoted(row),
+      reverseRow: (row, uuids, start) => reverseRow(row, uuids, start),
     });
   }
 
@@ -169,7 +190,8 @@ export class ReplicationEngine implements ReplicationApi {
     }
   }
 
-  /** Picks up every persisted replication in the state it was left in. */
+  /** Picks up every persisted replication in the state it was left in, and finishes or rolls back the
+   * promotes a previous run left half-way (core/promote-steps.ts). */
   resumeAll(): void {
     this.failUnconfiguredRoles();
     for (const row of listReplications(this.deps.db)) {
@@ -177,11 +199,13 @@ export class ReplicationEngine implements ReplicationApi {
       if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row);
       else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
     }
+    this.promotions.recover();
   }
 
   async close(): Promise<void> {
     for (const b of this.bootstraps.values()) this.cancel(b);
     await Promise.all([...this.bootstraps.values()].map((b) => b.done));
+    await this.promotions.close();
     await this.scheduler.close();
     for (const leases of this.leaseSets.values()) leases.close();
   }
@@ -423,7 +447,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (row.state === "BOOTSTRAPPING") {
       throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
     }
-    if (this.promoting.has(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted; pause it after the promote ended`, 409);
+    if (this.promotions.busy(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted; pause it after the promote ended`, 409);
     // From AUTO_PAUSED too: the user's pause wins, and the reopen no longer resumes by itself.
     this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
     await this.scheduler.halt(followerIndex);
@@ -473,60 +497,43 @@ export class ReplicationEngine implements ReplicationApi {
 
   async promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse> {
     const row = this.record(followerIndex);
-    if (this.promoting.has(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted already`, 409);
-    this.promoting.add(followerIndex);
-    try {
-      return await this.promotions.promote(row, request);
-    } finally {
-      this.promoting.delete(followerIndex);
-    }
+    if (this.promotions.busy(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted already`, 409);
+    return this.promotions.promote(row, request);
   }
 
-  /** A paused replication is followed again while a planned promote drains it; the returned function puts
-   * it back as it was (followed or not) when the promote is undone. */
-  private followForDrain(followerIndex: string): () => Promise<void> {
+  /** A paused replication is followed again while a planned promote drains it (and while a rollback
+   * undoes the promote); `putBack` then leaves it as it was. */
+  private followForDrain(followerIndex: string): void {
     const row = this.record(followerIndex);
-    const paused = row.state === "PAUSED" || row.state === "AUTO_PAUSED";
-    if (paused) this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    if (row.state === "PAUSED" || row.state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
     if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
-    return async () => {
-      if (!getReplication(this.deps.db, followerIndex)) return;
-      if (paused) this.transition(followerIndex, row.state as ReplicationState, row.reason);
-      if (row.state === "PAUSED") await this.scheduler.halt(followerIndex);
-      else if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
-    };
   }
 
-  /**
-   * Fail-back after a planned promote of `row`: the old leader index follows the promoted one, from where
-   * the promotion left both (equal, as the drain verified), without any copy. The old leader's cluster is
-   * then the follower, so its write block goes and the proxy does not guard it.
-   */
-  private async startReverse(row: ReplicationRow, start: ReverseStart[]): Promise<ReverseReplication> {
-    const leaderAlias = row.followerAlias ?? LOCAL_CLUSTER;
-    const followerAlias = row.leaderAlias === LOCAL_CLUSTER ? null : row.leaderAlias;
-    const leader = this.clusters.leader(leaderAlias);
-    const follower = this.clusters.follower(followerAlias);
-    const [leaderMeta, followerMeta] = await Promise.all([
-      indexMetadata(leader, "leader", row.followerIndex), indexMetadata(follower, "follower", row.leaderIndex),
-    ]);
-    if (!leaderMeta || !followerMeta) throw requestErrors.illegalState(`[${row.followerIndex}] or [${row.leaderIndex}] disappeared during the promote`, 409);
-    await unblockWrites(follower, "follower", row.leaderIndex);
-    if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.leaderIndex);
-    const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
-    insertReverseReplication(this.deps.db, {
-      followerIndex: row.leaderIndex, leaderAlias, leaderIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON,
-      settings: {}, useRoles: reversedRoles(row.useRoles as UseRoles | null), leaderUuid: leaderMeta.uuid, followerUuid: followerMeta.uuid, shardCount: row.shardCount,
-      bootstrap: null, followerAlias, bootstrapKind: "reverse",
-      // Above every version the old leader may hold: what ferry once wrote into it, plus its own operations.
-      versionOffset: row.leaderVersionCeiling + oldLeaderMax + 1,
-      // What the ended replication wrote into the promoted index: versions up to the old leader's last
-      // operation, with that replication's own offset.
-      leaderVersionCeiling: oldLeaderMax + 1 + row.versionOffset,
-    }, start);
-    this.deps.events.emit("replication:state", { followerIndex: row.leaderIndex, state: "SYNCING", reason: DEFAULT_REASON });
-    this.scheduler.follow(this.record(row.leaderIndex), { freshLease: true });
-    return { leader_alias: leaderAlias, leader_index: row.followerIndex, follower_alias: followerAlias ?? LOCAL_CLUSTER, follower_index: row.leaderIndex, bootstrap: "none" };
+  /** The last undo of a rolled-back promote: the replication in the state it had before. */
+  private async putBack(before: ReplicationRow): Promise<void> {
+    const row = getReplication(this.deps.db, before.followerIndex);
+    if (!row) return;
+    if (row.state !== before.state || row.reason !== before.reason) this.transition(before.followerIndex, before.state as ReplicationState, before.reason);
+    if (before.state === "PAUSED") await this.scheduler.halt(before.followerIndex);
+    else if (before.state !== "FAILED" && !this.scheduler.isFollowing(before.followerIndex)) this.scheduler.follow(this.record(before.followerIndex));
+  }
+
+  /** The promote's switch ended `followerIndex` in the records (and began `reverseIndex`, a fail-back). */
+  private switched(followerIndex: string, reverseIndex: string | undefined): void {
+    this.deps.events.emit("replication:stopped", { followerIndex });
+    if (reverseIndex === undefined) return;
+    this.deps.events.emit("replication:state", { followerIndex: reverseIndex, state: "SYNCING", reason: DEFAULT_REASON });
+    this.scheduler.follow(this.record(reverseIndex), { freshLease: true });
+  }
+
+  /** After the switch: the promoted index keeps no guard, and its lease is released for good, so that no
+   * ferry whose database still lists the ended replication takes it back. */
+  private async releasePromoted(row: ReplicationRow): Promise<void> {
+    const follower = this.clusters.follower(row.followerAlias);
+    await removeGuard(follower, row.followerIndex);
+    if (row.followerUuid) {
+      await this.leasesOn(row.followerAlias).releaseForGood({ followerIndex: row.followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId });
+    }
   }
 
   async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {

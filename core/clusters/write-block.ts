@@ -7,14 +7,16 @@ import type { ClusterConnection } from "./connection.ts";
 
 const settingsPath = (index: string) => `/${encodeURIComponent(index)}/_settings`;
 
-/** Blocks writes to the index; answers whether it was blocked already (then it is left so on undo). */
-export async function blockWrites(conn: ClusterConnection, side: string, index: string): Promise<{ wasBlocked: boolean }> {
+/** Whether the index is write-blocked now (a promote then leaves it so when it rolls back). */
+export async function writeBlocked(conn: ClusterConnection, side: string, index: string): Promise<boolean> {
   const current = await call(conn, side, {
     method: "GET", path: `${settingsPath(index)}/index.blocks.write`, querystring: { flat_settings: true },
   });
-  const wasBlocked = String(current?.[index]?.settings?.["index.blocks.write"]) === "true";
+  return String(current?.[index]?.settings?.["index.blocks.write"]) === "true";
+}
+
+export async function blockWrites(conn: ClusterConnection, side: string, index: string): Promise<void> {
   await call(conn, side, { method: "PUT", path: `/${encodeURIComponent(index)}/_block/write` });
-  return { wasBlocked };
 }
 
 export async function unblockWrites(conn: ClusterConnection, side: string, index: string): Promise<void> {

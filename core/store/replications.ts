@@ -29,19 +29,18 @@ export function insertReplication(db: Store, row: Omit<ReplicationRow, "replicat
 }
 
 /** A fail-back (core/promote.ts), following from the start: per shard, the follower already holds the
- * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. */
+ * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. Part of
+ * the promote's switch, in its transaction (core/store/promotions.ts). */
 export function insertReverseReplication(
-  db: Store, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
+  tx: Pick<Store, "select" | "insert" | "update" | "delete">, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
 ): void {
-  db.transaction((tx) => {
-    const now = Date.now();
-    tx.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
-    start.forEach(({ leaderCheckpoint, followerMaxSeqNo }, shard) => {
-      tx.insert(shards).values({
-        followerIndex: row.followerIndex, shard, checkpoint: leaderCheckpoint, leaderCheckpoint, reconciledCheckpoint: leaderCheckpoint, updatedAt: now,
-      }).run();
-      insertReverseRegion(tx, row.followerIndex, shard, followerMaxSeqNo, leaderCheckpoint);
-    });
+  const now = Date.now();
+  tx.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
+  start.forEach(({ leaderCheckpoint, followerMaxSeqNo }, shard) => {
+    tx.insert(shards).values({
+      followerIndex: row.followerIndex, shard, checkpoint: leaderCheckpoint, leaderCheckpoint, reconciledCheckpoint: leaderCheckpoint, updatedAt: now,
+    }).run();
+    insertReverseRegion(tx, row.followerIndex, shard, followerMaxSeqNo, leaderCheckpoint);
   });
 }
 

@@ -28,6 +28,7 @@ export interface BootstrapRecord {
 }
 
 export const BOOTSTRAP_KINDS = ["snapshot", "search", "reverse"] as const;
+export const PROMOTION_KINDS = ["planned", "reverse", "unplanned"] as const;
 
 /** One row per follower index being replicated. */
 export const replications = sqliteTable("replications", {
@@ -152,4 +153,36 @@ export const ferryInstance = sqliteTable("ferry_instance", {
   /** Host, database path and file identity the id was minted for: a copy of the database elsewhere mints its own. */
   boundTo: text("bound_to").notNull(),
   createdAt: integer("created_at").notNull(),
+});
+
+/** What a promote reached (core/promote-steps.ts): one row while a promote of the follower index runs or
+ * is left unfinished, so that a failure or a restart finishes it or rolls it back from that step. */
+export interface PromotionData {
+  /** The replication as it was when the promote began: the rollback puts it back, the switch ends it. */
+  replication: typeof replications.$inferSelect;
+  /** The leader index was write-blocked before the promote (a rollback then leaves it so). */
+  leaderWasBlocked: boolean;
+  /** An unplanned promote's reason. */
+  because?: string;
+  /** From `drained` on: the leader's final operation per shard and the documents counted on each side. */
+  final?: number[];
+  documents?: { leader: number; follower: number };
+  /** The answer's figures per shard, read before the switch ends the replication's shard rows. */
+  shards?: Array<{ shard: number; follower_checkpoint: number; reconciled_checkpoint: number; leader_checkpoint: number; operations_missing_at_most?: number }>;
+  /** From `promoted_quiet` on (fail-back): the promoted index's last operation per shard, both uuids. */
+  promotedMax?: number[];
+  promotedUuid?: string;
+  oldLeaderUuid?: string;
+}
+
+export const promotions = sqliteTable("promotions", {
+  followerIndex: text("follower_index").primaryKey(),
+  kind: text("kind", { enum: PROMOTION_KINDS }).notNull(),
+  step: text("step").notNull(),
+  direction: text("direction", { enum: ["forward", "back"] }).notNull(),
+  data: text("data", { mode: "json" }).$type<PromotionData>().notNull(),
+  /** Why it goes back, or why the last attempt of a step failed. */
+  lastError: text("last_error"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
 });

@@ -1,5 +1,6 @@
 // A TCP proxy between ferry and one real cluster, driven by a fault test: it forwards bytes unchanged
-// until told to refuse connections, swallow them (black hole), delay them, or cut responses halfway.
+// until told to refuse connections, swallow them (black hole), delay them, cut responses halfway, or drop
+// the requests a test names.
 // It is not a stand-in for a cluster: every byte that gets through comes from the real one.
 import { createServer, connect, type Server, type Socket } from "node:net";
 
@@ -18,7 +19,11 @@ export type ProxyFault =
    * connection meanwhile (bytes already on the wire still arrive, and the close after them). Answers are
    * not delayed. With `requests`, only connections that carried a request whose line matches are slow,
    * from that request on: a cluster that takes long over one kind of request. */
-  | { kind: "latency"; delayMs: number; requests?: RegExp };
+  | { kind: "latency"; delayMs: number; requests?: RegExp }
+  /** Requests whose line `match` accepts never reach the cluster: their connection is reset (the client
+   * sees a transient network error), or with `hold` swallowed as by a black hole until the fault changes,
+   * so that a test can act while the client waits at that request. Other requests pass unchanged. */
+  | { kind: "drop-requests"; match: (requestLine: string) => boolean; hold?: boolean };
 
 interface Link {
   client: Socket;
@@ -188,7 +193,7 @@ export class TcpProxy {
     }
     if (fault.kind === "blackhole") {
       for (const link of this.links) if (!link.dead) this.swallow(link);
-    } else if (before.kind === "blackhole") {
+    } else if (before.kind === "blackhole" || before.kind === "drop-requests") {
       for (const link of this.links) if (link.dead) this.drop(link, true);
     }
   }
@@ -234,7 +239,10 @@ export class TcpProxy {
     this.links.add(link);
     if (this.fault.kind === "blackhole") this.swallow(link);
     let cutDone = false;
+    /** Set while reading a chunk whose request the current fault drops. */
+    let dropped = false;
     const requests = new RequestReader((line, headers) => {
+      if (this.fault.kind === "drop-requests" && this.fault.match(line)) dropped = true;
       this.counts.requests++;
       link.unanswered.push(line);
       if (this.fault.kind === "latency" && this.fault.requests?.test(line)) link.latent = true;
@@ -248,6 +256,12 @@ export class TcpProxy {
         requests.push(chunk);
       } catch {
         // Counting is an observer: whatever goes wrong in it must not change what the proxy forwards.
+      }
+      // Clients here send one request at a time per connection, so the chunk holds no other request.
+      if (dropped && this.fault.kind === "drop-requests") {
+        if (this.fault.hold) this.swallow(link);
+        else this.drop(link, true);
+        return;
       }
       this.forward(link, "toUpstream", upstream, chunk);
     });
