@@ -1479,6 +1479,10 @@ export interface components {
              *     Unplanned (`force`, or the leader does not answer within `ferry.promote.leader_timeout`):
              *     replication stops at once; the answer gives, per shard, how far the follower is known to hold
              *     the leader's operations and the leader's last known checkpoint.
+             *     Each step is recorded: a failure that retries do not cure before the replication ends in ferry's
+             *     records rolls the promote back (409 `promote_rolled_back_exception`); one that keeps failing in
+             *     the rollback, or after that point, answers 409 `promote_unfinished_exception` while ferry
+             *     finishes it alone, also after a restart.
              */
             post: {
                 parameters: {

@@ -84,7 +84,8 @@ const TRIALS: Trial[] = [
   // Before the switch: each must be rolled back.
   { name: "metadata-read", side: "leader", match: (l) => new RegExp(`^GET /_cluster/state/metadata/${l}\\?[^ ]*flat_settings`), nth: 2 },
   { name: "guard-install", side: "leader", match: () => /^PUT \/_ingest\/pipeline\/ferry-follower-guard/, nth: 1 },
-  { name: "unblock", side: "leader", match: (l) => new RegExp(`^PUT /${l}/_settings`), nth: 1 },
+  // The old leader's settings are updated twice: its guard (index.final_pipeline), then its unblock.
+  { name: "unblock", side: "leader", match: (l) => new RegExp(`^PUT /${l}/_settings`), nth: 2 },
   // After the switch (removing the promoted index's guard): must be finished.
   { name: "promoted-release", side: "follower", match: (_l, f) => new RegExp(`^PUT /${f}/_settings`), nth: 1 },
 ];
@@ -132,9 +133,11 @@ describe(`fail-back interrupted between its steps (${LONG ? "long" : "CI"} mode)
 
         // Finished or rolled back by the restarted ferry: one index follows the other, the leader takes writes.
         let outcome = "";
+        let seenLast = "";
         await until("the promote finished or rolled back", async () => {
           const [forward, reverse] = await Promise.all([ferry.call("GET", `${P}/${f}/_status`), ferry.call("GET", `${P}/${l}/_status`)]);
           const blocked = (await os(bed.leader, "GET", `/${l}/_settings/index.blocks.write?flat_settings=true`))[l]?.settings?.["index.blocks.write"];
+          seenLast = JSON.stringify({ forward: forward.body.status, reverse: reverse.body.status, leaderBlocked: blocked ?? "false" });
           if (forward.body.status === "SYNCING" && reverse.body.status === "REPLICATION NOT IN PROGRESS" && blocked !== "true") outcome = "rolled back";
           else if (reverse.body.status === "SYNCING" && forward.body.status === "REPLICATION NOT IN PROGRESS" && blocked !== "true") {
             // The promoted index lost its guard: the application can write to it.
@@ -142,7 +145,9 @@ describe(`fail-back interrupted between its steps (${LONG ? "long" : "CI"} mode)
             outcome = guard === undefined ? "finished" : "";
           } else outcome = "";
           return outcome !== "";
-        }, 120_000, 250);
+        }, 120_000, 250).catch((err: Error) => {
+          throw new Error(`${trial.name}: ${err.message}; last seen ${seenLast}`);
+        });
         outcomes.push(`${trial.name}:${outcome}`);
         expect(outcome, trial.name).toBe(trial.side === "follower" ? "finished" : "rolled back");
         if (outcome === "finished") writer.target = { base: bed.follower, index: f };
