@@ -194,6 +194,9 @@ export class Promotions {
       : undefined;
     let attempt = 0;
     for (;;) {
+      if (!ctx.inRequest && this.closing.signal.aborted) {
+        throw requestErrors.promoteUnfinished(`ferry closed; it goes on with the promote of [${record.followerIndex}] when it starts again`);
+      }
       const move = nextMove(record);
       if ("finished" in move) {
         deletePromotion(this.host.db, record.followerIndex);
@@ -211,7 +214,7 @@ export class Promotions {
           throw requestErrors.promoteUnfinished(`ferry is closing; it goes on with the promote of [${record.followerIndex}] when it starts again (${record.lastError})`);
         }
         if (!ctx.inRequest) {
-          await sleep(backoffDelay(BACKGROUND_RETRY, attempt));
+          await this.pause(backoffDelay(BACKGROUND_RETRY, attempt));
           continue;
         }
         const decision = afterFailure(record, { retryable: failure.retryable, attempt });
@@ -239,6 +242,20 @@ export class Promotions {
       // The switch recorded its step in its own transaction.
       this.save(record, !("do" in move && move.do === "switched"));
     }
+  }
+
+  /** Waits between two attempts of ferry's own; cut short when ferry closes (the record stays for its next start). */
+  private pause(ms: number): Promise<void> {
+    const signal = this.closing.signal;
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      signal.addEventListener("abort", done);
+    });
   }
 
   /** Records the promote's progress, then announces it. */

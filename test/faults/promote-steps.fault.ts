@@ -113,7 +113,7 @@ describe(`fail-back interrupted between its steps (${LONG ? "long" : "CI"} mode)
         const l = `psteps-${round}-${trial.name}-l`;
         const f = `psteps-${round}-${trial.name}-f`;
         created.push({ l, f });
-        await os(bed.leader, "PUT", `/${l}`, { settings: { number_of_shards: 2, number_of_replicas: 0 } });
+        await os(bed.leader, "PUT", `/${l}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
         const writer = new Writer({ base: bed.leader, index: l });
         writer.start();
         await until("the writer wrote", async () => writer.acknowledged.size > 50);
