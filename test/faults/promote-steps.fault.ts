@@ -81,7 +81,7 @@ interface Trial {
   nth: number;
 }
 
-const TRIALS: Trial[] = [
+const ALL_TRIALS: Trial[] = [
   // Before the switch: each must be rolled back.
   { name: "metadata-read", side: "leader", match: (l) => new RegExp(`^GET /_cluster/state/metadata/${l}\\?[^ ]*flat_settings`), nth: 2 },
   { name: "guard-install", side: "leader", match: () => /^PUT \/_ingest\/pipeline\/ferry-follower-guard/, nth: 1 },
@@ -90,6 +90,9 @@ const TRIALS: Trial[] = [
   // After the switch (removing the promoted index's guard): must be finished.
   { name: "promoted-release", side: "follower", match: (_l, f) => new RegExp(`^PUT /${f}/_settings`), nth: 1 },
 ];
+
+// CI mode leaves out the guard install, whose connection resets test/engine/failback.test.ts covers.
+const TRIALS = LONG ? ALL_TRIALS : ALL_TRIALS.filter((t) => t.name !== "guard-install");
 
 describe(`fail-back interrupted between its steps (${LONG ? "long" : "CI"} mode)`, () => {
   it("a SIGKILL while a step waits, then a restart: finished or rolled back, nothing acknowledged lost", async () => {
