@@ -19,7 +19,7 @@ import { blockWrites, unblockWrites, writeBlocked } from "./clusters/write-block
 import { moveWriteAlias } from "./clusters/write-alias.ts";
 import { FerryError, isFerryError, requestErrors } from "./errors.ts";
 import type { FerryEventBus } from "./events.ts";
-import { afterCrash, afterFailure, afterMove, nextMove, type Move, type PromotionKind } from "./promote-steps.ts";
+import { afterCrash, afterFailure, afterMove, nextMove, pastReturn, type Move, type PromotionKind } from "./promote-steps.ts";
 import { backoffDelay } from "./retry-policy.ts";
 import type { Settings } from "./settings.ts";
 import type { Store } from "./store/db.ts";
@@ -109,6 +109,11 @@ export class Promotions {
   /** True while a promote of the index runs or is left to finish (a promote or pause meanwhile is refused). */
   busy(followerIndex: string): boolean {
     return this.running.has(followerIndex) || getPromotion(this.host.db, followerIndex) !== undefined;
+  }
+
+  /** The reverse replications of unfinished fail-backs past their switch (the old leader indices). */
+  switchedFailBacks(): string[] {
+    return listPromotions(this.host.db).filter((p) => p.kind === "reverse" && pastReturn(p)).map((p) => p.data.replication.leaderIndex);
   }
 
   /** Finishes or rolls back, alone, every promote a previous run of ferry left unfinished. */

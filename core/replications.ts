@@ -194,9 +194,12 @@ export class ReplicationEngine implements ReplicationApi {
    * promotes a previous run left half-way (core/promote-steps.ts). */
   resumeAll(): void {
     this.failUnconfiguredRoles();
+    // A fail-back switched just before a stop may not have claimed its lease yet: it may still take the one
+    // the ended replication of that index released.
+    const reversing = new Set(this.promotions.switchedFailBacks());
     for (const row of listReplications(this.deps.db)) {
       if (row.state !== "FAILED") this.noteRoleFallback(row.followerIndex, row.useRoles as UseRoles | null);
-      if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row);
+      if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row, { freshLease: reversing.has(row.followerIndex) });
       else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
     }
     this.promotions.recover();
