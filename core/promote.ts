@@ -28,7 +28,7 @@ import {
 } from "./store/promotions.ts";
 import type { PromotionData } from "./store/schema.ts";
 import { reconciled } from "./replication-lag.ts";
-import { getReplication, listShards, type ReplicationRow } from "./store/replications.ts";
+import { getReplication, listShards, type NewReplication, type ReplicationRow } from "./store/replications.ts";
 import { installGuard, removeGuard } from "./write-guard.ts";
 
 export type PromoteRequest = components["schemas"]["PromoteRequest"];
@@ -62,7 +62,7 @@ export interface PromotionHost {
   /** The promoted index loses its write guard and lease: an ordinary writable index from then on. */
   releasePromoted(row: ReplicationRow): Promise<void>;
   /** The reverse replication a fail-back of `row` records (core/replications.ts). */
-  reverseRow(row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[]): Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">;
+  reverseRow(row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[]): NewReplication;
 }
 
 const GUARANTEE = {

@@ -30,7 +30,7 @@ import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type
 import type { Store } from "./store/db.ts";
 import {
   completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
-  setBootstrap, setSettings, setState, type ReplicationRow, type ShardRow,
+  setBootstrap, setSettings, setState, type NewReplication, type ReplicationRow, type ShardRow,
 } from "./store/replications.ts";
 
 export type StartRequest = components["schemas"]["StartRequest"];
@@ -87,7 +87,7 @@ function reversedRoles(roles: UseRoles | null): UseRoles | null {
  */
 function reverseRow(
   row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[],
-): Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt"> {
+): NewReplication {
   const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
   return {
     followerIndex: row.leaderIndex, leaderAlias: row.followerAlias ?? LOCAL_CLUSTER, leaderIndex: row.followerIndex,

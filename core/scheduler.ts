@@ -28,6 +28,7 @@ import { reconciled, ShardLag } from "./replication-lag.ts";
 import type { Store } from "./store/db.ts";
 import {
   getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordLeaderHistory, recordShardError, recordSweep,
+  setFollowerClosedByFerry,
   type ReplicationRow, type TaskRequests,
 } from "./store/replications.ts";
 import type {
@@ -315,12 +316,10 @@ class LeaderPoller {
       index.metadata = await syncMetadata({
         leader: this.leader, follower: this.follower,
         leaderIndex: index.leaderIndex, followerIndex: index.followerIndex, overrides: row.settings,
-        onFollowerClosed: () => {
-          index.reopenOwed = true;
-        },
+        onFollowerClosed: () => this.owesReopen(index, true),
       }, versions, synced);
       index.followerVersions = undefined;
-      index.reopenOwed = false;
+      this.owesReopen(index, false);
     } catch (err) {
       const reason = isFerryError(err) ? err.reason : String(err);
       if (isFerryError(err) && !err.retryable) {
@@ -359,11 +358,13 @@ class LeaderPoller {
    * until it succeeds. The metadata is then compared in full: the setting may not have been applied. */
   private async reopenFollower(index: FollowedIndex): Promise<void> {
     const { deps } = this.scheduler;
+    const wasWaiting = index.phase === "waiting";
     index.phase = "syncing-metadata";
     try {
       await openFollower(this.follower, index.followerIndex);
-      index.reopenOwed = false;
+      this.owesReopen(index, false);
       index.metadata = undefined;
+      if (wasWaiting) deps.onWaiting(index.followerIndex, undefined);
     } catch (err) {
       if (isFerryError(err) && !err.retryable) {
         this.scheduler.fail(index.followerIndex, err.reason);
@@ -374,6 +375,13 @@ class LeaderPoller {
     } finally {
       if (index.phase === "syncing-metadata") index.phase = "following";
     }
+  }
+
+  /** Persisted, so that a ferry restarted between its close and its open still opens the follower. */
+  private owesReopen(index: FollowedIndex, owed: boolean): void {
+    if (index.reopenOwed === owed) return;
+    index.reopenOwed = owed;
+    setFollowerClosedByFerry(this.scheduler.deps.db, index.followerIndex, owed);
   }
 
   private persistLeaderCheckpoint(index: FollowedIndex, shard: number, target: number | undefined): void {
@@ -513,7 +521,7 @@ export class Scheduler {
       lags: rows.map((s) => new ShardLag(reconciled(s))),
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
-      writeWindow, leaseError: undefined, metadata: undefined, followerVersions: undefined, reopenOwed: false,
+      writeWindow, leaseError: undefined, metadata: undefined, followerVersions: undefined, reopenOwed: row.followerClosedByFerry,
     });
     poller.start();
   }

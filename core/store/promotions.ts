@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { Direction, PromoteStep, PromotionKind } from "../promote-steps.ts";
 import type { Store } from "./db.ts";
-import { insertReverseReplication, type ReplicationRow } from "./replications.ts";
+import { insertReverseReplication, type NewReplication } from "./replications.ts";
 import { promotions, replications, type PromotionData } from "./schema.ts";
 
 export interface PromotionRecord {
@@ -46,7 +46,7 @@ export function deletePromotion(db: Store, followerIndex: string): void {
  * replication begins (following from `start`), and the record says `switched`. */
 export function switchRoles(
   db: Store, record: PromotionRecord,
-  reverse: { row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">; start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }> } | undefined,
+  reverse: { row: NewReplication; start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }> } | undefined,
 ): void {
   db.transaction((tx) => {
     tx.delete(replications).where(eq(replications.followerIndex, record.followerIndex)).run();

@@ -20,10 +20,13 @@ export function listReplications(db: Store): ReplicationRow[] {
   return db.select().from(replications).orderBy(replications.followerIndex).all();
 }
 
+/** A new replication's row: what the store fills in itself left out. */
+export type NewReplication = Omit<ReplicationRow, "replicationId" | "followerClosedByFerry" | "createdAt" | "updatedAt">;
+
 /** Each replication gets its own random id (schema `replicationId`). */
 const newReplicationId = () => randomBytes(10).toString("hex");
 
-export function insertReplication(db: Store, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">): void {
+export function insertReplication(db: Store, row: NewReplication): void {
   const now = Date.now();
   db.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
 }
@@ -32,7 +35,8 @@ export function insertReplication(db: Store, row: Omit<ReplicationRow, "replicat
  * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. Part of
  * the promote's switch, in its transaction (core/store/promotions.ts). */
 export function insertReverseReplication(
-  tx: Pick<Store, "select" | "insert" | "update" | "delete">, row: Omit<ReplicationRow, "replicationId" | "createdAt" | "updatedAt">, start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
+  tx: Pick<Store, "select" | "insert" | "update" | "delete">, row: NewReplication,
+  start: Array<{ leaderCheckpoint: number; followerMaxSeqNo: number }>,
 ): void {
   const now = Date.now();
   tx.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
@@ -46,6 +50,12 @@ export function insertReverseReplication(
 
 export function setState(db: Store, followerIndex: string, state: ReplicationState, reason: string | null): void {
   db.update(replications).set({ state, reason, updatedAt: Date.now() })
+    .where(eq(replications.followerIndex, followerIndex)).run();
+}
+
+/** ferry closed the follower for a static setting (true), or opened it again (false). */
+export function setFollowerClosedByFerry(db: Store, followerIndex: string, closed: boolean): void {
+  db.update(replications).set({ followerClosedByFerry: closed, updatedAt: Date.now() })
     .where(eq(replications.followerIndex, followerIndex)).run();
 }
 

@@ -57,6 +57,9 @@ export const replications = sqliteTable("replications", {
    * database still lists an older replication of the index (a copy, a backup) cannot take it
    * (core/lease-decision.ts). */
   replicationId: text("replication_id").notNull().default(""),
+  /** ferry closed the follower index for a static setting and has not opened it again yet: after a
+   * restart it still knows the close was its own, to undo, not someone else's, to wait for. */
+  followerClosedByFerry: integer("follower_closed_by_ferry", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

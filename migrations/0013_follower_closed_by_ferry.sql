@@ -1,0 +1,1 @@
+ALTER TABLE `replications` ADD `follower_closed_by_ferry` integer DEFAULT false NOT NULL;
