@@ -24,6 +24,7 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "settings:changed": "info",
   "replication:use-roles-fallback": "warn",
   "autofollow:use-roles-fallback": "warn",
+  "autofollow:start-refused": (e) => (e.retryable ? "warn" : "error"),
   "promote:step": (e) => (e.error !== null ? "warn" : "info"),
 };
 

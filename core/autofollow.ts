@@ -14,6 +14,7 @@
 // next firing, and it stays disabled across restarts. Re-posting the same definition leaves it disabled
 // (a script that re-creates its rules must not undo a failover); `PUT _autofollow` enables it again.
 import { listOpenIndices } from "./open-indices.ts";
+import { RecoverableRefusals, startRefusal, type StartRefusal } from "./autofollow-refusals.ts";
 import { unconfiguredRoles } from "./cluster-directory.ts";
 import type { ClusterConnection, RemoteAuth } from "./clusters/connection.ts";
 import { forEachLimited } from "./concurrency-limit.ts";
@@ -109,6 +110,8 @@ interface RuleRuntime {
   again: boolean;
   blocked: BlockedIndex[];
   failedClearedAt: number;
+  /** Starts refused for a recoverable reason: tried again at the next poll, not put in failed_indices. */
+  recoverable: RecoverableRefusals;
 }
 
 const ACK: Acknowledged = { acknowledged: true };
@@ -289,7 +292,7 @@ export class AutoFollowEngine implements AutoFollowApi {
     const key = ruleKey(leaderAlias, name);
     let rt = this.runtimes.get(key);
     if (!rt) {
-      rt = { timer: undefined, evaluation: undefined, generation: 0, again: false, blocked: [], failedClearedAt: Date.now() };
+      rt = { timer: undefined, evaluation: undefined, generation: 0, again: false, blocked: [], failedClearedAt: Date.now(), recoverable: new RecoverableRefusals() };
       this.runtimes.set(key, rt);
     }
     return rt;
@@ -365,6 +368,7 @@ export class AutoFollowEngine implements AutoFollowApi {
       .filter((m) => rule.followFrom === null || m.creationDate >= rule.followFrom)
       .filter((m) => !failed.has(m.name))
       .map((m) => m.name);
+    rt.recoverable.keepOnly(candidates);
     const plan = await planFollows(
       { follower: this.deps.follower, isFollowerIndex: (index) => this.deps.replications.isFollowerIndex(index) },
       candidates, rule.followerIndexPattern ?? undefined,
@@ -374,7 +378,7 @@ export class AutoFollowEngine implements AutoFollowApi {
       if (entry.action !== "refused") continue;
       if (entry.blocked_by_local_index) rt.blocked.push({ leader_index: entry.leader_index, follower_index: entry.follower_index, reason: entry.reason });
       // A name the plugin's rules refuse (a dot index named explicitly, upper case) fails as in the plugin.
-      else recordStartFailure(this.deps.db, leaderAlias, name, entry.leader_index);
+      else this.refused(rt, leaderAlias, name, entry, { type: "action_request_validation_exception", reason: entry.reason, retryable: false });
     }
     return plan.filter((e) => e.action === "start");
   }
@@ -392,13 +396,28 @@ export class AutoFollowEngine implements AutoFollowApi {
           ...(Object.keys(rule.settings).length ? { settings: rule.settings } : {}),
           ...(rule.useRoles ? { use_roles: rule.useRoles as { leader_cluster_role: string; follower_cluster_role: string } } : {}),
         }, { waitForRestore: false });
-      } catch {
-        recordStartFailure(this.deps.db, leaderAlias, name, entry.leader_index);
+      } catch (err) {
+        this.refused(rt, leaderAlias, name, entry, startRefusal(err));
         return;
       }
+      rt.recoverable.forget(entry.leader_index);
       recordStartSuccess(this.deps.db, leaderAlias, name);
       // The slot stays taken until the bootstrap is over, as the plugin counts starts in flight.
       while (!stopped() && getReplication(this.deps.db, entry.follower_index)?.state === "BOOTSTRAPPING") await sleep(BOOTSTRAP_CHECK_MS);
     }, stopped);
+  }
+
+  /** A recoverable refusal leaves the index to the next poll and out of the counts; any other is a failed
+   * start, as the plugin counts and retries it. Logged through the events bus (see RecoverableRefusals). */
+  private refused(rt: RuleRuntime, leaderAlias: string, rule: string, entry: { leader_index: string; follower_index: string }, refusal: StartRefusal): void {
+    if (refusal.retryable) {
+      if (!rt.recoverable.note(entry.leader_index, refusal.reason)) return;
+    } else {
+      rt.recoverable.forget(entry.leader_index);
+      recordStartFailure(this.deps.db, leaderAlias, rule, entry.leader_index);
+    }
+    this.deps.events.emit("autofollow:start-refused", {
+      leaderAlias, rule, leaderIndex: entry.leader_index, followerIndex: entry.follower_index, ...refusal,
+    });
   }
 }

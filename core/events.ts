@@ -29,6 +29,9 @@ export interface FerryEvents {
   "replication:use-roles-fallback": { followerIndex: string; roles: { leader_cluster_role: string; follower_cluster_role: string }; unconfigured: string[] };
   /** The same for an auto-follow rule: at its creation or update, and when ferry starts with it stored. */
   "autofollow:use-roles-fallback": { leaderAlias: string; rule: string; roles: { leader_cluster_role: string; follower_cluster_role: string }; unconfigured: string[] };
+  /** An auto-follow rule's start of a leader index was refused. `retryable`: tried again at the rule's next
+   * poll (logged again only with a new reason); otherwise it goes to `failed_indices` until retry_poll_interval. */
+  "autofollow:start-refused": { leaderAlias: string; rule: string; leaderIndex: string; followerIndex: string; type: string; reason: string; retryable: boolean };
   /** Tunables changed through the API (core/live-settings.ts); the Settings object already holds them. */
   "settings:changed": { names: string[] };
   /** A promote recorded a step (core/promote-steps.ts): done going forward, undone going back, or failed

@@ -126,6 +126,8 @@ describe("auto-follow rules", () => {
   });
 
   it("puts an index that cannot be started in failed_indices and tries it again after retry_poll_interval", async () => {
+    const refusals: Array<{ leaderIndex: string; retryable: boolean; reason: string }> = [];
+    ferry.events.on("autofollow:start-refused", (e) => { if (e.rule === "aff") refusals.push(e); });
     await leaderIndex("aff-ok");
     await os(leader, "PUT", "/aff-nosource", { settings: { number_of_replicas: 0 }, mappings: { _source: { enabled: false } } });
     await ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: "aff", pattern: "aff-*" });
@@ -133,11 +135,61 @@ describe("auto-follow rules", () => {
     const failed = await waitFor("aff-nosource failed", () => ruleStats("aff"), (r) => r?.failed_indices.includes("aff-nosource"));
     expect(failed).toMatchObject({ num_success_start_replication: 1, failed_indices: ["aff-nosource"] });
     expect((await ferry.autofollow.stats()).failed_indices).toContain("aff-nosource");
+    expect(refusals[0]).toMatchObject({ leaderIndex: "aff-nosource", retryable: false, reason: expect.stringContaining("_source is disabled") });
     // Cleared after retry_poll_interval, then tried and failed again.
     await waitFor("failed_indices cleared", () => ruleStats("aff"), (r) => r?.failed_indices.length === 0, 30_000);
     await waitFor("aff-nosource failed again", () => ruleStats("aff"), (r) => r?.failed_indices.includes("aff-nosource"), 30_000);
     expect(await status("aff-nosource")).toBe("REPLICATION NOT IN PROGRESS");
     await ferry.autofollow.delete(LEADER_ALIAS, "aff");
+  });
+
+  it("tries a start refused for a recoverable reason again at the next poll, logs it, and keeps it out of failed_indices", async () => {
+    // retry_poll_interval at its default (1 h): a recoverable refusal must not wait for it.
+    const core = await startCore({ FERRY_SETTINGS: JSON.stringify({ "plugins.replication.autofollow.fetch_poll_interval": POLL_MS }) });
+    const refusals: Array<{ leaderIndex: string; retryable: boolean; reason: string }> = [];
+    core.events.on("autofollow:start-refused", (e) => refusals.push(e));
+    // afq-held stands for a just-created index whose primaries are still initialising, held so for as long
+    // as the test needs: an allocation filter no node matches keeps them unassigned. The others race the
+    // rule's polls, created in a tight loop without waiting for their shards.
+    const racing = Array.from({ length: 8 }, (_, i) => `afq-${i}`);
+    const indices = ["afq-held", ...racing];
+    const ruleStats = async () => ((await core.autofollow.stats()).autofollow_stats as Array<Record<string, any>>).find((x) => x.name === "afq")!;
+    try {
+      await core.autofollow.create({ leader_alias: LEADER_ALIAS, name: "afq", pattern: "afq-*" });
+      await os(leader, "PUT", "/afq-held?wait_for_active_shards=0", {
+        settings: { number_of_shards: 2, number_of_replicas: 0, "index.routing.allocation.include._name": "no-such-node" },
+      });
+      for (const index of racing) {
+        await os(leader, "PUT", `/${index}?wait_for_active_shards=0`, { settings: { number_of_shards: 3, number_of_replicas: 0 } });
+      }
+      // A poll that started after the one that saw afq-held: that one's start attempt is over.
+      const created = Date.now();
+      const seen = (await waitFor("a poll after afq-held was created", ruleStats, (r) => r.last_execution_time > created)).last_execution_time;
+      await waitFor("the poll after it", ruleStats, (r) => r.last_execution_time > seen);
+      await os(leader, "PUT", "/afq-held/_settings", { "index.routing.allocation.include._name": null });
+
+      const state = async () => {
+        const statuses = await Promise.all(indices.map(async (i) => (await core.replications.status(i, false)).status as string));
+        const r = await ruleStats();
+        return { failed: r.failed_indices as string[], numFailed: r.num_failed_start_replication as number, syncing: statuses.filter((s) => s === "SYNCING").length };
+      };
+      const last = await waitFor("every afq index SYNCING", state, (s) => s.syncing === indices.length, 60_000);
+      console.info(JSON.stringify({ afq: last, refusals }));
+      expect(last).toEqual({ failed: [], numFailed: 0, syncing: indices.length });
+      expect(refusals).toContainEqual(expect.objectContaining({ leaderIndex: "afq-held", followerIndex: "afq-held", retryable: true }));
+      expect(refusals.filter((r) => !r.retryable)).toEqual([]);
+      // Logged once per index and reason, however many polls refused it.
+      const logged = refusals.map((r) => `${r.leaderIndex} ${r.reason}`);
+      expect(new Set(logged).size).toBe(logged.length);
+    } finally {
+      await core.autofollow.delete(LEADER_ALIAS, "afq");
+      for (const index of indices) await core.replications.stop(index).catch(() => undefined);
+      await core.close();
+      for (const index of indices) {
+        await os(leader, "DELETE", `/${index}`).catch(() => undefined);
+        await os(follower, "DELETE", `/${index}`).catch(() => undefined);
+      }
+    }
   });
 
   it("keeps its rules across a restart and goes on following new indices", async () => {
