@@ -233,7 +233,11 @@ class LeaderPoller {
     const writable = new Set(dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex)));
     const searchable = await this.refresh(leader, [...writable]);
     for (const { index, shard, target } of due) {
-      if (writable.has(index) && searchable.has(index.leaderIndex)) this.scheduler.runCycle(this.route, index, shard, target);
+      // Looked at again after the refresh: a halt meanwhile (a promote, a pause) let go of the index and
+      // awaits only the tasks it saw, so a cycle started now could write after the promote answered.
+      if (writable.has(index) && searchable.has(index.leaderIndex) && this.following(index)) {
+        this.scheduler.runCycle(this.route, index, shard, target);
+      }
     }
     return false;
   }
