@@ -73,12 +73,7 @@ describe("one ferry per follower index", () => {
     expect(await converge(leader, follower, "lease-l", "lease-f", 30_000)).toEqual([]);
 
     // The same replications in another database file: another instance.
-    const copy = join(newFerryDir(), "copy.db");
-    const source = new Database(first.config.dbPath, { readonly: true });
-    await source.backup(copy);
-    source.close();
-    const second = await startCore({ ...LEASE, FERRY_DB: copy, FERRY_DB_CREATE: "false" });
-    opened.push(second);
+    const second = await standbyOf(first);
     await until("the second instance to wait", async () => (await second.replications.status("lease-f", false)).status === "PAUSED");
     const waiting = (await second.replications.status("lease-f", false)) as any;
     expect(waiting.reason).toMatch(/^AutoPaused: follower index \[lease-f\] is followed by another ferry instance \(.*\) whose lease runs until .*; this one takes over/);
