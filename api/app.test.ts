@@ -1,7 +1,7 @@
 // The app and the contract agree: every operation in the document has a handler, and the status
 // strings the core produces are the ones the document declares.
 import { describe, expect, it } from "vitest";
-import { NOT_IN_PROGRESS, pluginStatus, STATES } from "../core/statuses.ts";
+import { NOT_IN_PROGRESS, pluginStatus, STATES } from "../core/state-machine.ts";
 import { openapiDocument, resolveRef, type JsonObject } from "./openapi-document.ts";
 import { replicationRoutes } from "./routes/replication.ts";
 import { ferryRoutes } from "./routes/ferry.ts";

@@ -2,7 +2,7 @@
 // role a request needs, the start-up warning, the auth configuration, and refusals through the app
 // (they are answered before any handler or the proxy runs, so the core is not needed).
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, type AuthConfig } from "../core/config.ts";
+import { ConfigError, loadConfig, type AuthConfig } from "../core/config/config.ts";
 import type { Ferry } from "../core/ferry.ts";
 import { buildApp } from "./app.ts";
 import { Authenticator, CHALLENGE, openListenerWarning, sameSecret } from "./auth.ts";

@@ -3,7 +3,7 @@
 // Without an `auth` section every caller passes, as before; main.ts warns when that is risky.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { isLoopbackHost, type AuthConfig, type FerryConfig, type FerryRole } from "../core/config.ts";
+import { isLoopbackHost, type AuthConfig, type FerryConfig, type FerryRole } from "../core/config/config.ts";
 import { FerryError, securityErrors } from "../core/errors.ts";
 import { requiredRole } from "./authorisation.ts";
 

@@ -1,7 +1,7 @@
 // Which role a request needs (README "Security: who may call ferry"): `monitor` may read, `admin` may
 // do everything. Reads are GET and HEAD on ferry's routes and on the proxy, plus the proxy's searches,
 // which clients send as POST; any other proxied request (a write, a setting, a snapshot) is admin's.
-import type { FerryRole } from "../core/config.ts";
+import type { FerryRole } from "../core/config/config.ts";
 import { isFerryPath } from "./operations.ts";
 
 // Follower endpoints that only read although they take a body by POST, matched as whole paths: an

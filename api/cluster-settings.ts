@@ -1,5 +1,5 @@
 // `PUT _cluster/settings` on ferry's address, where the plugin's users set `plugins.replication.*`: those
-// names are ferry's tunables and ferry applies them (core/live-settings.ts); a request without any goes to
+// names are ferry's tunables and ferry applies them (core/config/live-settings.ts); a request without any goes to
 // the follower cluster unchanged. A request mixing both is refused: the two halves could not be one
 // atomic change across ferry and the cluster.
 import type { Context } from "hono";

@@ -2,7 +2,7 @@
 // it: nothing logs a configuration, a request body or a header other than X-Opaque-Id, and should a
 // credential field ever be passed anyway, `redact` blanks it at any depth up to four.
 import { pino, type Logger } from "pino";
-import type { LogLevel } from "../core/config.ts";
+import type { LogLevel } from "../core/config/config.ts";
 
 export type { Logger };
 

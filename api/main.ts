@@ -3,7 +3,7 @@
 import { serve } from "@hono/node-server";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { ConfigError, isLoopbackHost, loadConfig } from "../core/config.ts";
+import { ConfigError, isLoopbackHost, loadConfig } from "../core/config/config.ts";
 import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
 import { refuseMissingStore, StoreError } from "../core/store/db.ts";

@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
-import type { AuthConfig } from "../core/config.ts";
+import type { AuthConfig } from "../core/config/config.ts";
 import { FerryError } from "../core/errors.ts";
 import type { Ferry } from "../core/ferry.ts";
 import type { Caller } from "./auth.ts";

@@ -1,7 +1,7 @@
 // Validation against the contract, through the app, before any handler: every refusal is a 4xx in
 // OpenSearch's error shape that names what was wrong.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../core/config.ts";
+import { loadConfig } from "../core/config/config.ts";
 import { createFerry, type Ferry } from "../core/ferry.ts";
 import { testbedFerryEnv } from "../test/support/ferry-process.ts";
 import { buildApp } from "./app.ts";

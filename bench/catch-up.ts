@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../core/config.ts";
+import { loadConfig } from "../core/config/config.ts";
 import { createFerry } from "../core/ferry.ts";
 import { startPair, stopPair } from "../test/testbed/pair.ts";
 import { bulk, os, type Op } from "../test/support/documents.ts";

@@ -55,7 +55,7 @@ export const requestErrors = {
   },
   /** A planned promote that did not drain in time (and undid what it had done). */
   promoteTimeout: (reason: string) => new FerryError("promote_timeout_exception", 408, reason),
-  /** A promote that failed at one of its steps and was rolled back (core/promote-steps.ts). */
+  /** A promote that failed at one of its steps and was rolled back (core/failover/promote-steps.ts). */
   promoteRolledBack: (reason: string) => new FerryError("promote_rolled_back_exception", 409, reason),
   /** A promote the request stopped waiting for: ferry finishes it, or its rollback, by itself. */
   promoteUnfinished: (reason: string) => new FerryError("promote_unfinished_exception", 409, reason),

@@ -6,7 +6,7 @@ import type { RequestTally } from "./clusters/request-tally.ts";
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
   "replication:stopped": { followerIndex: string };
-  /** "create": a search bootstrap (core/search-bootstrap.ts) creates the empty follower; no snapshot. */
+  /** "create": a search bootstrap (core/bootstrap/search-bootstrap.ts) creates the empty follower; no snapshot. */
   "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore" | "create"; snapshot: string | null };
   /** Leader settings the follower did not know (another engine or version); the follower runs without them. */
   "bootstrap:settings-dropped": { followerIndex: string; settings: string[] };
@@ -32,9 +32,9 @@ export interface FerryEvents {
   /** An auto-follow rule's start of a leader index was refused. `retryable`: tried again at the rule's next
    * poll (logged again only with a new reason); otherwise it goes to `failed_indices` until retry_poll_interval. */
   "autofollow:start-refused": { leaderAlias: string; rule: string; leaderIndex: string; followerIndex: string; type: string; reason: string; retryable: boolean };
-  /** Tunables changed through the API (core/live-settings.ts); the Settings object already holds them. */
+  /** Tunables changed through the API (core/config/live-settings.ts); the Settings object already holds them. */
   "settings:changed": { names: string[] };
-  /** A promote recorded a step (core/promote-steps.ts): done going forward, undone going back, or failed
+  /** A promote recorded a step (core/failover/promote-steps.ts): done going forward, undone going back, or failed
    * (`error`, then retried or turned back). */
   "promote:step": { followerIndex: string; kind: string; step: string; direction: "forward" | "back"; error: string | null };
 }

@@ -1,17 +1,17 @@
 // Composition root of the core: store, live settings, remote registry, replication engine, auto-follow,
 // wildcard start, bulk tasks.
-import { AutoFollowEngine, type AutoFollowApi } from "./autofollow.ts";
-import { BulkTasks } from "./bulk-tasks.ts";
-import type { FerryConfig } from "./config.ts";
+import { AutoFollowEngine, type AutoFollowApi } from "./autofollow/autofollow.ts";
+import { BulkTasks } from "./autofollow/bulk-tasks.ts";
+import type { FerryConfig } from "./config/config.ts";
 import { FerryEventBus } from "./events.ts";
-import { ferryInstance } from "./ferry-instance.ts";
-import { LiveSettings } from "./live-settings.ts";
-import { LagHistory } from "./lag-history.ts";
-import { FerryMetrics } from "./metrics.ts";
-import { RemoteRegistry } from "./remotes.ts";
-import { ReplicationEngine, type ReplicationApi } from "./replications.ts";
+import { ferryInstance } from "./lease/ferry-instance.ts";
+import { LiveSettings } from "./config/live-settings.ts";
+import { LagHistory } from "./observe/lag-history.ts";
+import { FerryMetrics } from "./observe/metrics.ts";
+import { RemoteRegistry } from "./config/remotes.ts";
+import { ReplicationEngine, type ReplicationApi } from "./replication/replications.ts";
 import { openStore, type Store } from "./store/db.ts";
-import { WildcardStart } from "./wildcard-start.ts";
+import { WildcardStart } from "./autofollow/wildcard-start.ts";
 
 export interface Ferry {
   config: FerryConfig;

@@ -190,7 +190,7 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
     ...resolved, foreignRange, deadRepairs: dead, scannedTo,
     // Equal counts, or every region compared and every document outside them examined: all that differed
     // at or below the checkpoint is settled, save documents the leader changed above it since
-    // (`unresolved`), which the checkpoint promises nothing about (core/replication-lag.ts).
+    // (`unresolved`), which the checkpoint promises nothing about (core/follow/replication-lag.ts).
     complete: !compared || outsideSettled,
     // Only a sweep that compared every region and settled all it found lets the regions merge.
     verified: compared && outsideSettled && resolved.unresolved === 0,
@@ -298,7 +298,7 @@ async function checkRepairs(sweep: Sweep, repairs: SweepRegion[]): Promise<{ liv
 const UNORDERED_PAGE = 5_000;
 
 /**
- * A reverse region (core/promote.ts) holds the same documents on both sides, but in orders that have
+ * A reverse region (core/failover/promote.ts) holds the same documents on both sides, but in orders that have
  * nothing to do with each other: no bisection maps one onto the other. Its ids are compared page by page
  * instead, which costs a pass over the region whenever its counts differ.
  */

@@ -1,5 +1,5 @@
 // The check before every follower write of a shard task: ferry's lease on the follower index must still
-// be confirmed (core/follower-lease.ts keeps the window shared with the pool's threads). A renewal that
+// be confirmed (core/lease/follower-lease.ts keeps the window shared with the pool's threads). A renewal that
 // failed, a lease another ferry took, or one that runs out within the clock margin closes it at once, so
 // the task stops before its next write rather than at its end.
 import { engineErrors } from "../core/errors.ts";

@@ -15,7 +15,7 @@ export interface ShardTarget {
   /** Added to every version ferry writes (core/clusters/bulk-body.ts); 0 except after a fail-back. */
   versionOffset: number;
   /** Epoch ms until which ferry's lease lets this task write to the follower, shared with the main thread
-   * (core/follower-lease.ts); checked before every write (workers/lease-window.ts). */
+   * (core/lease/follower-lease.ts); checked before every write (workers/lease-window.ts). */
   writeWindow: BigInt64Array;
 }
 
@@ -52,7 +52,7 @@ export interface ShardFollowResult {
   writeTimeMs: number;
 }
 
-/** What a region of follower sequence numbers holds (core/region-compaction.ts). */
+/** What a region of follower sequence numbers holds (core/store/region-compaction.ts). */
 export const REGION_KINDS = ["restore", "copy", "gap", "repair", "reverse"] as const;
 export type RegionKind = (typeof REGION_KINDS)[number];
 
@@ -100,7 +100,7 @@ export interface DeleteSweepResult {
   complete: boolean;
   /** Follower sequence numbers of repair regions whose documents are gone on both sides. */
   deadRepairs: number[];
-  /** Every region was compared and everything found was settled (core/region-compaction.ts). */
+  /** Every region was compared and everything found was settled (core/store/region-compaction.ts). */
   verified: boolean;
   /** Where the rolling check goes on next time; -1 once it reached the checkpoint (it starts over). */
   scannedTo: number;

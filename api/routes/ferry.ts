@@ -1,10 +1,10 @@
 // ferry's own routes: the remote-cluster registry, health/readiness, the contract itself and the dashboard.
 import { Hono } from "hono";
 import { clusterClient } from "../../core/clusters/client.ts";
-import { ConfigError, connectionFrom } from "../../core/config.ts";
+import { ConfigError, connectionFrom } from "../../core/config/config.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
-import type { RemoteView } from "../../core/remotes.ts";
+import type { RemoteView } from "../../core/config/remotes.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { openapiDocument } from "../openapi-document.ts";
 import { respond } from "../respond.ts";

@@ -1,13 +1,13 @@
 // The plugin's replication routes. Mounted under `/_plugins/_replication` and, unchanged, under
 // `/_opendistro/_replication`, whose OpenDistro-era field names are mapped here to the current ones.
 import { Hono, type Context } from "hono";
-import type { AutoFollowRule } from "../../core/autofollow.ts";
-import type { BulkOperation } from "../../core/bulk-tasks.ts";
-import { checkUseRoles } from "../../core/cluster-directory.ts";
+import type { AutoFollowRule } from "../../core/autofollow/autofollow.ts";
+import type { BulkOperation } from "../../core/autofollow/bulk-tasks.ts";
+import { checkUseRoles } from "../../core/config/cluster-directory.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
-import type { StartRequest as EngineStartRequest } from "../../core/replications.ts";
-import { isWildcardStart } from "../../core/wildcard-start.ts";
+import type { StartRequest as EngineStartRequest } from "../../core/replication/replications.ts";
+import { isWildcardStart } from "../../core/autofollow/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { shapeAnswer } from "../answer-shape.ts";
 import { respond } from "../respond.ts";

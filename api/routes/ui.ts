@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
-import { replicationPage } from "../../core/replication-overview.ts";
+import { replicationPage } from "../../core/observe/replication-overview.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { respond } from "../respond.ts";
 import type { ValidationEnv } from "../validation.ts";

@@ -1,6 +1,6 @@
 // The follower-side `_bulk` body. Every write carries version = leader `_seq_no` + 1 (`external_gte`), so
 // replays and retries can never make a document older. A follower that was written before under other
-// versions (the old leader after a fail-back, core/promote.ts) gets an offset on top, above every version
+// versions (the old leader after a fail-back, core/failover/promote.ts) gets an offset on top, above every version
 // it may hold; the offset is 0 otherwise. The +1 matters: a restored document keeps the
 // leader's internal `_version`, which can be `_seq_no` + 1 (a shard whose every operation touched that one
 // document), and replaying it with version = `_seq_no` would then be refused as a conflict. The follower

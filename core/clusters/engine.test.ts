@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseBootstrap } from "../search-bootstrap.ts";
+import { chooseBootstrap } from "../bootstrap/search-bootstrap.ts";
 import { engineOfRootAnswer, snapshotReadable, type ClusterEngine } from "./engine.ts";
 
 const os = (version: string): ClusterEngine => ({ engine: "opensearch", version });

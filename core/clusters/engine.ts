@@ -64,7 +64,7 @@ function compareVersions(a: string, b: string): number {
  * Whether `follower` can restore a snapshot of an index `leader` wrote: only the same engine, at the same
  * or a newer version, at most one major apart (each engine reads indices of its previous major only).
  * OpenSearch 1.x/2.x read some Elasticsearch 7.x indices, but only up to 7.10, which every supported
- * Elasticsearch leader is past; other pairs bootstrap by copying documents (core/search-bootstrap.ts).
+ * Elasticsearch leader is past; other pairs bootstrap by copying documents (core/bootstrap/search-bootstrap.ts).
  */
 export function snapshotReadable(leader: ClusterEngine, follower: ClusterEngine): boolean {
   if (leader.engine !== follower.engine) return false;

@@ -16,7 +16,7 @@ interface TrimmedMetadata {
 }
 
 /** The open indices that any of `terms` (names or wildcards) matches on the cluster, hidden ones included:
- * which of them an expression selects is core/open-indices.ts's business. */
+ * which of them an expression selects is core/autofollow/open-indices.ts's business. */
 export async function openIndicesMatching(conn: ClusterConnection, side: string, terms: string[]): Promise<ListedIndex[]> {
   const listed = new Map<string, ListedIndex>();
   for (const list of indexListChunks(terms)) {

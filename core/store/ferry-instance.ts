@@ -1,4 +1,4 @@
-// The one row that says who this ferry is to the follower leases (core/ferry-instance.ts).
+// The one row that says who this ferry is to the follower leases (core/lease/ferry-instance.ts).
 import { ferryInstance } from "./schema.ts";
 import type { Store } from "./db.ts";
 

@@ -1,30 +1,33 @@
-// Every statement about promotes in progress (core/promote-steps.ts): the step each one reached.
+// Every statement about promotes in progress (core/failover/promote-steps.ts): the step each one reached.
 import { eq } from "drizzle-orm";
-import type { Direction, PromoteStep, PromotionKind } from "../promote-steps.ts";
 import type { Store } from "./db.ts";
 import { insertReverseReplication, type NewReplication } from "./replications.ts";
-import { promotions, replications, type PromotionData } from "./schema.ts";
+import { promotions, replications, type PROMOTION_DIRECTIONS, type PROMOTION_KINDS, type PromotionData } from "./schema.ts";
 
-export interface PromotionRecord {
+export type PromotionKind = (typeof PROMOTION_KINDS)[number];
+export type Direction = (typeof PROMOTION_DIRECTIONS)[number];
+
+/** `Step` is the promote's step vocabulary (core/failover/promote-steps.ts); the store keeps it as text. */
+export interface PromotionRecord<Step extends string = string> {
   followerIndex: string;
   kind: PromotionKind;
-  step: PromoteStep;
+  step: Step;
   direction: Direction;
   data: PromotionData;
   lastError: string | null;
 }
 
-const asRecord = (row: typeof promotions.$inferSelect): PromotionRecord => ({
-  followerIndex: row.followerIndex, kind: row.kind, step: row.step as PromoteStep, direction: row.direction, data: row.data, lastError: row.lastError,
+const asRecord = <Step extends string>(row: typeof promotions.$inferSelect): PromotionRecord<Step> => ({
+  followerIndex: row.followerIndex, kind: row.kind, step: row.step as Step, direction: row.direction, data: row.data, lastError: row.lastError,
 });
 
-export function getPromotion(db: Store, followerIndex: string): PromotionRecord | undefined {
+export function getPromotion<Step extends string>(db: Store, followerIndex: string): PromotionRecord<Step> | undefined {
   const row = db.select().from(promotions).where(eq(promotions.followerIndex, followerIndex)).get();
-  return row && asRecord(row);
+  return row && asRecord<Step>(row);
 }
 
-export function listPromotions(db: Store): PromotionRecord[] {
-  return db.select().from(promotions).orderBy(promotions.followerIndex).all().map(asRecord);
+export function listPromotions<Step extends string>(db: Store): PromotionRecord<Step>[] {
+  return db.select().from(promotions).orderBy(promotions.followerIndex).all().map((row) => asRecord<Step>(row));
 }
 
 export function insertPromotion(db: Store, record: PromotionRecord): void {

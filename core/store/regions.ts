@@ -1,6 +1,6 @@
 // Every statement about shard regions: which follower sequence numbers hold which leader operations.
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { compactRegions } from "../region-compaction.ts";
+import { compactRegions } from "./region-compaction.ts";
 import type { Store } from "./db.ts";
 import { shardRegions } from "./schema.ts";
 
@@ -54,7 +54,7 @@ export function insertRestoreRegion(db: Db, followerIndex: string, shard: number
   db.insert(shardRegions).values({ followerIndex, shard, followerFrom: 0, followerTo: startCheckpoint, leaderFrom: -1, leaderTo: startCheckpoint, kind: "restore" }).run();
 }
 
-/** A fail-back's start (core/promote.ts): the follower's operations [0, followerTo] hold the leader's live
+/** A fail-back's start (core/failover/promote.ts): the follower's operations [0, followerTo] hold the leader's live
  * documents of (-1, leaderTo], in an order unrelated to the leader's. */
 export function insertReverseRegion(db: Db, followerIndex: string, shard: number, followerTo: number, leaderTo: number): void {
   if (followerTo < 0) return;
@@ -108,7 +108,7 @@ export function dropRepairRegions(db: Db, followerIndex: string, shard: number, 
   }
 }
 
-/** After a verified sweep: the shard's regions, merged (core/region-compaction.ts). */
+/** After a verified sweep: the shard's regions, merged (core/store/region-compaction.ts). */
 export function compactShardRegions(db: Db, followerIndex: string, shard: number): void {
   const regions = listRegions(db, followerIndex, shard);
   const compacted = compactRegions(regions);

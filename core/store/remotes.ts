@@ -1,5 +1,5 @@
 // Every statement about remote clusters. Rows hold no plain secret: `auth` keeps type and user name, and
-// `secret` the sealed password or API key (core/remotes.ts decides what is sealed and with which key).
+// `secret` the sealed password or API key (core/config/remotes.ts decides what is sealed and with which key).
 import { eq } from "drizzle-orm";
 import type { RemoteAuth, RemoteTls } from "../clusters/connection.ts";
 import type { Store } from "./db.ts";

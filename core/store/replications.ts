@@ -1,7 +1,7 @@
 // Every statement about replications and their shard checkpoints.
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { ReplicationState } from "../statuses.ts";
+import type { ReplicationState } from "../state-machine.ts";
 import type { Store } from "./db.ts";
 import {
   absorbOwnSeqNos, compactShardRegions, dropRepairRegions, insertGapRegion, insertRepairRegion, insertRestoreRegion, insertReverseRegion,
@@ -31,7 +31,7 @@ export function insertReplication(db: Store, row: NewReplication): void {
   db.insert(replications).values({ ...row, replicationId: newReplicationId(), createdAt: now, updatedAt: now }).run();
 }
 
-/** A fail-back (core/promote.ts), following from the start: per shard, the follower already holds the
+/** A fail-back (core/failover/promote.ts), following from the start: per shard, the follower already holds the
  * leader's documents up to `leaderCheckpoint`, as its own operations up to `followerMaxSeqNo`. Part of
  * the promote's switch, in its transaction (core/store/promotions.ts). */
 export function insertReverseReplication(
@@ -167,7 +167,7 @@ export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: 
     .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
 }
 
-/** The leader shard's history UUID, first seen by a poll (core/leader-history.ts). */
+/** The leader shard's history UUID, first seen by a poll (core/follow/leader-history.ts). */
 export function recordLeaderHistory(db: Store, followerIndex: string, shard: number, historyUuid: string): void {
   db.update(shards).set({ leaderHistoryUuid: historyUuid })
     .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();

@@ -29,6 +29,8 @@ export interface BootstrapRecord {
 
 export const BOOTSTRAP_KINDS = ["snapshot", "search", "reverse"] as const;
 export const PROMOTION_KINDS = ["planned", "reverse", "unplanned"] as const;
+/** A promote goes forward through its steps, or back undoing them (core/failover/promote-steps.ts). */
+export const PROMOTION_DIRECTIONS = ["forward", "back"] as const;
 
 /** One row per follower index being replicated. */
 export const replications = sqliteTable("replications", {
@@ -43,9 +45,9 @@ export const replications = sqliteTable("replications", {
   followerUuid: text("follower_uuid"),
   shardCount: integer("shard_count").notNull(),
   bootstrap: text("bootstrap", { mode: "json" }).$type<BootstrapRecord>(),
-  /** The follower's cluster: null for ferry's own; a remote's alias for a fail-back (core/promote.ts). */
+  /** The follower's cluster: null for ferry's own; a remote's alias for a fail-back (core/failover/promote.ts). */
   followerAlias: text("follower_alias"),
-  /** How the follower got its copy: a snapshot restore, a copy of the documents (core/search-bootstrap.ts),
+  /** How the follower got its copy: a snapshot restore, a copy of the documents (core/bootstrap/search-bootstrap.ts),
    * or none (a fail-back from a planned promote). */
   bootstrapKind: text("bootstrap_kind", { enum: BOOTSTRAP_KINDS }).notNull().default("snapshot"),
   /** Added to every version written to the follower (core/clusters/bulk-body.ts). */
@@ -55,7 +57,7 @@ export const replications = sqliteTable("replications", {
   leaderVersionCeiling: integer("leader_version_ceiling").notNull().default(0),
   /** Random, minted at each `_start` (and fail-back): the follower index's lease names it, so a ferry whose
    * database still lists an older replication of the index (a copy, a backup) cannot take it
-   * (core/lease-decision.ts). */
+   * (core/lease/lease-decision.ts). */
   replicationId: text("replication_id").notNull().default(""),
   /** ferry closed the follower index for a static setting and has not opened it again yet: after a
    * restart it still knows the close was its own, to undo, not someone else's, to wait for. */
@@ -73,7 +75,7 @@ export const shards = sqliteTable("shards", {
   checkpoint: integer("checkpoint").notNull(),
   /** The leader shard's global checkpoint as last seen. */
   leaderCheckpoint: integer("leader_checkpoint").notNull(),
-  /** The leader shard's history UUID the checkpoint belongs to (core/leader-history.ts); null until first
+  /** The leader shard's history UUID the checkpoint belongs to (core/follow/leader-history.ts); null until first
    * seen, or where the leader does not report it. */
   leaderHistoryUuid: text("leader_history_uuid"),
   /** The checkpoint of the last sweep that found the follower equal to the leader: deletes and foreign
@@ -115,7 +117,7 @@ export const shardRegions = sqliteTable("shard_regions", {
   followerTo: integer("follower_to").notNull(),
   leaderFrom: integer("leader_from").notNull(),
   leaderTo: integer("leader_to").notNull(),
-  /** core/region-compaction.ts: restore (follower seq no = leader seq no), copy (ferry's writes in leader
+  /** core/store/region-compaction.ts: restore (follower seq no = leader seq no), copy (ferry's writes in leader
    * order), gap (follower seq nos holding no leader range), repair (one document rewritten from the leader). */
   kind: text("kind", { enum: REGION_KINDS }).notNull().default("copy"),
 }, (t) => [primaryKey({ columns: [t.followerIndex, t.shard, t.followerFrom] })]);
@@ -143,14 +145,14 @@ export const autofollowRules = sqliteTable("autofollow_rules", {
   createdAt: integer("created_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.leaderAlias, t.name] })]);
 
-/** Tunables changed through the API (core/live-settings.ts); they override configuration. */
+/** Tunables changed through the API (core/config/live-settings.ts); they override configuration. */
 export const settingOverrides = sqliteTable("setting_overrides", {
   name: text("name").primaryKey(),
   value: integer("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
 
-/** Who this ferry is to the follower leases (core/ferry-instance.ts): one row. */
+/** Who this ferry is to the follower leases (core/lease/ferry-instance.ts): one row. */
 export const ferryInstance = sqliteTable("ferry_instance", {
   id: text("id").primaryKey(),
   /** Host, database path and file identity the id was minted for: a copy of the database elsewhere mints its own. */
@@ -158,7 +160,7 @@ export const ferryInstance = sqliteTable("ferry_instance", {
   createdAt: integer("created_at").notNull(),
 });
 
-/** What a promote reached (core/promote-steps.ts): one row while a promote of the follower index runs or
+/** What a promote reached (core/failover/promote-steps.ts): one row while a promote of the follower index runs or
  * is left unfinished, so that a failure or a restart finishes it or rolls it back from that step. */
 export interface PromotionData {
   /** The replication as it was when the promote began: the rollback puts it back, the switch ends it. */
@@ -182,7 +184,7 @@ export const promotions = sqliteTable("promotions", {
   followerIndex: text("follower_index").primaryKey(),
   kind: text("kind", { enum: PROMOTION_KINDS }).notNull(),
   step: text("step").notNull(),
-  direction: text("direction", { enum: ["forward", "back"] }).notNull(),
+  direction: text("direction", { enum: PROMOTION_DIRECTIONS }).notNull(),
   data: text("data", { mode: "json" }).$type<PromotionData>().notNull(),
   /** Why it goes back, or why the last attempt of a step failed. */
   lastError: text("last_error"),

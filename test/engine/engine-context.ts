@@ -1,6 +1,6 @@
 // An in-process ferry core wired to the test bed's clusters, each with its own SQLite file.
 import { afterAll, beforeAll, inject } from "vitest";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../core/config/config.ts";
 import { createFerry, type Ferry } from "../../core/ferry.ts";
 import { testbedFerryEnv } from "../support/ferry-process.ts";
 

@@ -1,4 +1,4 @@
-// A static setting reaches the follower through ferry's own close, update, open (core/metadata-sync.ts).
+// A static setting reaches the follower through ferry's own close, update, open (core/follow/metadata-sync.ts).
 // When the follower cannot be reached right after the close, the update and the open fail and the
 // follower stays closed: ferry must open it again on later polls, not take its own close for someone
 // else's and wait for a reopen that nobody will do (issue 20, item 9). The fault is injected between

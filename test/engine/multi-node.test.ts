@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../core/config/config.ts";
 import { createFerry, type Ferry } from "../../core/ferry.ts";
 import { differences, documents, os, type StoredDoc } from "../support/documents.ts";
 import { isAlive, startNode, stopNode, type ClusterHandle } from "../testbed/cluster.ts";

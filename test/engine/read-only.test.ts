@@ -3,7 +3,7 @@ import { bulk, converge, os } from "../support/documents.ts";
 import { LEADER_ALIAS, testbed, useCore } from "./engine-context.ts";
 
 const { leader, follower } = testbed();
-// The pipeline guard is an opt-in (it costs _source fidelity, core/settings.ts); this file tests it.
+// The pipeline guard is an opt-in (it costs _source fidelity, core/config/settings.ts); this file tests it.
 const core = useCore({ FERRY_SETTINGS: JSON.stringify({ "ferry.follower.write_guard": 1 }) });
 
 async function direct(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {

@@ -1,4 +1,4 @@
-// The bootstrap by copying documents (core/search-bootstrap.ts), forced here between two OpenSearch
+// The bootstrap by copying documents (core/bootstrap/search-bootstrap.ts), forced here between two OpenSearch
 // clusters with `ferry.bootstrap.search_copy`, as it runs by itself between engines or versions whose
 // snapshots do not fit (test/engine/cross-engine.test.ts). A leader that keeps writing creates, updates,
 // deletes and routed documents while the copy runs, and its mapping grows; the follower must end equal,

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../core/config.ts";
+import { loadConfig } from "../../core/config/config.ts";
 import { createFerry, type Ferry } from "../../core/ferry.ts";
 import { bulk, converge, documents, mismatches, os, type Op } from "../support/documents.ts";
 import { MixedWriter } from "../support/mixed-writer.ts";

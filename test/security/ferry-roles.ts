@@ -75,7 +75,7 @@ export const FERRY_FOLLOWER_ROLE: RoleDefinition = {
       ],
     },
     {
-      // Which ferry instance follows which index (core/follower-lease.ts).
+      // Which ferry instance follows which index (core/lease/follower-lease.ts).
       index_patterns: [".ferry-leases"],
       allowed_actions: [
         "indices:admin/create",

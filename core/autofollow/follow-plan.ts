@@ -1,0 +1,39 @@
+// What to do with each matching leader index before anything is started: start it, leave it (its
+// follower already replicates), or refuse it with a reason. Shared by wildcard start, bulk start and
+// auto-follow rules so that all three judge an index the same way.
+import type { ClusterConnection } from "../clusters/connection.ts";
+import { existingIndices } from "../clusters/index-listing.ts";
+import { followerName } from "./index-patterns.ts";
+import { indexNameProblems } from "../replication/index-names.ts";
+
+export type FollowPlanEntry =
+  | { leader_index: string; follower_index: string; action: "start" }
+  | { leader_index: string; follower_index: string; action: "already_replicating" }
+  | { leader_index: string; follower_index: string; action: "refused"; reason: string; blocked_by_local_index: boolean };
+
+export interface FollowPlanDeps {
+  follower: ClusterConnection;
+  /** True while ferry replicates into that follower name (any state). */
+  isFollowerIndex(index: string): boolean;
+}
+
+export async function planFollows(deps: FollowPlanDeps, leaderIndices: string[], template: string | undefined): Promise<FollowPlanEntry[]> {
+  const plan: FollowPlanEntry[] = [];
+  for (const leader of leaderIndices) {
+    const follower = followerName(template, leader);
+    const problems = [...indexNameProblems(follower), ...indexNameProblems(leader)];
+    if (problems.length) plan.push({ leader_index: leader, follower_index: follower, action: "refused", reason: problems.join("; "), blocked_by_local_index: false });
+    else if (deps.isFollowerIndex(follower)) plan.push({ leader_index: leader, follower_index: follower, action: "already_replicating" });
+    else plan.push({ leader_index: leader, follower_index: follower, action: "start" });
+  }
+  // One lookup for all candidates: a local index of the follower's name blocks the start (plugin #327
+  // skips those silently; ferry says so).
+  const candidates = plan.filter((e) => e.action === "start").map((e) => e.follower_index);
+  const existing = await existingIndices(deps.follower, "follower", candidates);
+  return plan.map((entry) => entry.action === "start" && existing.has(entry.follower_index)
+    ? {
+      ...entry, action: "refused", blocked_by_local_index: true,
+      reason: `Cant use same index again for replication. Delete the index:${entry.follower_index}`,
+    }
+    : entry);
+}

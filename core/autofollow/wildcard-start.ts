@@ -1,0 +1,83 @@
+// Wildcard start (a ferry extension of `PUT {index}/_start`): `leader_index` may be a pattern or a comma
+// list with exclusions, and the path's index names the followers through `{{leader_index}}` (or `*`
+// for the leader's own name). Every matching open leader index is started; the answer says what
+// happened to each.
+import { listOpenIndices } from "./open-indices.ts";
+import type { ClusterConnection } from "../clusters/connection.ts";
+import { forEachLimited } from "../clusters/concurrency-limit.ts";
+import { isFerryError, requestErrors } from "../errors.ts";
+import { planFollows } from "./follow-plan.ts";
+import { isFollowerTemplate, isMultiIndexExpression, LEADER_INDEX_PLACEHOLDER } from "./index-patterns.ts";
+import type { RemoteRegistry } from "../config/remotes.ts";
+import type { Acknowledged, ReplicationApi, StartRequest } from "../replication/replications.ts";
+import type { Settings } from "../config/settings.ts";
+
+export interface StartOutcome {
+  leader_index: string;
+  follower_index: string;
+  result: "started" | "already_replicating" | "refused";
+  reason?: string;
+}
+
+export interface WildcardStartAnswer extends Acknowledged {
+  indices: StartOutcome[];
+}
+
+export interface WildcardStartDeps {
+  follower: ClusterConnection;
+  remotes: RemoteRegistry;
+  replications: ReplicationApi;
+  settings: Settings;
+}
+
+/** True when a start request names several leader indices or a follower per leader index. */
+export function isWildcardStart(pathIndex: string, leaderIndex: string): boolean {
+  return isFollowerTemplate(pathIndex) || isMultiIndexExpression(leaderIndex);
+}
+
+export class WildcardStart {
+  constructor(private readonly deps: WildcardStartDeps) {}
+
+  async start(pathIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<WildcardStartAnswer> {
+    if (!isFollowerTemplate(pathIndex)) {
+      throw requestErrors.validation([
+        `follower index [${pathIndex}] must be [*] or contain ${LEADER_INDEX_PLACEHOLDER} when leader_index [${request.leader_index}] names several indices`,
+      ]);
+    }
+    const leader = this.deps.remotes.connection(request.leader_alias);
+    const matches = await listOpenIndices(leader, "leader", request.leader_index);
+    if (matches.length === 0) {
+      if (!isMultiIndexExpression(request.leader_index)) throw requestErrors.indexNotFound(`${request.leader_alias}:${request.leader_index}`);
+      throw requestErrors.notFound(`No indices found matching pattern: [${request.leader_index}] on leader cluster`);
+    }
+    const plan = await planFollows(
+      { follower: this.deps.follower, isFollowerIndex: (index) => this.deps.replications.isFollowerIndex(index) },
+      matches.map((m) => m.name), pathIndex,
+    );
+    const outcomes = new Map<string, StartOutcome>();
+    const errors = new Map<string, unknown>();
+    for (const entry of plan) {
+      const { leader_index, follower_index } = entry;
+      if (entry.action === "already_replicating") outcomes.set(leader_index, { leader_index, follower_index, result: "already_replicating" });
+      if (entry.action === "refused") outcomes.set(leader_index, { leader_index, follower_index, result: "refused", reason: entry.reason });
+    }
+    const starts = plan.filter((e) => e.action === "start");
+    await forEachLimited(starts, this.deps.settings["plugins.replication.follower.bulk_batch_size"], async ({ leader_index, follower_index }) => {
+      try {
+        await this.deps.replications.start(follower_index, { ...request, leader_index }, options);
+        outcomes.set(leader_index, { leader_index, follower_index, result: "started" });
+      } catch (err) {
+        errors.set(leader_index, err);
+        outcomes.set(leader_index, { leader_index, follower_index, result: "refused", reason: isFerryError(err) ? err.reason : String(err) });
+      }
+    });
+    const indices = plan.map((e) => outcomes.get(e.leader_index)!);
+    if (indices.every((o) => o.result === "refused")) {
+      // One index: its own error, as a plain start would answer. Several: the reasons together, as bulk start does.
+      const only = indices.length === 1 ? errors.get(indices[0]!.leader_index) : undefined;
+      if (only) throw only;
+      throw requestErrors.illegalArgument(indices.map((o) => `[${o.leader_index}] ${o.reason}`).join("; "));
+    }
+    return { acknowledged: true, indices };
+  }
+}

@@ -1,0 +1,704 @@
+// The replication state machine: start, pause, resume, stop, update, status. Every transition is
+// persisted before it is acknowledged; the scheduler runs the shard work, core/bootstrap/snapshot-bootstrap.ts the copy.
+import type { components } from "../../openapi/ferry.gen.ts";
+import { call, callOptional } from "../clusters/client.ts";
+import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
+import { indexMetadata, type IndexMetadata } from "../clusters/index-metadata.ts";
+import { clusterEngine } from "../clusters/engine.ts";
+import { shardCheckpoints } from "../clusters/shard-checkpoints.ts";
+import {
+  createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, snapshotComplete, startCheckpoints,
+  waitForRestore,
+  type RepositoryDefinition,
+} from "../bootstrap/snapshot-bootstrap.ts";
+import { engineErrors, FerryError, isFerryError, requestErrors } from "../errors.ts";
+import { indexNameProblems } from "./index-names.ts";
+import { guardActive, installGuard, removeGuard } from "../follow/write-guard.ts";
+import type { FerryInstance } from "../lease/ferry-instance.ts";
+import { FollowerLeases } from "../lease/follower-lease.ts";
+import type { RemoteRegistry } from "../config/remotes.ts";
+import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
+import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseStart } from "../failover/promote.ts";
+import { backoffDelay } from "../follow/retry-policy.ts";
+import { chooseBootstrap, createFollowerIndex } from "../bootstrap/search-bootstrap.ts";
+import { reconciled } from "../follow/replication-lag.ts";
+import { Slots } from "../clusters/concurrency-limit.ts";
+import type { FerryEventBus } from "../events.ts";
+import { Scheduler } from "../follow/scheduler.ts";
+import type { Settings } from "../config/settings.ts";
+import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "../state-machine.ts";
+import type { Store } from "../store/db.ts";
+import {
+  completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
+  setBootstrap, setSettings, setState, type NewReplication, type ReplicationRow, type ShardRow,
+} from "../store/replications.ts";
+
+export type StartRequest = components["schemas"]["StartRequest"];
+export type Acknowledged = components["schemas"]["Acknowledged"];
+
+export interface ReplicationApi {
+  start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged>;
+  stop(followerIndex: string): Promise<Acknowledged>;
+  pause(followerIndex: string, reason?: string): Promise<Acknowledged>;
+  resume(followerIndex: string): Promise<Acknowledged>;
+  update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged>;
+  /** Fails over to the follower (core/failover/promote.ts). */
+  promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse>;
+  /** The plugin's `_status` body (reference §4.5). */
+  status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>>;
+  followerStats(): Promise<Record<string, unknown>>;
+  leaderStats(): Promise<Record<string, unknown>>;
+  /** Each shard's lag in seconds (core/follow/replication-lag.ts); undefined while the index is not followed. */
+  lagSeconds(followerIndex: string, now: number): number[] | undefined;
+  /** True while `index` of ferry's own cluster is a following index (BOOTSTRAPPING, SYNCING, PAUSED or
+   * FAILED): writes are refused. */
+  isFollowerIndex(index: string): boolean;
+  /** Refusal for a write aimed at a following index, or undefined when the index takes writes. */
+  writeRefusal(index: string): FerryError | undefined;
+}
+
+export interface EngineDeps {
+  db: Store;
+  events: FerryEventBus;
+  remotes: RemoteRegistry;
+  follower: ClusterConnection;
+  settings: Settings;
+  snapshotRepository: RepositoryDefinition | undefined;
+  /** Who holds the follower leases this engine takes (core/lease/follower-lease.ts). */
+  instance: FerryInstance;
+  /** Credentials behind `use_roles` role names (config `cluster_roles`). */
+  clusterRoles?: Record<string, RemoteAuth>;
+}
+
+const ACK: Acknowledged = { acknowledged: true };
+/** How long `_status` waits for the follower to say whether the write guard is installed. */
+const STATUS_PROBE_TIMEOUT_MS = 2_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** After a fail-back the clusters swap sides, and so do their `use_roles`. */
+function reversedRoles(roles: UseRoles | null): UseRoles | null {
+  return roles ? { leader_cluster_role: roles.follower_cluster_role, follower_cluster_role: roles.leader_cluster_role } : null;
+}
+
+/**
+ * The fail-back of a planned promote of `row`: the old leader index follows the promoted one, from where
+ * the promotion left both (equal, as the drain verified), without any copy. The old leader's cluster is
+ * then the follower, so the proxy does not guard it.
+ */
+function reverseRow(
+  row: ReplicationRow, uuids: { promoted: string; oldLeader: string }, start: ReverseStart[],
+): NewReplication {
+  const oldLeaderMax = Math.max(-1, ...start.map((s) => s.followerMaxSeqNo));
+  return {
+    followerIndex: row.leaderIndex, leaderAlias: row.followerAlias ?? LOCAL_CLUSTER, leaderIndex: row.followerIndex,
+    state: "SYNCING", reason: DEFAULT_REASON, settings: {}, useRoles: reversedRoles(row.useRoles as UseRoles | null),
+    leaderUuid: uuids.promoted, followerUuid: uuids.oldLeader, shardCount: row.shardCount,
+    bootstrap: null, followerAlias: row.leaderAlias === LOCAL_CLUSTER ? null : row.leaderAlias, bootstrapKind: "reverse",
+    // Above every version the old leader may hold: what ferry once wrote into it, plus its own operations.
+    versionOffset: row.leaderVersionCeiling + oldLeaderMax + 1,
+    // What the ended replication wrote into the promoted index: versions up to the old leader's last
+    // operation, with that replication's own offset.
+    leaderVersionCeiling: oldLeaderMax + 1 + row.versionOffset,
+  };
+}
+
+/** Flattens `{"index":{"number_of_replicas":0}}` and bare keys into `index.*` keys, as index settings are. */
+function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) Object.assign(flat, flattenSettings(value as Record<string, unknown>, name));
+    else flat[name.startsWith("index.") ? name : `index.${name}`] = value;
+  }
+  return flat;
+}
+
+export class ReplicationEngine implements ReplicationApi {
+  private readonly scheduler: Scheduler;
+  /** Bootstraps running in this process, so stop can cancel them and wait. */
+  private readonly bootstraps = new Map<string, { cancelled: boolean; abort: AbortController; done: Promise<void> }>();
+  /** Each bootstrap snapshots and restores a whole index: a wildcard start of a thousand indices must
+   * not put a thousand snapshots on the leader at once. */
+  private readonly bootstrapSlots: Slots;
+
+  /** Leases per follower cluster (core/lease/follower-lease.ts), keyed by its alias ("" for ferry's own). */
+  private readonly leaseSets = new Map<string, FollowerLeases>();
+  private readonly clusters: ClusterDirectory;
+  private readonly promotions: Promotions;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles, () => this.strictRoles());
+    this.bootstrapSlots = new Slots(() => deps.settings["ferry.bootstrap.max_concurrent"]);
+    deps.events.on("settings:changed", ({ names }) => {
+      this.bootstrapSlots.admit();
+      if (names.includes("ferry.use_roles.strict")) this.failUnconfiguredRoles();
+    });
+    this.scheduler = new Scheduler({
+      leases: (alias) => this.leasesOn(alias),
+      db: deps.db,
+      settings: deps.settings,
+      clusters: this.clusters,
+      events: deps.events,
+      onFatal: (index, reason) => this.markFailed(index, reason),
+      onWaiting: (index, reason) => this.markWaiting(index, reason),
+    });
+    this.promotions = new Promotions({
+      db: deps.db, events: deps.events, settings: deps.settings, clusters: this.clusters,
+      followForDrain: (index) => this.followForDrain(index),
+      putBack: (row) => this.putBack(row),
+      requestSweep: (index, shards) => this.scheduler.requestSweep(index, shards),
+      halt: (index, abortAfterMs) => this.scheduler.halt(index, abortAfterMs === undefined ? {} : { abortAfterMs }),
+      switched: (index, reverseIndex) => this.switched(index, reverseIndex),
+      releasePromoted: (row) => this.releasePromoted(row),
+      reverseRow: (row, uuids, start) => reverseRow(row, uuids, start),
+    });
+  }
+
+  private leasesOn(followerAlias: string | null): FollowerLeases {
+    const key = followerAlias ?? "";
+    let leases = this.leaseSets.get(key);
+    if (!leases) {
+      leases = new FollowerLeases(this.clusters.follower(followerAlias), this.deps.instance, () => this.deps.settings["ferry.lease.duration"]);
+      this.leaseSets.set(key, leases);
+    }
+    return leases;
+  }
+
+  private strictRoles(): boolean {
+    return this.deps.settings["ferry.use_roles.strict"] === 1;
+  }
+
+  /** Says once that `roles` names roles this ferry has no credential for (they run with ferry's own). */
+  private noteRoleFallback(followerIndex: string, roles: Partial<UseRoles> | null | undefined): void {
+    const unconfigured = unconfiguredRoles(this.deps.clusterRoles ?? {}, roles);
+    // The contract refuses half a pair: a role names both sides.
+    if (roles && unconfigured.length && !this.strictRoles()) this.deps.events.emit("replication:use-roles-fallback", { followerIndex, roles: roles as UseRoles, unconfigured });
+  }
+
+  /** With strict roles, fails every replication whose `use_roles` names a role without a credential: it
+   * would otherwise retry calls that cannot be made as asked. */
+  private failUnconfiguredRoles(): void {
+    if (!this.strictRoles()) return;
+    for (const row of listReplications(this.deps.db)) {
+      const field = unconfiguredRoles(this.deps.clusterRoles ?? {}, row.useRoles as UseRoles | null)[0];
+      if (row.state === "FAILED" || field === undefined) continue;
+      const reason = `use_roles.${field} [${(row.useRoles as UseRoles)[field]}] is not a configured cluster role (cluster_roles) and ferry.use_roles.strict is set`;
+      const bootstrap = this.bootstraps.get(row.followerIndex);
+      if (bootstrap) this.cancel(bootstrap);
+      if (this.scheduler.isFollowing(row.followerIndex)) this.scheduler.fail(row.followerIndex, reason);
+      else this.markFailed(row.followerIndex, reason);
+    }
+  }
+
+  /** Picks up every persisted replication in the state it was left in, and finishes or rolls back the
+   * promotes a previous run left half-way (core/failover/promote-steps.ts). */
+  resumeAll(): void {
+    this.failUnconfiguredRoles();
+    // A fail-back switched just before a stop may not have claimed its lease yet: it may still take the one
+    // the ended replication of that index released.
+    const reversing = new Set(this.promotions.switchedFailBacks());
+    for (const row of listReplications(this.deps.db)) {
+      if (row.state !== "FAILED") this.noteRoleFallback(row.followerIndex, row.useRoles as UseRoles | null);
+      if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row, { freshLease: reversing.has(row.followerIndex) });
+      else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
+    }
+    this.promotions.recover();
+  }
+
+  async close(): Promise<void> {
+    for (const b of this.bootstraps.values()) this.cancel(b);
+    await Promise.all([...this.bootstraps.values()].map((b) => b.done));
+    await this.promotions.close();
+    await this.scheduler.close();
+    for (const leases of this.leaseSets.values()) leases.close();
+  }
+
+  private record(followerIndex: string): ReplicationRow {
+    const row = getReplication(this.deps.db, followerIndex);
+    if (!row) throw requestErrors.illegalArgument(`No replication in progress for index:${followerIndex}`);
+    return row;
+  }
+
+  isFollowerIndex(index: string): boolean {
+    return getReplication(this.deps.db, index)?.followerAlias === null;
+  }
+
+  writeRefusal(index: string): FerryError | undefined {
+    return this.isFollowerIndex(index) ? requestErrors.followerWrite(index) : undefined;
+  }
+
+  // ---- start and bootstrap ----
+
+  async start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged> {
+    const problems = [...indexNameProblems(followerIndex), ...indexNameProblems(request.leader_index)];
+    if (problems.length) throw requestErrors.validation(problems);
+    checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles, this.strictRoles());
+    // The checks already read as the roles: a role that cannot see the leader index fails here.
+    const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
+    const meta = await this.validateLeader(leader, request);
+    if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
+      throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
+    }
+    const stale = getReplication(this.deps.db, followerIndex);
+    if (stale) {
+      // The follower index is gone, so the record is a leftover (e.g. a failed bootstrap): drop it.
+      await this.release(followerIndex);
+    }
+    const overrides = request.settings ? flattenSettings(request.settings) : {};
+    const follower = this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role);
+    const bootstrapKind = chooseBootstrap(
+      await clusterEngine(leader, "leader"), await clusterEngine(follower, "follower"),
+      this.deps.snapshotRepository !== undefined, this.deps.settings["ferry.bootstrap.search_copy"],
+    );
+    insertReplication(this.deps.db, {
+      followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
+      reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
+      followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
+      followerAlias: null, bootstrapKind, versionOffset: 0, leaderVersionCeiling: 0,
+    });
+    this.noteRoleFallback(followerIndex, request.use_roles);
+    const row = this.record(followerIndex);
+    this.runBootstrap(row);
+    if (options.waitForRestore) await this.waitUntilFollowing(followerIndex);
+    return ACK;
+  }
+
+  private async validateLeader(leader: ClusterConnection, request: StartRequest): Promise<IndexMetadata> {
+    const meta = await indexMetadata(leader, "leader", request.leader_index);
+    if (!meta) throw requestErrors.indexNotFound(`${request.leader_alias}:${request.leader_index}`);
+    if (!meta.open) throw requestErrors.illegalArgument(`Cannot replicate the closed index [${request.leader_alias}:${request.leader_index}]; open it first`);
+    if (meta.settings["index.soft_deletes.enabled"] === "false") {
+      throw requestErrors.illegalArgument("Cannot Replicate an index where the setting index.soft_deletes.enabled is disabled");
+    }
+    const source = meta.mappings._source as { enabled?: boolean; includes?: string[]; excludes?: string[] } | undefined;
+    if (source?.enabled === false) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${request.leader_index}]: its _source is disabled, and ferry copies documents from _source. Enable _source on the leader index (it needs a reindex) to replicate it`);
+    }
+    if (source?.includes?.length || source?.excludes?.length) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${request.leader_index}]: its _source keeps only part of each document (includes ${JSON.stringify(source.includes ?? [])}, excludes ${JSON.stringify(source.excludes ?? [])}); those fields would be lost on the follower`);
+    }
+    await this.refuseExternalVersions(leader, request.leader_index);
+    return meta;
+  }
+
+  /** Restored documents keep their versions; versions above `_seq_no` + 1 mean external versioning,
+   * which would make the follower refuse later updates (opensearch-internals §5). Checked on a sample. */
+  private async refuseExternalVersions(leader: ClusterConnection, leaderIndex: string): Promise<void> {
+    const sample = await call(leader, "leader", {
+      method: "POST", path: `/${encodeURIComponent(leaderIndex)}/_search`,
+      querystring: { filter_path: "hits.hits._version,hits.hits._seq_no,hits.hits._id" },
+      body: { size: 200, version: true, seq_no_primary_term: true, _source: false, query: { match_all: {} } },
+    });
+    const external = ((sample?.hits?.hits ?? []) as Array<{ _id: string; _version: number; _seq_no: number }>)
+      .find((h) => h._version > h._seq_no + 1);
+    if (external) {
+      throw requestErrors.illegalArgument(
+        `Cannot replicate [${leaderIndex}]: it is written with external versions (document [${external._id}] has _version ${external._version} above its _seq_no ${external._seq_no}); ferry's versioned writes need internal versioning`);
+    }
+  }
+
+  private runBootstrap(row: ReplicationRow): void {
+    const handle = { cancelled: false, abort: new AbortController(), done: Promise.resolve() };
+    handle.done = this.bootstrapInSlot(row, handle.abort.signal, () => handle.cancelled)
+      .catch((err: unknown) => {
+        if (!handle.cancelled) this.markFailed(row.followerIndex, isFerryError(err) ? err.reason : String(err));
+      })
+      .finally(() => this.bootstraps.delete(row.followerIndex));
+    this.bootstraps.set(row.followerIndex, handle);
+  }
+
+  private cancel(handle: { cancelled: boolean; abort: AbortController }): void {
+    handle.cancelled = true;
+    handle.abort.abort(new Error("bootstrap cancelled"));
+  }
+
+  private async bootstrapInSlot(row: ReplicationRow, signal: AbortSignal, cancelled: () => boolean): Promise<void> {
+    const release = await this.bootstrapSlots.acquire(signal);
+    try {
+      await this.bootstrap(row, cancelled);
+    } finally {
+      release();
+    }
+  }
+
+  /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
+  private async bootstrap(row: ReplicationRow, cancelled: () => boolean): Promise<void> {
+    const { db } = this.deps;
+    const roles = row.useRoles as UseRoles | null;
+    for (let attempt = 1; !cancelled(); attempt++) {
+      try {
+        const leader = this.clusters.as(this.deps.remotes.connection(row.leaderAlias), roles?.leader_cluster_role);
+        const follower = this.clusters.as(this.deps.follower, roles?.follower_cluster_role);
+        const current = getReplication(db, row.followerIndex);
+        if (!current || current.state !== "BOOTSTRAPPING") return;
+        if (row.bootstrapKind === "search") {
+          await this.searchBootstrap(row, leader, follower);
+          return;
+        }
+        const repositoryDef = this.deps.snapshotRepository;
+        if (!repositoryDef) throw engineErrors.fatal("the snapshot repository this bootstrap was planned with is no longer configured (FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY)");
+        const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
+        let plan = current.bootstrap;
+        let followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+        if (!plan || !followerMeta) {
+          // (Re)plan: checkpoints are read before the snapshot starts, and persisted before it exists.
+          const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
+          if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
+          // A restore the follower refused (a shard limit it waits on) leaves a complete snapshot: restoring
+          // it later is as good, since following starts from checkpoints read before it was taken.
+          const reusable = plan && !plan.restoreStarted && (await snapshotComplete(leader, repository, plan.snapshot));
+          if (!plan || !reusable) {
+            if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
+            const start = await startCheckpoints(leader, row.leaderIndex, row.shardCount);
+            plan = {
+              snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
+              startCheckpoints: start.checkpoints,
+              startHistories: start.histories,
+              restoreStarted: false,
+            };
+            setBootstrap(db, row.followerIndex, plan);
+            this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "snapshot", snapshot: plan.snapshot });
+            await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
+            if (cancelled()) return;
+          }
+          this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "restore", snapshot: plan.snapshot });
+          await restoreSnapshot(follower, repository, plan.snapshot, row.leaderIndex, row.followerIndex, leaderMeta.settings, row.settings);
+          setBootstrap(db, row.followerIndex, { ...plan, restoreStarted: true });
+          followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+          if (!followerMeta) throw engineErrors.transient(`restored index [${row.followerIndex}] not visible yet`);
+        }
+        await waitForRestore(follower, row.followerIndex, cancelled, (bytesRecovered, bytesTotal) => {
+          this.deps.events.emit("bootstrap:progress", { followerIndex: row.followerIndex, bytesRecovered, bytesTotal });
+        });
+        if (cancelled()) return;
+        if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
+        const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
+        const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
+        // SYNCING as soon as the copy is complete: users see the documents from here on, and a stop
+        // keeps them. The snapshot is removed afterwards; a crash in between leaves it on the leader.
+        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos, plan.startHistories);
+        this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
+        this.scheduler.follow(this.record(row.followerIndex));
+        const snapshot = plan.snapshot;
+        await deleteSnapshot(leader, repository, snapshot).catch((err: unknown) => {
+          this.deps.events.emit("bootstrap:snapshot-left", { followerIndex: row.followerIndex, snapshot, reason: isFerryError(err) ? err.reason : String(err) });
+        });
+        return;
+      } catch (err) {
+        const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
+        if (!error.retryable) throw error;
+        this.transition(row.followerIndex, "BOOTSTRAPPING", `retrying bootstrap after: ${error.reason}`);
+        await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
+      }
+    }
+  }
+
+  /** Creates the follower empty and follows from the start (core/bootstrap/search-bootstrap.ts). A follower index
+   * found here was created by an earlier attempt: start refused to begin over an existing one. */
+  private async searchBootstrap(row: ReplicationRow, leader: ClusterConnection, follower: ClusterConnection): Promise<void> {
+    const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
+    if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
+    if (!(await indexMetadata(follower, "follower", row.followerIndex))) {
+      this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "create", snapshot: null });
+      const dropped = await createFollowerIndex(follower, leaderMeta, row.followerIndex, row.settings);
+      if (dropped.length) this.deps.events.emit("bootstrap:settings-dropped", { followerIndex: row.followerIndex, settings: dropped });
+    }
+    const followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
+    if (!followerMeta) throw engineErrors.transient(`created index [${row.followerIndex}] not visible yet`);
+    if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
+    const fromStart = Array.from({ length: row.shardCount }, () => -1);
+    completeBootstrap(this.deps.db, row.followerIndex, followerMeta.uuid, fromStart, fromStart);
+    this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
+    this.scheduler.follow(this.record(row.followerIndex));
+  }
+
+  private async waitUntilFollowing(followerIndex: string): Promise<void> {
+    for (;;) {
+      const row = getReplication(this.deps.db, followerIndex);
+      if (!row) throw requestErrors.illegalArgument(`No replication in progress for index:${followerIndex}`);
+      if (row.state === "FAILED") throw requestErrors.generic(`Replication of [${followerIndex}] failed during bootstrap: ${row.reason}`);
+      if (row.state !== "BOOTSTRAPPING") return;
+      await sleep(200);
+    }
+  }
+
+  /** Every state change goes through here: persisted first, then announced. */
+  private transition(followerIndex: string, state: ReplicationState, reason: string | null): void {
+    setState(this.deps.db, followerIndex, state, reason);
+    this.deps.events.emit("replication:state", { followerIndex, state, reason });
+  }
+
+  private markFailed(followerIndex: string, reason: string): void {
+    if (getReplication(this.deps.db, followerIndex)) this.transition(followerIndex, "FAILED", reason);
+  }
+
+  /** A closed leader or follower index pauses following (`reason`) until it reopens (undefined). */
+  private markWaiting(followerIndex: string, reason: string | undefined): void {
+    const state = getReplication(this.deps.db, followerIndex)?.state;
+    if (reason !== undefined && state === "SYNCING") this.transition(followerIndex, "AUTO_PAUSED", `${AUTO_PAUSED_PREFIX}${reason}`);
+    if (reason === undefined && state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+  }
+
+  // ---- pause, resume, stop, update ----
+
+  async pause(followerIndex: string, reason?: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state === "PAUSED") throw requestErrors.alreadyExists(`Index ${followerIndex} is already paused`);
+    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot pause when in FAILED state");
+    if (row.state === "BOOTSTRAPPING") {
+      throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
+    }
+    if (this.promotions.busy(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted; pause it after the promote ended`, 409);
+    // From AUTO_PAUSED too: the user's pause wins, and the reopen no longer resumes by itself.
+    this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
+    await this.scheduler.halt(followerIndex);
+    return ACK;
+  }
+
+  async resume(followerIndex: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state !== "PAUSED" && row.state !== "AUTO_PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
+    this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    // An auto-paused index is still watched; if it is still closed, the next poll says so again.
+    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
+    return ACK;
+  }
+
+  async stop(followerIndex: string): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    await this.release(followerIndex);
+    const follower = this.clusters.follower(row.followerAlias);
+    if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(follower, followerIndex, row.shardCount))) {
+      // A half-restored index is no use to anyone; the plugin deletes it too. A complete one holds what
+      // the user may already have read, so it stays.
+      await callOptional(follower, "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
+    }
+    return ACK;
+  }
+
+  /** Ends a replication: no cycle or bootstrap step runs after this resolves; the follower index and its
+   * data stay, as an ordinary writable index. */
+  private async release(followerIndex: string): Promise<void> {
+    const bootstrap = this.bootstraps.get(followerIndex);
+    if (bootstrap) {
+      this.cancel(bootstrap);
+      await bootstrap.done;
+    }
+    await this.scheduler.halt(followerIndex);
+    const row = getReplication(this.deps.db, followerIndex);
+    const followerAlias = row?.followerAlias ?? null;
+    await removeGuard(this.clusters.follower(followerAlias), followerIndex);
+    // Before the record goes: a ferry whose database still lists this replication must never take the index back.
+    if (row?.followerUuid) {
+      await this.leasesOn(followerAlias).releaseForGood({ followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId });
+    }
+    deleteReplication(this.deps.db, followerIndex);
+    this.deps.events.emit("replication:stopped", { followerIndex });
+  }
+
+  async promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse> {
+    const row = this.record(followerIndex);
+    if (this.promotions.busy(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted already`, 409);
+    return this.promotions.promote(row, request);
+  }
+
+  /** A paused replication is followed again while a planned promote drains it (and while a rollback
+   * undoes the promote); `putBack` then leaves it as it was. */
+  private followForDrain(followerIndex: string): void {
+    const row = this.record(followerIndex);
+    if (row.state === "PAUSED" || row.state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
+  }
+
+  /** The last undo of a rolled-back promote: the replication in the state it had before. */
+  private async putBack(before: ReplicationRow): Promise<void> {
+    const row = getReplication(this.deps.db, before.followerIndex);
+    if (!row) return;
+    if (row.state !== before.state || row.reason !== before.reason) this.transition(before.followerIndex, before.state as ReplicationState, before.reason);
+    if (before.state === "PAUSED") await this.scheduler.halt(before.followerIndex);
+    else if (before.state !== "FAILED" && !this.scheduler.isFollowing(before.followerIndex)) this.scheduler.follow(this.record(before.followerIndex));
+  }
+
+  /** The promote's switch ended `followerIndex` in the records (and began `reverseIndex`, a fail-back). */
+  private switched(followerIndex: string, reverseIndex: string | undefined): void {
+    this.deps.events.emit("replication:stopped", { followerIndex });
+    if (reverseIndex === undefined) return;
+    this.deps.events.emit("replication:state", { followerIndex: reverseIndex, state: "SYNCING", reason: DEFAULT_REASON });
+    this.scheduler.follow(this.record(reverseIndex), { freshLease: true });
+  }
+
+  /** After the switch: the promoted index keeps no guard, and its lease is released for good, so that no
+   * ferry whose database still lists the ended replication takes it back. */
+  private async releasePromoted(row: ReplicationRow): Promise<void> {
+    const follower = this.clusters.follower(row.followerAlias);
+    await removeGuard(follower, row.followerIndex);
+    if (row.followerUuid) {
+      await this.leasesOn(row.followerAlias).releaseForGood({ followerIndex: row.followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId });
+    }
+  }
+
+  async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {
+    const row = this.record(followerIndex);
+    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot update settings when in FAILED state");
+    const body = (settings.settings ?? settings) as Record<string, unknown>;
+    const flat = flattenSettings(body);
+    // Only dynamic settings can change on an open index; the follower cluster is the judge of that.
+    if (row.followerUuid) {
+      try {
+        const follower = this.clusters.follower(row.followerAlias, (row.useRoles as UseRoles | null)?.follower_cluster_role);
+        await call(follower, "follower", { method: "PUT", path: `/${encodeURIComponent(followerIndex)}/_settings`, body: flat });
+      } catch (err) {
+        throw isFerryError(err) ? requestErrors.illegalArgument(err.reason.replace(/^follower answered \d+: [a-z_]+: /, "")) : err;
+      }
+    }
+    setSettings(this.deps.db, followerIndex, flat);
+    return ACK;
+  }
+
+  // ---- status and stats ----
+
+  async status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>> {
+    if (!followerIndex) throw requestErrors.validation(["Index name must be specified to obtain replication status"]);
+    const row = getReplication(this.deps.db, followerIndex);
+    if (!row) return { status: NOT_IN_PROGRESS };
+    const base: Record<string, unknown> = {
+      status: pluginStatus(row.state as ReplicationState),
+      reason: row.reason ?? DEFAULT_REASON,
+      leader_alias: row.leaderAlias,
+      leader_index: row.leaderIndex,
+      follower_index: row.followerIndex,
+      // ferry extension: which credential each side of `use_roles` runs with.
+      ...(row.useRoles ? { use_roles: roleCredentials(this.deps.clusterRoles ?? {}, row.useRoles as UseRoles) } : {}),
+    };
+    if (row.state === "PAUSED" || row.state === "AUTO_PAUSED" || row.state === "FAILED") return base;
+    if (row.state === "BOOTSTRAPPING") {
+      const progress = await restoreProgress(this.deps.follower, followerIndex).catch(() => undefined);
+      return progress ? { ...base, bootstrap_details: progress } : base;
+    }
+    const shards = listShards(this.deps.db, followerIndex);
+    const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((acc, s) => acc + f(s), 0);
+    const result: Record<string, unknown> = {
+      ...base,
+      // ferry extensions: how the follower is kept read-only, and what delete and foreign-write
+      // detection did so far.
+      ferry_write_guard: await this.writeGuardShown(row),
+      ferry_bootstrap: row.bootstrapKind,
+      ...(row.followerAlias !== null ? { ferry_follower_alias: row.followerAlias } : {}),
+      deletes_replicated: sum((s) => s.deletesReplicated),
+      foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
+      syncing_details: {
+        leader_checkpoint: sum((s) => s.leaderCheckpoint),
+        follower_checkpoint: sum(reconciled),
+        seq_no: sum((s) => s.checkpoint + 1),
+      },
+    };
+    const errors = shards.filter((s) => s.lastError);
+    if (errors.length) {
+      // ferry extension: recoverable errors being retried right now.
+      result.ferry_retrying = errors.map((s) => ({ shard: s.shard, retries: s.retries, last_error: s.lastError }));
+    }
+    if (verbose) {
+      result.shard_replication_details = shards.map((s) => ({
+        shard_id: `[${followerIndex}][${s.shard}]`,
+        syncing_task_details: { leader_checkpoint: s.leaderCheckpoint, follower_checkpoint: reconciled(s), seq_no: s.checkpoint + 1 },
+      }));
+    }
+    return result;
+  }
+
+  /** Status must answer while the follower does not: it asks briefly, and says so when it cannot tell. */
+  private async writeGuardShown(row: ReplicationRow): Promise<"final_pipeline" | "proxy_only" | "unknown"> {
+    try {
+      const follower = { ...this.clusters.follower(row.followerAlias), timeoutMs: STATUS_PROBE_TIMEOUT_MS };
+      return (await guardActive(follower, row.followerIndex)) ? "final_pipeline" : "proxy_only";
+    } catch {
+      return "unknown";
+    }
+  }
+
+  lagSeconds(followerIndex: string, now: number): number[] | undefined {
+    return this.scheduler.lagSeconds(followerIndex, now);
+  }
+
+  /** The plugin's follower_stats from the counters persisted per shard (README, "Stats"). */
+  async followerStats(): Promise<Record<string, unknown>> {
+    const rows = listReplications(this.deps.db);
+    const count = (state: ReplicationState) => rows.filter((r) => pluginStatus(r.state as ReplicationState) === state).length;
+    const syncing = new Set(rows.filter((r) => r.state === "SYNCING").map((r) => r.followerIndex));
+    const indexStats: Record<string, FollowerCounters> = Object.fromEntries(rows.map((r) => [r.followerIndex, followerCounters([])]));
+    const shards = listAllShards(this.deps.db);
+    for (const [index, list] of groupBy(shards, (s) => s.followerIndex)) indexStats[index] = followerCounters(list);
+    return {
+      num_syncing_indices: count("SYNCING"),
+      num_bootstrapping_indices: count("BOOTSTRAPPING"),
+      num_paused_indices: count("PAUSED"),
+      num_failed_indices: count("FAILED"),
+      num_shard_tasks: shards.filter((s) => syncing.has(s.followerIndex)).length,
+      num_index_tasks: count("SYNCING") + count("BOOTSTRAPPING"),
+      ...followerCounters(shards),
+      index_stats: indexStats,
+    };
+  }
+
+  /** The plugin answers this on the leader; ferry has no leader-side component, so it reports what its
+   * follow cycles read, per leader index of the syncing replications. */
+  async leaderStats(): Promise<Record<string, unknown>> {
+    const rows = listReplications(this.deps.db).filter((r) => r.state === "SYNCING");
+    const leaderOf = new Map(rows.map((r) => [r.followerIndex, r.leaderIndex]));
+    const shards = listAllShards(this.deps.db).filter((s) => leaderOf.has(s.followerIndex));
+    const indexStats: Record<string, LeaderCounters> = {};
+    // Two replications may follow one leader index: its reads are theirs together.
+    for (const [leaderIndex, list] of groupBy(shards, (s) => leaderOf.get(s.followerIndex)!)) indexStats[leaderIndex] = leaderCounters(list);
+    for (const row of rows) indexStats[row.leaderIndex] ??= leaderCounters([]);
+    return { num_replicated_indices: rows.length, ...leaderCounters(shards), index_stats: indexStats };
+  }
+}
+
+/** Map.groupBy, which Node 20 lacks. */
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const sumOf = (shards: ShardRow[], f: (s: ShardRow) => number) => shards.reduce((acc, s) => acc + f(s), 0);
+
+type FollowerCounters = ReturnType<typeof followerCounters>;
+type LeaderCounters = ReturnType<typeof leaderCounters>;
+
+function followerCounters(shards: ShardRow[]) {
+  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
+  return {
+    operations_written: sum((s) => s.opsWritten),
+    // Every document a cycle read was written or found older than the follower's copy (a conflict).
+    operations_read: sum((s) => s.opsWritten + s.conflicts),
+    failed_read_requests: sum((s) => s.failedRequests),
+    throttled_read_requests: sum((s) => s.throttledReadRequests),
+    failed_write_requests: sum((s) => s.failedWriteRequests),
+    throttled_write_requests: sum((s) => s.throttledWriteRequests),
+    follower_checkpoint: sum(reconciled),
+    leader_checkpoint: sum((s) => s.leaderCheckpoint),
+    total_write_time_millis: sum((s) => s.writeTimeMs),
+  };
+}
+
+function leaderCounters(shards: ShardRow[]) {
+  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
+  const read = sum((s) => s.opsWritten + s.conflicts);
+  return {
+    operations_read: read,
+    // ferry reads through search, which Lucene answers; it never reads a translog.
+    operations_read_lucene: read,
+    operations_read_translog: 0,
+    total_read_time_lucene_millis: sum((s) => s.readTimeMs),
+    total_read_time_translog_millis: 0,
+    bytes_read: sum((s) => s.bytesRead),
+  };
+}
