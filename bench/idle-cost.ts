@@ -58,7 +58,7 @@ function requestKind(line: string): string {
  * The patterns the indices are started with: one wildcard for all of them, or, with START_GROUP set, one
  * comma list of 3-digit-prefix wildcards per START_GROUP indices, each started once the previous group
  * is SYNCING. Groups exist because ferry bootstraps every started index at once (one snapshot each), and
- * a thousand snapshots at once swamp a single-node leader's cluster manager (see the README).
+ * a thousand snapshots at once swamp a single-node leader's cluster manager (see docs/benchmarks.md).
  */
 function startGroups(names: string[]): Array<{ pattern: string; size: number }> {
   if (START_GROUP <= 0) return [{ pattern: `${PREFIX}*`, size: names.length }];

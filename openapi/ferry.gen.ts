@@ -328,7 +328,7 @@ export interface paths {
         /**
          * Prometheus metrics of replications, leader clusters and the process.
          * @description Prometheus text exposition format 0.0.4. Names, labels and how their number stays bounded are in
-         *     the README ("Metrics"). Served at the path Prometheus scrapes by default, so `GET /metrics` does
+         *     docs/operations.md ("Metrics"). Served at the path Prometheus scrapes by default, so `GET /metrics` does
          *     not reach an index named `metrics` through the proxy.
          */
         get: {
@@ -858,7 +858,7 @@ export interface components {
                 follower_credential: components["schemas"]["RoleCredential"];
             };
             /**
-             * @description How the follower is kept read-only (README "Read-only followers"); `unknown` when the follower did not answer in time.
+             * @description How the follower is kept read-only (docs/design.md, "Read-only followers"); `unknown` when the follower did not answer in time.
              * @enum {string}
              */
             ferry_write_guard?: "final_pipeline" | "proxy_only" | "unknown";
@@ -884,7 +884,7 @@ export interface components {
          */
         RoleCredential: "cluster_role" | "ferry";
         /**
-         * @description What ferry read from the leader for its follow cycles (README, "Stats"). ferry reads through search
+         * @description What ferry read from the leader for its follow cycles (docs/operations.md, "Stats"). ferry reads through search
          *     only, never the translog: the translog counters are 0 by construction, and `translog_size_bytes`
          *     (the leader shards' translog size, which ferry does not ask for) is absent.
          */

@@ -1,7 +1,7 @@
 // Across engines and versions, on clusters of their own (not the suite's OpenSearch pair): the matrix
 // workload (test/matrix/workload.ts) from Elasticsearch 8.19 to Elasticsearch 8.19 (snapshot bootstrap)
 // and from Elasticsearch 7.17 to OpenSearch 2.19 (no snapshot fits: the documents are copied), and the
-// README's live migration from Elasticsearch 7.17 to OpenSearch 2.19 with writes in flight, cut over by a
+// live migration of docs/engines.md from Elasticsearch 7.17 to OpenSearch 2.19 with writes in flight, cut over by a
 // planned promote that must lose nothing the old cluster acknowledged. `npm run matrix` runs every pair.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// The stop-to-failover runbook of the README (issue 11, item 1), end to end: an application writes to the
+// The stop-to-failover runbook of docs/failover.md (issue 11, item 1), end to end: an application writes to the
 // leader through alias `orders`, ferry follows, the leader site is lost (every node SIGKILLed), the
 // operator stops replication through ferry, moves the write alias onto the follower, and the application
 // writes there. What must hold: nothing the follower held is lost by the stop, it takes writes through the

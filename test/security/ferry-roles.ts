@@ -1,5 +1,5 @@
 // The roles of ferry's users on a secured leader and follower, as secured-replication.test.ts proves them
-// sufficient and the README lists them. The index patterns name the test's indices; a deployment names its
+// sufficient and docs/security.md lists them. The index patterns name the test's indices; a deployment names its
 // own leader and follower indices there. The security plugin checks `_mget` and `_bulk` twice: the request
 // as a cluster action, then each shard's part (`[shard]`, `[s]`) against the index it touches.
 import type { RoleDefinition } from "../testbed/secured.ts";

@@ -1,5 +1,5 @@
 // Replication between two clusters that run the OpenSearch security plugin: HTTPS verified against each
-// cluster's own CA, and ferry's users holding only the roles in ferry-roles.ts (the README's "Cluster
+// cluster's own CA, and ferry's users holding only the roles in ferry-roles.ts (docs/security.md's "Cluster
 // privileges ferry needs" is this file's finding). Every privilege the security plugin refused any ferry
 // user, also where ferry swallows the refusal (a lease write, the write guard), is in the nodes' logs, and
 // the test fails on any.
