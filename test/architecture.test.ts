@@ -27,7 +27,7 @@ const covers = (rule: string, dep: string): boolean => rule.endsWith("/") ? dep.
 /** Files at core/'s root that every layer shares, with what each may import. ferry.ts, the composition root, is not one. */
 const SHARED_ROOT: Record<string, (dep: string) => boolean> = {
   "core/errors.ts": () => false,
-  "core/state-machine.ts": () => false,
+  "core/state-machine.ts": (dep) => dep === "core/errors.ts",
   "core/events.ts": (dep) => dep.startsWith("core/clusters/"),
 };
 

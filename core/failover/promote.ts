@@ -59,8 +59,9 @@ export interface PromotionHost {
   requestSweep(followerIndex: string, shards: number[]): void;
   /** Stops every task of the index; those still running after `abortAfterMs` are ended. */
   halt(followerIndex: string, abortAfterMs?: number): Promise<void>;
-  /** After the switch: the ended replication is announced, a fail-back's reverse replication followed. */
-  switched(followerIndex: string, reverseIndex: string | undefined): void;
+  /** The switch: `commit` ends the replication in the records (and begins a fail-back's reverse
+   * replication, `reverseIndex`) in one transaction; the host announces both and follows the reverse one. */
+  switchRecords(followerIndex: string, reverseIndex: string | undefined, commit: () => void): void;
   /** The promoted index loses its write guard and lease: an ordinary writable index from then on. */
   releasePromoted(row: ReplicationRow): Promise<void>;
   /** The reverse replication a fail-back of `row` records (core/replication/replications.ts). */
@@ -352,8 +353,7 @@ export class Promotions {
       const start = next.promotedMax!.map((leaderCheckpoint, shard): ReverseStart => ({ leaderCheckpoint, followerMaxSeqNo: next.final![shard]! }));
       reverse = { row: this.host.reverseRow(row, { promoted: next.promotedUuid!, oldLeader: next.oldLeaderUuid! }, start), start };
     }
-    switchRoles(this.host.db, { ...record, data: next }, reverse);
-    this.host.switched(row.followerIndex, reverse?.row.followerIndex);
+    this.host.switchRecords(row.followerIndex, reverse?.row.followerIndex, () => switchRoles(this.host.db, { ...record, data: next }, reverse));
     return next;
   }
 

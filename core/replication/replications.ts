@@ -1,5 +1,6 @@
-// The replication state machine: start, pause, resume, stop, update, status. Every transition is
-// persisted before it is acknowledged; the scheduler runs the shard work, core/bootstrap/snapshot-bootstrap.ts the copy.
+// One replication's lifecycle: start, pause, resume, stop, update, status. Which moves a state allows and
+// what each does is core/state-machine.ts's table; this module checks requests against the clusters and
+// carries the moves out (`change`). The scheduler runs the shard work, core/bootstrap/ the copy.
 import type { components } from "../../openapi/ferry.gen.ts";
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
@@ -26,7 +27,10 @@ import { Slots } from "../clusters/concurrency-limit.ts";
 import type { FerryEventBus } from "../events.ts";
 import { Scheduler } from "../follow/scheduler.ts";
 import type { Settings } from "../config/settings.ts";
-import { AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, pluginStatus, type ReplicationState } from "../state-machine.ts";
+import {
+  AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, nextStep, ON_RESTART, pluginStatus,
+  type Effect, type Given, type ReplicationState, type Step, type Trigger,
+} from "../state-machine.ts";
 import type { Store } from "../store/db.ts";
 import {
   completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
@@ -71,6 +75,18 @@ export interface EngineDeps {
 }
 
 const ACK: Acknowledged = { acknowledged: true };
+
+type MoveStep = Extract<Step, { do: "move" }>;
+
+interface ChangeOptions {
+  /** The reason stored with the new state; DEFAULT_REASON when none is given. */
+  reason?: string | null;
+  /** Writes the new state where the store records more with it in one transaction (a start's record, a
+   * bootstrap's checkpoints), or where another transaction already wrote it (a promote's switch). */
+  persist?: () => void;
+  given?: Given;
+  freshLease?: boolean;
+}
 /** How long `_status` waits for the follower to say whether the write guard is installed. */
 const STATUS_PROBE_TIMEOUT_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -148,7 +164,7 @@ export class ReplicationEngine implements ReplicationApi {
       putBack: (row) => this.putBack(row),
       requestSweep: (index, shards) => this.scheduler.requestSweep(index, shards),
       halt: (index, abortAfterMs) => this.scheduler.halt(index, abortAfterMs === undefined ? {} : { abortAfterMs }),
-      switched: (index, reverseIndex) => this.switched(index, reverseIndex),
+      switchRecords: (index, reverseIndex, commit) => this.switchRecords(index, reverseIndex, commit),
       releasePromoted: (row) => this.releasePromoted(row),
       reverseRow: (row, uuids, start) => reverseRow(row, uuids, start),
     });
@@ -199,8 +215,8 @@ export class ReplicationEngine implements ReplicationApi {
     const reversing = new Set(this.promotions.switchedFailBacks());
     for (const row of listReplications(this.deps.db)) {
       if (row.state !== "FAILED") this.noteRoleFallback(row.followerIndex, row.useRoles as UseRoles | null);
-      if (row.state === "SYNCING" || row.state === "AUTO_PAUSED") this.scheduler.follow(row, { freshLease: reversing.has(row.followerIndex) });
-      else if (row.state === "BOOTSTRAPPING") this.runBootstrap(row);
+      const step: MoveStep = { do: "move", from: row.state as ReplicationState, to: row.state as ReplicationState, effects: ON_RESTART[row.state as ReplicationState] };
+      void this.carryOut(step, row.followerIndex, { freshLease: reversing.has(row.followerIndex) });
     }
     this.promotions.recover();
   }
@@ -239,10 +255,9 @@ export class ReplicationEngine implements ReplicationApi {
     if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
     }
-    const stale = getReplication(this.deps.db, followerIndex);
-    if (stale) {
+    if (getReplication(this.deps.db, followerIndex)) {
       // The follower index is gone, so the record is a leftover (e.g. a failed bootstrap): drop it.
-      await this.release(followerIndex);
+      await this.change("stop", followerIndex);
     }
     const overrides = request.settings ? flattenSettings(request.settings) : {};
     const follower = this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role);
@@ -250,15 +265,15 @@ export class ReplicationEngine implements ReplicationApi {
       await clusterEngine(leader, "leader"), await clusterEngine(follower, "follower"),
       this.deps.snapshotRepository !== undefined, this.deps.settings["ferry.bootstrap.search_copy"],
     );
-    insertReplication(this.deps.db, {
-      followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
-      reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
-      followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
-      followerAlias: null, bootstrapKind, versionOffset: 0, leaderVersionCeiling: 0,
-    });
     this.noteRoleFallback(followerIndex, request.use_roles);
-    const row = this.record(followerIndex);
-    this.runBootstrap(row);
+    await this.change("start", followerIndex, {
+      persist: () => insertReplication(this.deps.db, {
+        followerIndex, leaderAlias: request.leader_alias, leaderIndex: request.leader_index, state: "BOOTSTRAPPING",
+        reason: DEFAULT_REASON, settings: overrides, useRoles: request.use_roles ?? null, leaderUuid: meta.uuid,
+        followerUuid: null, shardCount: meta.numberOfShards, bootstrap: null,
+        followerAlias: null, bootstrapKind, versionOffset: 0, leaderVersionCeiling: 0,
+      }),
+    });
     if (options.waitForRestore) await this.waitUntilFollowing(followerIndex);
     return ACK;
   }
@@ -378,9 +393,10 @@ export class ReplicationEngine implements ReplicationApi {
         const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
         // SYNCING as soon as the copy is complete: users see the documents from here on, and a stop
         // keeps them. The snapshot is removed afterwards; a crash in between leaves it on the leader.
-        completeBootstrap(db, row.followerIndex, followerMeta.uuid, plan.startCheckpoints, restoredMaxSeqNos, plan.startHistories);
-        this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
-        this.scheduler.follow(this.record(row.followerIndex));
+        const { startCheckpoints: starts, startHistories } = plan;
+        void this.change("bootstrapped", row.followerIndex, {
+          persist: () => completeBootstrap(db, row.followerIndex, followerMeta.uuid, starts, restoredMaxSeqNos, startHistories),
+        });
         const snapshot = plan.snapshot;
         await deleteSnapshot(leader, repository, snapshot).catch((err: unknown) => {
           this.deps.events.emit("bootstrap:snapshot-left", { followerIndex: row.followerIndex, snapshot, reason: isFerryError(err) ? err.reason : String(err) });
@@ -389,7 +405,7 @@ export class ReplicationEngine implements ReplicationApi {
       } catch (err) {
         const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
         if (!error.retryable) throw error;
-        this.transition(row.followerIndex, "BOOTSTRAPPING", `retrying bootstrap after: ${error.reason}`);
+        void this.change("retry_bootstrap", row.followerIndex, { reason: `retrying bootstrap after: ${error.reason}` });
         await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
       }
     }
@@ -409,9 +425,7 @@ export class ReplicationEngine implements ReplicationApi {
     if (!followerMeta) throw engineErrors.transient(`created index [${row.followerIndex}] not visible yet`);
     if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
     const fromStart = Array.from({ length: row.shardCount }, () => -1);
-    completeBootstrap(this.deps.db, row.followerIndex, followerMeta.uuid, fromStart, fromStart);
-    this.deps.events.emit("replication:state", { followerIndex: row.followerIndex, state: "SYNCING", reason: DEFAULT_REASON });
-    this.scheduler.follow(this.record(row.followerIndex));
+    void this.change("bootstrapped", row.followerIndex, { persist: () => completeBootstrap(this.deps.db, row.followerIndex, followerMeta.uuid, fromStart, fromStart) });
   }
 
   private async waitUntilFollowing(followerIndex: string): Promise<void> {
@@ -424,51 +438,77 @@ export class ReplicationEngine implements ReplicationApi {
     }
   }
 
-  /** Every state change goes through here: persisted first, then announced. */
-  private transition(followerIndex: string, state: ReplicationState, reason: string | null): void {
-    setState(this.deps.db, followerIndex, state, reason);
-    this.deps.events.emit("replication:state", { followerIndex, state, reason });
+  // ---- moves between states (core/state-machine.ts) ----
+
+  /** The step the table gives `trigger` from the replication's stored state (ENDED without a record). */
+  private stepFor(trigger: Trigger, followerIndex: string, given?: Given): MoveStep | undefined {
+    const stored = getReplication(this.deps.db, followerIndex)?.state as ReplicationState | undefined;
+    const step = nextStep(trigger, stored ?? "ENDED", followerIndex, given);
+    if (step.do === "refuse") throw step.error;
+    return step.do === "move" ? step : undefined;
+  }
+
+  /** Every change of a replication's state goes through here. Effects run in the table's order; those that
+   * finish at once run before this returns, so a caller that cannot wait sees the state written. */
+  private change(trigger: Trigger, followerIndex: string, options: ChangeOptions = {}): Promise<void> | void {
+    const step = this.stepFor(trigger, followerIndex, options.given);
+    if (step) return this.carryOut(step, followerIndex, options);
+  }
+
+  private carryOut(step: MoveStep, followerIndex: string, options: ChangeOptions, from = 0): Promise<void> | void {
+    for (let i = from; i < step.effects.length; i++) {
+      const pending = this.effect(step.effects[i]!, step, followerIndex, options);
+      if (pending) return pending.then(() => this.carryOut(step, followerIndex, options, i + 1));
+    }
+  }
+
+  private effect(effect: Effect, step: MoveStep, followerIndex: string, options: ChangeOptions): Promise<void> | void {
+    switch (effect) {
+      case "persist": {
+        if (options.persist) options.persist();
+        else if (step.to === "ENDED") deleteReplication(this.deps.db, followerIndex);
+        else setState(this.deps.db, followerIndex, step.to, options.reason === undefined ? DEFAULT_REASON : options.reason);
+        if (step.to === "ENDED") this.deps.events.emit("replication:stopped", { followerIndex });
+        else this.deps.events.emit("replication:state", { followerIndex, state: step.to, reason: options.reason === undefined ? DEFAULT_REASON : options.reason });
+        return;
+      }
+      case "bootstrap": return this.runBootstrap(this.record(followerIndex));
+      case "follow": {
+        if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex), { freshLease: options.freshLease ?? false });
+        return;
+      }
+      case "halt": return this.scheduler.halt(followerIndex);
+      case "end": return this.end(followerIndex);
+    }
   }
 
   private markFailed(followerIndex: string, reason: string): void {
-    if (getReplication(this.deps.db, followerIndex)) this.transition(followerIndex, "FAILED", reason);
+    void this.change("fail", followerIndex, { reason });
   }
 
   /** A closed leader or follower index pauses following (`reason`) until it reopens (undefined). */
   private markWaiting(followerIndex: string, reason: string | undefined): void {
-    const state = getReplication(this.deps.db, followerIndex)?.state;
-    if (reason !== undefined && state === "SYNCING") this.transition(followerIndex, "AUTO_PAUSED", `${AUTO_PAUSED_PREFIX}${reason}`);
-    if (reason === undefined && state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
+    if (reason !== undefined) void this.change("index_closed", followerIndex, { reason: `${AUTO_PAUSED_PREFIX}${reason}` });
+    else void this.change("index_reopened", followerIndex);
   }
 
   // ---- pause, resume, stop, update ----
 
   async pause(followerIndex: string, reason?: string): Promise<Acknowledged> {
-    const row = this.record(followerIndex);
-    if (row.state === "PAUSED") throw requestErrors.alreadyExists(`Index ${followerIndex} is already paused`);
-    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot pause when in FAILED state");
-    if (row.state === "BOOTSTRAPPING") {
-      throw requestErrors.generic(`Index is in restore phase currently for index: ${followerIndex}. You can pause after restore completes.`);
-    }
+    const step = this.stepFor("pause", followerIndex)!;
     if (this.promotions.busy(followerIndex)) throw requestErrors.illegalState(`[${followerIndex}] is being promoted; pause it after the promote ended`, 409);
-    // From AUTO_PAUSED too: the user's pause wins, and the reopen no longer resumes by itself.
-    this.transition(followerIndex, "PAUSED", reason ?? DEFAULT_REASON);
-    await this.scheduler.halt(followerIndex);
+    await this.carryOut(step, followerIndex, { reason: reason ?? DEFAULT_REASON });
     return ACK;
   }
 
   async resume(followerIndex: string): Promise<Acknowledged> {
-    const row = this.record(followerIndex);
-    if (row.state !== "PAUSED" && row.state !== "AUTO_PAUSED") throw requestErrors.alreadyExists(`Replication on Index ${followerIndex} is already running`);
-    this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
-    // An auto-paused index is still watched; if it is still closed, the next poll says so again.
-    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
+    await this.change("resume", followerIndex);
     return ACK;
   }
 
   async stop(followerIndex: string): Promise<Acknowledged> {
     const row = this.record(followerIndex);
-    await this.release(followerIndex);
+    await this.change("stop", followerIndex);
     const follower = this.clusters.follower(row.followerAlias);
     if (row.state === "BOOTSTRAPPING" && !(await restoreComplete(follower, followerIndex, row.shardCount))) {
       // A half-restored index is no use to anyone; the plugin deletes it too. A complete one holds what
@@ -478,9 +518,9 @@ export class ReplicationEngine implements ReplicationApi {
     return ACK;
   }
 
-  /** Ends a replication: no cycle or bootstrap step runs after this resolves; the follower index and its
-   * data stay, as an ordinary writable index. */
-  private async release(followerIndex: string): Promise<void> {
+  /** Ends a replication, up to deleting its record: no cycle or bootstrap step runs after this resolves; the
+   * follower index and its data stay, as an ordinary writable index. */
+  private async end(followerIndex: string): Promise<void> {
     const bootstrap = this.bootstraps.get(followerIndex);
     if (bootstrap) {
       this.cancel(bootstrap);
@@ -494,8 +534,6 @@ export class ReplicationEngine implements ReplicationApi {
     if (row?.followerUuid) {
       await this.leasesOn(followerAlias).releaseForGood({ followerIndex, followerUuid: row.followerUuid, replicationId: row.replicationId });
     }
-    deleteReplication(this.deps.db, followerIndex);
-    this.deps.events.emit("replication:stopped", { followerIndex });
   }
 
   async promote(followerIndex: string, request: PromoteRequest): Promise<PromoteResponse> {
@@ -507,26 +545,23 @@ export class ReplicationEngine implements ReplicationApi {
   /** A paused replication is followed again while a planned promote drains it (and while a rollback
    * undoes the promote); `putBack` then leaves it as it was. */
   private followForDrain(followerIndex: string): void {
-    const row = this.record(followerIndex);
-    if (row.state === "PAUSED" || row.state === "AUTO_PAUSED") this.transition(followerIndex, "SYNCING", DEFAULT_REASON);
-    if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex));
+    void this.change("drain", followerIndex);
   }
 
   /** The last undo of a rolled-back promote: the replication in the state it had before. */
   private async putBack(before: ReplicationRow): Promise<void> {
     const row = getReplication(this.deps.db, before.followerIndex);
-    if (!row) return;
-    if (row.state !== before.state || row.reason !== before.reason) this.transition(before.followerIndex, before.state as ReplicationState, before.reason);
-    if (before.state === "PAUSED") await this.scheduler.halt(before.followerIndex);
-    else if (before.state !== "FAILED" && !this.scheduler.isFollowing(before.followerIndex)) this.scheduler.follow(this.record(before.followerIndex));
+    const given = { state: before.state as ReplicationState, unchanged: row?.state === before.state && row?.reason === before.reason };
+    await this.change("put_back", before.followerIndex, { given, reason: before.reason });
   }
 
-  /** The promote's switch ended `followerIndex` in the records (and began `reverseIndex`, a fail-back). */
-  private switched(followerIndex: string, reverseIndex: string | undefined): void {
-    this.deps.events.emit("replication:stopped", { followerIndex });
-    if (reverseIndex === undefined) return;
-    this.deps.events.emit("replication:state", { followerIndex: reverseIndex, state: "SYNCING", reason: DEFAULT_REASON });
-    this.scheduler.follow(this.record(reverseIndex), { freshLease: true });
+  /** The promote's switch: `followerIndex` ends in the records, and `reverseIndex`, a fail-back, begins in
+   * the same transaction (core/store/promotions.ts). */
+  private switchRecords(followerIndex: string, reverseIndex: string | undefined, commit: () => void): void {
+    const reverse = reverseIndex === undefined ? undefined : this.stepFor("reverse_began", reverseIndex);
+    void this.change("promoted", followerIndex, { persist: commit });
+    // Written by `commit` already.
+    if (reverse) void this.carryOut(reverse, reverseIndex!, { persist: () => {}, freshLease: true });
   }
 
   /** After the switch: the promoted index keeps no guard, and its lease is released for good, so that no
@@ -540,8 +575,8 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   async update(followerIndex: string, settings: Record<string, unknown>): Promise<Acknowledged> {
+    this.stepFor("update", followerIndex);
     const row = this.record(followerIndex);
-    if (row.state === "FAILED") throw requestErrors.illegalState("Cannot update settings when in FAILED state");
     const body = (settings.settings ?? settings) as Record<string, unknown>;
     const flat = flattenSettings(body);
     // Only dynamic settings can change on an open index; the follower cluster is the judge of that.
