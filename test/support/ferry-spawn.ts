@@ -3,7 +3,7 @@
 // ferry-process.ts), the demo and the benchmarks, so it must not depend on the test runner.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -72,12 +72,14 @@ function tieToThisProcess(child: ChildProcess): void {
 
 /**
  * Starts ferry with exactly `env` (over this process's environment). Its log goes to this process's
- * stderr when `showLog` is set; otherwise the tail is kept for the error when ferry fails to start, and
- * each line goes to `onLog` (stdout's lines too). `command` runs another build of ferry (the packed release) in `cwd`.
+ * stderr when `showLog` is set; otherwise the tail is kept for the error when ferry fails to start, each
+ * line goes to `onLog` (stdout's lines too), and the whole log is appended to `logFile` when given.
+ * `command` runs another build of ferry (the packed release) in `cwd`.
  */
 export async function spawnFerry(env: Record<string, string>, options: {
   showLog?: boolean;
   onLog?: (line: string) => void;
+  logFile?: string;
   command?: { file: string; args: string[]; cwd: string };
 } = {}): Promise<FerryProcess> {
   const command = options.command ?? { file: process.execPath, args: ["--import", "tsx", "api/main.ts"], cwd: root };
@@ -88,6 +90,7 @@ export async function spawnFerry(env: Record<string, string>, options: {
   });
   tieToThisProcess(child);
 
+  if (options.logFile && child.stderr) child.stderr.pipe(createWriteStream(options.logFile, { flags: "a" }));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,5 +1,7 @@
 // `npm run demo`: two local OpenSearch clusters, ferry in front of the follower, and a sample index
 // replicated while it changes. Prints one line a second until Ctrl-C, then stops everything it started.
+// ferry's own log goes to a file beside its database, so the terminal holds only the demo's lines.
+import { dirname, join } from "node:path";
 import { bulk, os, type Op } from "../support/documents.ts";
 import { ferryEnvFor, spawnFerry } from "../support/ferry-spawn.ts";
 import { startPair, stopPair } from "./pair.ts";
@@ -17,11 +19,15 @@ const pair = await startPair({ ownerPid: process.pid }).catch((err: unknown) => 
 say(`  leader   ${pair.leader.urls.join(" ")}\n  follower ${pair.follower.urls.join(" ")}`);
 
 // Every node's address, so that with FERRY_TESTBED_NODES ferry reaches each cluster through any of them.
-const ferry = await spawnFerry({
+const env: Record<string, string> = {
   ...ferryEnvFor({ leader: pair.leader.url, follower: pair.follower.url, repoPath: pair.repoPath }),
   FERRY_FOLLOWER_URL: pair.follower.urls.join(","),
   FERRY_REMOTES: JSON.stringify({ "leader-cluster": { hosts: pair.leader.urls } }),
-}, { showLog: true });
+};
+// The database's folder goes when this process exits, and the log with it.
+const logFile = join(dirname(env.FERRY_DB!), "ferry.log");
+say(`  ferry's log (JSON lines, kept until the demo ends): ${logFile}`);
+const ferry = await spawnFerry(env, { logFile });
 const ferryUrl = ferry.url;
 say(`  ferry    ${ferryUrl}   (use it as the follower's address: the replication API and everything else)`);
 
@@ -50,7 +56,8 @@ const start = await fetch(`${ferryUrl}/_plugins/_replication/demo-events-replica
 });
 say(`  → ${start.status} ${await start.text()}`);
 say(`\nEach second the leader gets 200 new documents, 100 updates and 20 deletes; watch the follower keep up.`);
-say(`Status: curl ${ferryUrl}/_plugins/_replication/demo-events-replica/_status?pretty   — Ctrl-C to stop.\n`);
+say(`Status:    curl ${ferryUrl}/_plugins/_replication/demo-events-replica/_status?pretty`);
+say(`Dashboard: ${ferryUrl}/_ferry/ui   — Ctrl-C to stop.\n`);
 
 let next = 5_000;
 for (let round = 1; !stopping; round++) {
