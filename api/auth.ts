@@ -1,4 +1,4 @@
-// Authentication of ferry's callers (README "Security: who may call ferry"): basic users and API keys
+// Authentication of ferry's callers (docs/security.md): basic users and API keys
 // from configuration, checked before validation reads a body, then the role check of authorisation.ts.
 // Without an `auth` section every caller passes, as before; main.ts warns when that is risky.
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -83,5 +83,5 @@ export function challengeFor(error: FerryError): string | undefined {
 /** The line main.ts prints when nobody needs credentials and more than this machine can connect. */
 export function openListenerWarning(config: Pick<FerryConfig, "auth" | "host">): string | undefined {
   if (config.auth || isLoopbackHost(config.host)) return undefined;
-  return `ferry: WARNING: no authentication is configured and ferry listens on ${config.host}: anyone who reaches this port can stop replications, change remotes and use the proxy. Configure auth (FERRY_AUTH, see README "Security: who may call ferry") or listen on 127.0.0.1.`;
+  return `ferry: WARNING: no authentication is configured and ferry listens on ${config.host}: anyone who reaches this port can stop replications, change remotes and use the proxy. Configure auth (FERRY_AUTH, see docs/security.md) or listen on 127.0.0.1.`;
 }

@@ -1,4 +1,4 @@
-// Which role a request needs (README "Security: who may call ferry"): `monitor` may read, `admin` may
+// Which role a request needs (docs/security.md): `monitor` may read, `admin` may
 // do everything. Reads are GET and HEAD on ferry's routes and on the proxy, plus the proxy's searches,
 // which clients send as POST; any other proxied request (a write, a setting, a snapshot) is admin's.
 import type { FerryRole } from "../core/config/config.ts";

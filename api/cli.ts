@@ -10,7 +10,7 @@ const USAGE = `Usage: ferry <command> [options]
 
 Commands:
   start             Run the ferry server. Configured by FERRY_* environment variables and FERRY_CONFIG
-                    (see the README); prints {"ferry":"listening","url":...} once it listens.
+                    (see docs/configuration.md); prints {"ferry":"listening","url":...} once it listens.
   status [index]    Summarise a running ferry: every follower index, or one index's status by shard.
 
 Options:

@@ -39,7 +39,7 @@ function authorization(conn: ClusterConnection): string | undefined {
 }
 
 /**
- * The `Authorization` the follower sees (README "Security: who may call ferry"). A caller's own follower
+ * The `Authorization` the follower sees (docs/security.md). A caller's own follower
  * credentials come in `X-Follower-Authorization`, or in `Authorization` while ferry takes no credentials
  * itself; with ferry's auth on, `Authorization` is ferry's and never goes further. ferry's own follower
  * credentials are lent only to an authenticated ferry user, and only when configured: never to anonymous.

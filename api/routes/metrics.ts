@@ -1,5 +1,5 @@
 // GET /metrics: Prometheus's text format (core/observe/metrics.ts), at the path Prometheus scrapes by default.
-// It shadows GET of an index named `metrics` through the proxy (README, "Stats, metrics and logs").
+// It shadows GET of an index named `metrics` through the proxy (docs/operations.md, "Stats, metrics and logs").
 import { Hono } from "hono";
 import type { Ferry } from "../../core/ferry.ts";
 

@@ -16,18 +16,18 @@ export interface FerryConfig {
   dbCreate: boolean;
   /** Leader clusters from configuration; persisted in SQLite at start-up beside those added by API. */
   remotes: Record<string, ClusterConnection>;
-  /** Snapshot repository settings both clusters can use for bootstrap (see README). */
+  /** Snapshot repository settings both clusters can use for bootstrap (docs/configuration.md). */
   snapshotRepository: { type: string; settings: Record<string, unknown> } | undefined;
   settings: Settings;
-  /** Who may call ferry (README "Security: who may call ferry"); undefined: anyone who reaches the port. */
+  /** Who may call ferry (docs/security.md); undefined: anyone who reaches the port. */
   auth: AuthConfig | undefined;
   /** `use_roles` role names → the credential a replication uses on that cluster in their place. */
   clusterRoles: Record<string, RemoteAuth>;
-  /** Host patterns remotes must match (README "Remotes allow-list"); undefined: any host. */
+  /** Host patterns remotes must match (docs/configuration.md); undefined: any host. */
   remoteHostsAllowed: string[] | undefined;
-  /** PEM certificate chain and key: ferry's listener serves HTTPS (README "HTTPS"). */
+  /** PEM certificate chain and key: ferry's listener serves HTTPS (docs/configuration.md, "HTTPS"). */
   listenerTls: { cert: string; key: string } | undefined;
-  /** AES-256 key for the secrets of remotes stored in SQLite (README "Secrets at rest"). */
+  /** AES-256 key for the secrets of remotes stored in SQLite (docs/configuration.md, "Secrets at rest"). */
   secretKey: Buffer | undefined;
   /** FERRY_LOG_LEVEL: the least severe log line written (api/logger.ts). */
   logLevel: LogLevel;

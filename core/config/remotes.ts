@@ -1,6 +1,6 @@
 // The registry of leader clusters (`leader_alias` → connection), persisted in SQLite. Configuration
 // entries are written at start-up; API entries are added, replaced and removed through ferry's routes.
-// Two rules bound it (README "Remotes allow-list", "Secrets at rest"): every host must match the
+// Two rules bound it (docs/configuration.md, "Remotes allow-list" and "Secrets at rest"): every host must match the
 // allow-list when one is configured, and a password or API key reaches the database only sealed with
 // ferry's secret key — configured remotes' secrets never do, they are read from the config at each start.
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";

@@ -221,7 +221,7 @@ export class FerryMetrics {
       },
     });
     new Gauge({
-      name: "ferry_follower_lag_seconds", help: "Seconds since ferry first saw on the leader the oldest operation the follower lacks; the largest over shards (README, Metrics).",
+      name: "ferry_follower_lag_seconds", help: "Seconds since ferry first saw on the leader the oldest operation the follower lacks; the largest over shards (docs/operations.md, Metrics).",
       labelNames: ["index"], registers: [registry],
       collect() {
         this.reset();

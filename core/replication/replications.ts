@@ -657,7 +657,7 @@ export class ReplicationEngine implements ReplicationApi {
     return this.scheduler.lagSeconds(followerIndex, now);
   }
 
-  /** The plugin's follower_stats from the counters persisted per shard (README, "Stats"). */
+  /** The plugin's follower_stats from the counters persisted per shard (docs/operations.md, "Stats"). */
   async followerStats(): Promise<Record<string, unknown>> {
     const rows = listReplications(this.deps.db);
     const count = (state: ReplicationState) => rows.filter((r) => pluginStatus(r.state as ReplicationState) === state).length;

@@ -81,7 +81,7 @@ export const shards = sqliteTable("shards", {
   /** The checkpoint of the last sweep that found the follower equal to the leader: deletes and foreign
    * writes at or below it are reconciled too. Status reports the follower caught up only up to here. */
   reconciledCheckpoint: integer("reconciled_checkpoint").notNull().default(-1),
-  // Counters of the plugin's follower_stats and leader_stats (README, "Stats"), summed over shard tasks.
+  // Counters of the plugin's follower_stats and leader_stats (docs/operations.md, "Stats"), summed over shard tasks.
   opsWritten: integer("ops_written").notNull().default(0),
   conflicts: integer("conflicts").notNull().default(0),
   /** Failed requests to the leader. */
