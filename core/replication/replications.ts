@@ -4,7 +4,7 @@
 import type { components } from "../../openapi/ferry.gen.ts";
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
-import { indexMetadata, type IndexMetadata } from "../clusters/index-metadata.ts";
+import { indexMetadata } from "../clusters/index-metadata.ts";
 import { clusterEngine } from "../clusters/engine.ts";
 import { shardCheckpoints } from "../clusters/shard-checkpoints.ts";
 import {
@@ -14,6 +14,8 @@ import {
 } from "../bootstrap/snapshot-bootstrap.ts";
 import { engineErrors, FerryError, isFerryError, requestErrors } from "../errors.ts";
 import { indexNameProblems } from "./index-names.ts";
+import { validateLeader } from "./leader-checks.ts";
+import { followerStats, leaderStats } from "./replication-stats.ts";
 import { guardActive, installGuard, removeGuard } from "../follow/write-guard.ts";
 import type { FerryInstance } from "../lease/ferry-instance.ts";
 import { FollowerLeases } from "../lease/follower-lease.ts";
@@ -34,7 +36,7 @@ import {
 import type { Store } from "../store/db.ts";
 import {
   completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
-  setBootstrap, setSettings, setState, type NewReplication, type ReplicationRow, type ShardRow,
+  setBootstrap, setSettings, setState, type NewReplication, type ReplicationRow,
 } from "../store/replications.ts";
 
 export type StartRequest = components["schemas"]["StartRequest"];
@@ -251,7 +253,7 @@ export class ReplicationEngine implements ReplicationApi {
     checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles, this.strictRoles());
     // The checks already read as the roles: a role that cannot see the leader index fails here.
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
-    const meta = await this.validateLeader(leader, request);
+    const meta = await validateLeader(leader, request);
     if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
     }
@@ -278,41 +280,6 @@ export class ReplicationEngine implements ReplicationApi {
     return ACK;
   }
 
-  private async validateLeader(leader: ClusterConnection, request: StartRequest): Promise<IndexMetadata> {
-    const meta = await indexMetadata(leader, "leader", request.leader_index);
-    if (!meta) throw requestErrors.indexNotFound(`${request.leader_alias}:${request.leader_index}`);
-    if (!meta.open) throw requestErrors.illegalArgument(`Cannot replicate the closed index [${request.leader_alias}:${request.leader_index}]; open it first`);
-    if (meta.settings["index.soft_deletes.enabled"] === "false") {
-      throw requestErrors.illegalArgument("Cannot Replicate an index where the setting index.soft_deletes.enabled is disabled");
-    }
-    const source = meta.mappings._source as { enabled?: boolean; includes?: string[]; excludes?: string[] } | undefined;
-    if (source?.enabled === false) {
-      throw requestErrors.illegalArgument(
-        `Cannot replicate [${request.leader_index}]: its _source is disabled, and ferry copies documents from _source. Enable _source on the leader index (it needs a reindex) to replicate it`);
-    }
-    if (source?.includes?.length || source?.excludes?.length) {
-      throw requestErrors.illegalArgument(
-        `Cannot replicate [${request.leader_index}]: its _source keeps only part of each document (includes ${JSON.stringify(source.includes ?? [])}, excludes ${JSON.stringify(source.excludes ?? [])}); those fields would be lost on the follower`);
-    }
-    await this.refuseExternalVersions(leader, request.leader_index);
-    return meta;
-  }
-
-  /** Restored documents keep their versions; versions above `_seq_no` + 1 mean external versioning,
-   * which would make the follower refuse later updates (opensearch-internals §5). Checked on a sample. */
-  private async refuseExternalVersions(leader: ClusterConnection, leaderIndex: string): Promise<void> {
-    const sample = await call(leader, "leader", {
-      method: "POST", path: `/${encodeURIComponent(leaderIndex)}/_search`,
-      querystring: { filter_path: "hits.hits._version,hits.hits._seq_no,hits.hits._id" },
-      body: { size: 200, version: true, seq_no_primary_term: true, _source: false, query: { match_all: {} } },
-    });
-    const external = ((sample?.hits?.hits ?? []) as Array<{ _id: string; _version: number; _seq_no: number }>)
-      .find((h) => h._version > h._seq_no + 1);
-    if (external) {
-      throw requestErrors.illegalArgument(
-        `Cannot replicate [${leaderIndex}]: it is written with external versions (document [${external._id}] has _version ${external._version} above its _seq_no ${external._seq_no}); ferry's versioned writes need internal versioning`);
-    }
-  }
 
   private runBootstrap(row: ReplicationRow): void {
     const handle = { cancelled: false, abort: new AbortController(), done: Promise.resolve() };
@@ -659,81 +626,10 @@ export class ReplicationEngine implements ReplicationApi {
 
   /** The plugin's follower_stats from the counters persisted per shard (docs/operations.md, "Stats"). */
   async followerStats(): Promise<Record<string, unknown>> {
-    const rows = listReplications(this.deps.db);
-    const count = (state: ReplicationState) => rows.filter((r) => pluginStatus(r.state as ReplicationState) === state).length;
-    const syncing = new Set(rows.filter((r) => r.state === "SYNCING").map((r) => r.followerIndex));
-    const indexStats: Record<string, FollowerCounters> = Object.fromEntries(rows.map((r) => [r.followerIndex, followerCounters([])]));
-    const shards = listAllShards(this.deps.db);
-    for (const [index, list] of groupBy(shards, (s) => s.followerIndex)) indexStats[index] = followerCounters(list);
-    return {
-      num_syncing_indices: count("SYNCING"),
-      num_bootstrapping_indices: count("BOOTSTRAPPING"),
-      num_paused_indices: count("PAUSED"),
-      num_failed_indices: count("FAILED"),
-      num_shard_tasks: shards.filter((s) => syncing.has(s.followerIndex)).length,
-      num_index_tasks: count("SYNCING") + count("BOOTSTRAPPING"),
-      ...followerCounters(shards),
-      index_stats: indexStats,
-    };
+    return followerStats(listReplications(this.deps.db), listAllShards(this.deps.db));
   }
 
-  /** The plugin answers this on the leader; ferry has no leader-side component, so it reports what its
-   * follow cycles read, per leader index of the syncing replications. */
   async leaderStats(): Promise<Record<string, unknown>> {
-    const rows = listReplications(this.deps.db).filter((r) => r.state === "SYNCING");
-    const leaderOf = new Map(rows.map((r) => [r.followerIndex, r.leaderIndex]));
-    const shards = listAllShards(this.deps.db).filter((s) => leaderOf.has(s.followerIndex));
-    const indexStats: Record<string, LeaderCounters> = {};
-    // Two replications may follow one leader index: its reads are theirs together.
-    for (const [leaderIndex, list] of groupBy(shards, (s) => leaderOf.get(s.followerIndex)!)) indexStats[leaderIndex] = leaderCounters(list);
-    for (const row of rows) indexStats[row.leaderIndex] ??= leaderCounters([]);
-    return { num_replicated_indices: rows.length, ...leaderCounters(shards), index_stats: indexStats };
+    return leaderStats(listReplications(this.deps.db), listAllShards(this.deps.db));
   }
-}
-
-/** Map.groupBy, which Node 20 lacks. */
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-const sumOf = (shards: ShardRow[], f: (s: ShardRow) => number) => shards.reduce((acc, s) => acc + f(s), 0);
-
-type FollowerCounters = ReturnType<typeof followerCounters>;
-type LeaderCounters = ReturnType<typeof leaderCounters>;
-
-function followerCounters(shards: ShardRow[]) {
-  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
-  return {
-    operations_written: sum((s) => s.opsWritten),
-    // Every document a cycle read was written or found older than the follower's copy (a conflict).
-    operations_read: sum((s) => s.opsWritten + s.conflicts),
-    failed_read_requests: sum((s) => s.failedRequests),
-    throttled_read_requests: sum((s) => s.throttledReadRequests),
-    failed_write_requests: sum((s) => s.failedWriteRequests),
-    throttled_write_requests: sum((s) => s.throttledWriteRequests),
-    follower_checkpoint: sum(reconciled),
-    leader_checkpoint: sum((s) => s.leaderCheckpoint),
-    total_write_time_millis: sum((s) => s.writeTimeMs),
-  };
-}
-
-function leaderCounters(shards: ShardRow[]) {
-  const sum = (f: (s: ShardRow) => number) => sumOf(shards, f);
-  const read = sum((s) => s.opsWritten + s.conflicts);
-  return {
-    operations_read: read,
-    // ferry reads through search, which Lucene answers; it never reads a translog.
-    operations_read_lucene: read,
-    operations_read_translog: 0,
-    total_read_time_lucene_millis: sum((s) => s.readTimeMs),
-    total_read_time_translog_millis: 0,
-    bytes_read: sum((s) => s.bytesRead),
-  };
 }
