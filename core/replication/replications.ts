@@ -2,42 +2,36 @@
 // what each does is core/state-machine.ts's table; this module checks requests against the clusters and
 // carries the moves out (`change`). The scheduler runs the shard work, core/bootstrap/ the copy.
 import type { components } from "../../openapi/ferry.gen.ts";
+import { Bootstraps } from "../bootstrap/bootstrap-runs.ts";
+import { chooseBootstrap } from "../bootstrap/search-bootstrap.ts";
+import { restoreComplete, restoreProgress, type RepositoryDefinition } from "../bootstrap/snapshot-bootstrap.ts";
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
-import { indexMetadata } from "../clusters/index-metadata.ts";
 import { clusterEngine } from "../clusters/engine.ts";
-import { shardCheckpoints } from "../clusters/shard-checkpoints.ts";
-import {
-  createSnapshot, deleteSnapshot, ensureRepositories, restoreComplete, restoreProgress, restoreSnapshot, snapshotComplete, startCheckpoints,
-  waitForRestore,
-  type RepositoryDefinition,
-} from "../bootstrap/snapshot-bootstrap.ts";
-import { engineErrors, FerryError, isFerryError, requestErrors } from "../errors.ts";
-import { indexNameProblems } from "./index-names.ts";
-import { validateLeader } from "./leader-checks.ts";
-import { followerStats, leaderStats } from "./replication-stats.ts";
-import { guardActive, installGuard, removeGuard } from "../follow/write-guard.ts";
+import { indexMetadata } from "../clusters/index-metadata.ts";
+import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
+import type { RemoteRegistry } from "../config/remotes.ts";
+import type { Settings } from "../config/settings.ts";
+import { FerryError, isFerryError, requestErrors } from "../errors.ts";
+import type { FerryEventBus } from "../events.ts";
+import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseStart } from "../failover/promote.ts";
+import { reconciled } from "../follow/replication-lag.ts";
+import { Scheduler } from "../follow/scheduler.ts";
+import { guardActive, removeGuard } from "../follow/write-guard.ts";
 import type { FerryInstance } from "../lease/ferry-instance.ts";
 import { FollowerLeases } from "../lease/follower-lease.ts";
-import type { RemoteRegistry } from "../config/remotes.ts";
-import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
-import { Promotions, type PromoteRequest, type PromoteResponse, type ReverseStart } from "../failover/promote.ts";
-import { backoffDelay } from "../follow/retry-policy.ts";
-import { chooseBootstrap, createFollowerIndex } from "../bootstrap/search-bootstrap.ts";
-import { reconciled } from "../follow/replication-lag.ts";
-import { Slots } from "../clusters/concurrency-limit.ts";
-import type { FerryEventBus } from "../events.ts";
-import { Scheduler } from "../follow/scheduler.ts";
-import type { Settings } from "../config/settings.ts";
 import {
   AUTO_PAUSED_PREFIX, DEFAULT_REASON, NOT_IN_PROGRESS, nextStep, ON_RESTART, pluginStatus,
   type Effect, type Given, type ReplicationState, type Step, type Trigger,
 } from "../state-machine.ts";
 import type { Store } from "../store/db.ts";
 import {
-  completeBootstrap, deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards,
-  setBootstrap, setSettings, setState, type NewReplication, type ReplicationRow,
+  deleteReplication, getReplication, insertReplication, listAllShards, listReplications, listShards, setSettings, setState,
+  type NewReplication, type ReplicationRow,
 } from "../store/replications.ts";
+import { indexNameProblems } from "./index-names.ts";
+import { validateLeader } from "./leader-checks.ts";
+import { followerStats, leaderStats } from "./replication-stats.ts";
 
 export type StartRequest = components["schemas"]["StartRequest"];
 export type Acknowledged = components["schemas"]["Acknowledged"];
@@ -133,11 +127,7 @@ function flattenSettings(settings: Record<string, unknown>, prefix = ""): Record
 
 export class ReplicationEngine implements ReplicationApi {
   private readonly scheduler: Scheduler;
-  /** Bootstraps running in this process, so stop can cancel them and wait. */
-  private readonly bootstraps = new Map<string, { cancelled: boolean; abort: AbortController; done: Promise<void> }>();
-  /** Each bootstrap snapshots and restores a whole index: a wildcard start of a thousand indices must
-   * not put a thousand snapshots on the leader at once. */
-  private readonly bootstrapSlots: Slots;
+  private readonly bootstraps: Bootstraps;
 
   /** Leases per follower cluster (core/lease/follower-lease.ts), keyed by its alias ("" for ferry's own). */
   private readonly leaseSets = new Map<string, FollowerLeases>();
@@ -146,10 +136,15 @@ export class ReplicationEngine implements ReplicationApi {
 
   constructor(private readonly deps: EngineDeps) {
     this.clusters = new ClusterDirectory(deps.follower, deps.remotes, deps.clusterRoles, () => this.strictRoles());
-    this.bootstrapSlots = new Slots(() => deps.settings["ferry.bootstrap.max_concurrent"]);
     deps.events.on("settings:changed", ({ names }) => {
-      this.bootstrapSlots.admit();
       if (names.includes("ferry.use_roles.strict")) this.failUnconfiguredRoles();
+    });
+    this.bootstraps = new Bootstraps({
+      db: deps.db, events: deps.events, settings: deps.settings, remotes: deps.remotes, follower: deps.follower,
+      clusters: this.clusters, snapshotRepository: deps.snapshotRepository,
+      bootstrapped: (index, persist) => void this.change("bootstrapped", index, { persist }),
+      retrying: (index, reason) => void this.change("retry_bootstrap", index, { reason }),
+      failed: (index, reason) => this.markFailed(index, reason),
     });
     this.scheduler = new Scheduler({
       leases: (alias) => this.leasesOn(alias),
@@ -201,8 +196,7 @@ export class ReplicationEngine implements ReplicationApi {
       const field = unconfiguredRoles(this.deps.clusterRoles ?? {}, row.useRoles as UseRoles | null)[0];
       if (row.state === "FAILED" || field === undefined) continue;
       const reason = `use_roles.${field} [${(row.useRoles as UseRoles)[field]}] is not a configured cluster role (cluster_roles) and ferry.use_roles.strict is set`;
-      const bootstrap = this.bootstraps.get(row.followerIndex);
-      if (bootstrap) this.cancel(bootstrap);
+      void this.bootstraps.cancel(row.followerIndex);
       if (this.scheduler.isFollowing(row.followerIndex)) this.scheduler.fail(row.followerIndex, reason);
       else this.markFailed(row.followerIndex, reason);
     }
@@ -224,8 +218,7 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
   async close(): Promise<void> {
-    for (const b of this.bootstraps.values()) this.cancel(b);
-    await Promise.all([...this.bootstraps.values()].map((b) => b.done));
+    await this.bootstraps.close();
     await this.promotions.close();
     await this.scheduler.close();
     for (const leases of this.leaseSets.values()) leases.close();
@@ -281,120 +274,6 @@ export class ReplicationEngine implements ReplicationApi {
   }
 
 
-  private runBootstrap(row: ReplicationRow): void {
-    const handle = { cancelled: false, abort: new AbortController(), done: Promise.resolve() };
-    handle.done = this.bootstrapInSlot(row, handle.abort.signal, () => handle.cancelled)
-      .catch((err: unknown) => {
-        if (!handle.cancelled) this.markFailed(row.followerIndex, isFerryError(err) ? err.reason : String(err));
-      })
-      .finally(() => this.bootstraps.delete(row.followerIndex));
-    this.bootstraps.set(row.followerIndex, handle);
-  }
-
-  private cancel(handle: { cancelled: boolean; abort: AbortController }): void {
-    handle.cancelled = true;
-    handle.abort.abort(new Error("bootstrap cancelled"));
-  }
-
-  private async bootstrapInSlot(row: ReplicationRow, signal: AbortSignal, cancelled: () => boolean): Promise<void> {
-    const release = await this.bootstrapSlots.acquire(signal);
-    try {
-      await this.bootstrap(row, cancelled);
-    } finally {
-      release();
-    }
-  }
-
-  /** Retries recoverable errors with backoff until it succeeds, is cancelled, or hits a fatal error. */
-  private async bootstrap(row: ReplicationRow, cancelled: () => boolean): Promise<void> {
-    const { db } = this.deps;
-    const roles = row.useRoles as UseRoles | null;
-    for (let attempt = 1; !cancelled(); attempt++) {
-      try {
-        const leader = this.clusters.as(this.deps.remotes.connection(row.leaderAlias), roles?.leader_cluster_role);
-        const follower = this.clusters.as(this.deps.follower, roles?.follower_cluster_role);
-        const current = getReplication(db, row.followerIndex);
-        if (!current || current.state !== "BOOTSTRAPPING") return;
-        if (row.bootstrapKind === "search") {
-          await this.searchBootstrap(row, leader, follower);
-          return;
-        }
-        const repositoryDef = this.deps.snapshotRepository;
-        if (!repositoryDef) throw engineErrors.fatal("the snapshot repository this bootstrap was planned with is no longer configured (FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY)");
-        const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
-        let plan = current.bootstrap;
-        let followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
-        if (!plan || !followerMeta) {
-          // (Re)plan: checkpoints are read before the snapshot starts, and persisted before it exists.
-          const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
-          if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
-          // A restore the follower refused (a shard limit it waits on) leaves a complete snapshot: restoring
-          // it later is as good, since following starts from checkpoints read before it was taken.
-          const reusable = plan && !plan.restoreStarted && (await snapshotComplete(leader, repository, plan.snapshot));
-          if (!plan || !reusable) {
-            if (plan) await deleteSnapshot(leader, repository, plan.snapshot);
-            const start = await startCheckpoints(leader, row.leaderIndex, row.shardCount);
-            plan = {
-              snapshot: `ferry-${row.followerIndex}-${Date.now()}`,
-              startCheckpoints: start.checkpoints,
-              startHistories: start.histories,
-              restoreStarted: false,
-            };
-            setBootstrap(db, row.followerIndex, plan);
-            this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "snapshot", snapshot: plan.snapshot });
-            await createSnapshot(leader, repository, plan.snapshot, row.leaderIndex);
-            if (cancelled()) return;
-          }
-          this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "restore", snapshot: plan.snapshot });
-          await restoreSnapshot(follower, repository, plan.snapshot, row.leaderIndex, row.followerIndex, leaderMeta.settings, row.settings);
-          setBootstrap(db, row.followerIndex, { ...plan, restoreStarted: true });
-          followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
-          if (!followerMeta) throw engineErrors.transient(`restored index [${row.followerIndex}] not visible yet`);
-        }
-        await waitForRestore(follower, row.followerIndex, cancelled, (bytesRecovered, bytesTotal) => {
-          this.deps.events.emit("bootstrap:progress", { followerIndex: row.followerIndex, bytesRecovered, bytesTotal });
-        });
-        if (cancelled()) return;
-        if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
-        const restored = (await shardCheckpoints(follower, "follower", [row.followerIndex])).get(row.followerIndex);
-        const restoredMaxSeqNos = plan.startCheckpoints.map((c, shard) => restored?.shards[shard]?.maxSeqNo ?? c);
-        // SYNCING as soon as the copy is complete: users see the documents from here on, and a stop
-        // keeps them. The snapshot is removed afterwards; a crash in between leaves it on the leader.
-        const { startCheckpoints: starts, startHistories } = plan;
-        void this.change("bootstrapped", row.followerIndex, {
-          persist: () => completeBootstrap(db, row.followerIndex, followerMeta.uuid, starts, restoredMaxSeqNos, startHistories),
-        });
-        const snapshot = plan.snapshot;
-        await deleteSnapshot(leader, repository, snapshot).catch((err: unknown) => {
-          this.deps.events.emit("bootstrap:snapshot-left", { followerIndex: row.followerIndex, snapshot, reason: isFerryError(err) ? err.reason : String(err) });
-        });
-        return;
-      } catch (err) {
-        const error = isFerryError(err) ? err : engineErrors.fatal(String(err));
-        if (!error.retryable) throw error;
-        void this.change("retry_bootstrap", row.followerIndex, { reason: `retrying bootstrap after: ${error.reason}` });
-        await sleep(backoffDelay({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }, attempt));
-      }
-    }
-  }
-
-  /** Creates the follower empty and follows from the start (core/bootstrap/search-bootstrap.ts). A follower index
-   * found here was created by an earlier attempt: start refused to begin over an existing one. */
-  private async searchBootstrap(row: ReplicationRow, leader: ClusterConnection, follower: ClusterConnection): Promise<void> {
-    const leaderMeta = await indexMetadata(leader, "leader", row.leaderIndex);
-    if (!leaderMeta || leaderMeta.uuid !== row.leaderUuid) throw engineErrors.fatal(`leader index [${row.leaderIndex}] no longer exists`);
-    if (!(await indexMetadata(follower, "follower", row.followerIndex))) {
-      this.deps.events.emit("bootstrap:step", { followerIndex: row.followerIndex, step: "create", snapshot: null });
-      const dropped = await createFollowerIndex(follower, leaderMeta, row.followerIndex, row.settings);
-      if (dropped.length) this.deps.events.emit("bootstrap:settings-dropped", { followerIndex: row.followerIndex, settings: dropped });
-    }
-    const followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
-    if (!followerMeta) throw engineErrors.transient(`created index [${row.followerIndex}] not visible yet`);
-    if (this.deps.settings["ferry.follower.write_guard"] === 1) await installGuard(follower, row.followerIndex);
-    const fromStart = Array.from({ length: row.shardCount }, () => -1);
-    void this.change("bootstrapped", row.followerIndex, { persist: () => completeBootstrap(this.deps.db, row.followerIndex, followerMeta.uuid, fromStart, fromStart) });
-  }
-
   private async waitUntilFollowing(followerIndex: string): Promise<void> {
     for (;;) {
       const row = getReplication(this.deps.db, followerIndex);
@@ -439,7 +318,7 @@ export class ReplicationEngine implements ReplicationApi {
         else this.deps.events.emit("replication:state", { followerIndex, state: step.to, reason: options.reason === undefined ? DEFAULT_REASON : options.reason });
         return;
       }
-      case "bootstrap": return this.runBootstrap(this.record(followerIndex));
+      case "bootstrap": return this.bootstraps.run(this.record(followerIndex));
       case "follow": {
         if (!this.scheduler.isFollowing(followerIndex)) this.scheduler.follow(this.record(followerIndex), { freshLease: options.freshLease ?? false });
         return;
@@ -488,11 +367,7 @@ export class ReplicationEngine implements ReplicationApi {
   /** Ends a replication, up to deleting its record: no cycle or bootstrap step runs after this resolves; the
    * follower index and its data stay, as an ordinary writable index. */
   private async end(followerIndex: string): Promise<void> {
-    const bootstrap = this.bootstraps.get(followerIndex);
-    if (bootstrap) {
-      this.cancel(bootstrap);
-      await bootstrap.done;
-    }
+    await this.bootstraps.cancel(followerIndex);
     await this.scheduler.halt(followerIndex);
     const row = getReplication(this.deps.db, followerIndex);
     const followerAlias = row?.followerAlias ?? null;
