@@ -5,7 +5,7 @@ const report = process.env.FERRY_TEST_REPORT;
 
 export default defineConfig({
   test: {
-    include: ["{api,core,workers,sdk,test}/**/*.test.ts"],
+    include: ["{api,core,workers,sdk,test,bench}/**/*.test.ts"],
     globalSetup: ["test/testbed/global-setup.ts"],
     // Two cores run two JVMs beside the tests: files run one at a time so timings stay sane.
     fileParallelism: false,

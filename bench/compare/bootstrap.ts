@@ -28,7 +28,7 @@ const LEADER_INDEX = "bs";
 export async function prepareBootstrap(ctx: Context): Promise<Expected> {
   const { pair, options } = ctx;
   const ops = inserts("b-", options.bootstrapDocs);
-  await createIndex(pair.leader, LEADER_INDEX, options.shards);
+  await createIndex(pair.leader, LEADER_INDEX, options.shards, pair.shape.replicas);
   log(`bootstrap: loading ${ops.length} documents into the leader`);
   await load(pair.leader, LEADER_INDEX, ops, options.shards);
   await os(pair.leader, "POST", `/${LEADER_INDEX}/_flush`);

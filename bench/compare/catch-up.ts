@@ -27,7 +27,7 @@ export async function catchUp(ctx: Context, mode: "insert" | "mixed", run: numbe
   const leaderIndex = `cu-${mode}-${run}`;
   const ops = mode === "insert" ? inserts(`c${run}-`, options.catchUpDocs) : mixed(`c${run}-`, options.catchUpDocs, run + 1);
   const follower = (s: CatchUpSystem) => `${leaderIndex}-${s}`;
-  await createIndex(pair.leader, leaderIndex, options.shards);
+  await createIndex(pair.leader, leaderIndex, options.shards, pair.shape.replicas);
   for (const r of Object.values(replicators)) {
     await r.start(leaderIndex, follower(r.system));
     await r.syncing(follower(r.system));
@@ -40,7 +40,7 @@ export async function catchUp(ctx: Context, mode: "insert" | "mixed", run: numbe
   const result: CatchUpRun = { mode, run, ops: ops.length, docs: expected.fingerprint.count, seconds: {} as CatchUpRun["seconds"], cpu: {} as CatchUpRun["cpu"], order };
   for (const system of order) {
     const index = follower(system);
-    if (system === "limit") await createIndex(pair.follower, index, options.shards);
+    if (system === "limit") await createIndex(pair.follower, index, options.shards, pair.shape.replicas);
     const meter = cpuMeter(ctx);
     const t0 = performance.now();
     const [t1] = await Promise.all([

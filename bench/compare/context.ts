@@ -19,8 +19,9 @@ export function log(message: string): void {
   console.error(`bench ${new Date().toISOString().slice(11, 19)} ${message}`);
 }
 
-export async function createIndex(url: string, index: string, shards: number): Promise<void> {
-  await os(url, "PUT", `/${index}`, { settings: { number_of_shards: shards, number_of_replicas: 0 } });
+/** An index laid out as the shape has it (`ctx.pair.shape.replicas`), green before anything is written. */
+export async function createIndex(url: string, index: string, shards: number, replicas: number): Promise<void> {
+  await os(url, "PUT", `/${index}?wait_for_active_shards=all`, { settings: { number_of_shards: shards, number_of_replicas: replicas } });
 }
 
 export async function deleteIndex(url: string, index: string): Promise<void> {
@@ -38,9 +39,10 @@ export function rotate<T>(items: T[], run: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-/** CPU of both JVMs, ferry and this process (the load generator and checks) from now on. */
+/** CPU of the leader's and the follower's JVMs, ferry, this process (the load generator and checks) and
+ * the whole machine, from now on. */
 export function cpuMeter(ctx: Context): CpuMeter {
-  return new CpuMeter({ leader: ctx.pair.leaderPid, follower: ctx.pair.followerPid, ferry: ctx.ferry.process.pid, bench: process.pid });
+  return new CpuMeter({ leader: ctx.pair.leaderPids, follower: ctx.pair.followerPids, ferry: [ctx.ferry.process.pid], bench: [process.pid] });
 }
 
 export const seconds = (fromMs: number, toMs: number) => (toMs - fromMs) / 1000;

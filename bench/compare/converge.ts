@@ -21,10 +21,14 @@ export async function fingerprint(url: string, index: string): Promise<Fingerpri
   return { count: res.hits.total.value, sumN: res.aggregations.n.value, sumV: res.aggregations.v.value };
 }
 
-const same = (a: Fingerprint, b: Fingerprint | undefined) => b !== undefined && a.count === b.count && a.sumN === b.sumN && a.sumV === b.sumV;
+/** Whether the follower's fingerprint (undefined: index missing) equals the leader's. */
+export const sameFingerprint = (a: Fingerprint, b: Fingerprint | undefined) => b !== undefined && a.count === b.count && a.sumN === b.sumN && a.sumV === b.sumV;
+
+/** Whether the sampled documents read on the follower are the leader's, one for one. */
+export const sameSample = (expected: string[], docs: string[]) => docs.length === expected.length && docs.every((d, i) => d === expected[i]);
 
 /** JSON with object keys sorted: key order in `_source` carries no meaning. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
 }
@@ -58,10 +62,9 @@ export async function converged(follower: string, index: string, expected: Expec
   for (;;) {
     const t = performance.now();
     last = await fingerprint(follower, index).catch(() => undefined);
-    if (same(expected.fingerprint, last)) {
+    if (sameFingerprint(expected.fingerprint, last)) {
       const arrived = performance.now();
-      const docs = await sampleDocs(follower, index, expected.sample.ids);
-      if (docs.every((d, i) => d === expected.sample.docs[i])) return arrived;
+      if (sameSample(expected.sample.docs, await sampleDocs(follower, index, expected.sample.ids))) return arrived;
     }
     if (t > deadline) throw new Error(`${index} did not converge: follower ${JSON.stringify(last)}, leader ${JSON.stringify(expected.fingerprint)}`);
     await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (performance.now() - t))));

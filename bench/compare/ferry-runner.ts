@@ -1,5 +1,6 @@
-// ferry as its own process (so that its CPU is its own), run from a clean export of a commit: others
-// edit the working tree while the benchmark runs, and a figure must name the code it measured.
+// ferry as its own process (so that its CPU is its own), run from a clean export of a commit (others edit
+// the working tree while the benchmark runs, and a figure must name the code it measured), compiled as
+// the release is (`npm run build`, then `node dist/api/main.js`: no TypeScript loader in the measured process).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,14 @@ export interface FerrySource {
   /** The commit, and whether the working tree's uncommitted changes were in it. */
   label: string;
   remove(): void;
+}
+
+/** How the benchmark runs ferry, for the report. */
+export const RELEASE_COMMAND = "npm run build, then node dist/api/main.js";
+
+/** Compiles the source into its dist/ as the release does; its output goes to stderr. */
+export function buildRelease(source: FerrySource): void {
+  execFileSync("npm", ["run", "build"], { cwd: source.dir, stdio: ["ignore", process.stderr, process.stderr] });
 }
 
 export function ferrySource(ref: string): FerrySource {
@@ -40,11 +49,17 @@ export interface BenchFerry {
   metrics(): Promise<Sample[]>;
 }
 
+/** ferry from `buildRelease`'s dist/, with every leader node as the remote's hosts. */
 export async function startFerry(
-  source: FerrySource, clusters: { leader: string; follower: string; repoPath: string }, nodeOptions: string[], settings: string | undefined,
+  source: FerrySource, clusters: { leaderUrls: string[]; follower: string; repoPath: string; remoteAlias: string }, nodeOptions: string[], settings: string | undefined,
 ): Promise<BenchFerry> {
-  const process_ = await spawnFerry({ ...ferryEnvFor(clusters), ...(settings ? { FERRY_SETTINGS: settings } : {}) }, {
-    command: { file: process.execPath, args: [...nodeOptions, "--import", "tsx", "api/main.ts"], cwd: source.dir },
+  const env = {
+    ...ferryEnvFor({ leader: clusters.leaderUrls[0]!, follower: clusters.follower, repoPath: clusters.repoPath }),
+    FERRY_REMOTES: JSON.stringify({ [clusters.remoteAlias]: { hosts: clusters.leaderUrls } }),
+    ...(settings ? { FERRY_SETTINGS: settings } : {}),
+  };
+  const process_ = await spawnFerry(env, {
+    command: { file: process.execPath, args: [...nodeOptions, "dist/api/main.js"], cwd: source.dir },
   });
   return {
     process: process_,

@@ -29,7 +29,7 @@ export async function leaderCost(ctx: Context, run: number): Promise<LeaderCostR
     const leaderIndex = `lc-${run}-${system}`;
     const followerIndex = `${leaderIndex}-f`;
     const ops = inserts(`l${run}-`, options.leaderCostDocs);
-    await createIndex(pair.leader, leaderIndex, options.shards);
+    await createIndex(pair.leader, leaderIndex, options.shards, pair.shape.replicas);
     if (system !== "none") {
       await replicators[system].start(leaderIndex, followerIndex);
       await replicators[system].syncing(followerIndex);

@@ -1,40 +1,75 @@
-// CPU time of a process from /proc: what a JVM or ferry spent, sampled before and after a window.
+// CPU time from /proc: what a JVM or ferry spent, and what the whole machine spent (other sessions share
+// it), sampled before and after a window. The parsers take the files' text so they can be tested on samples.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 const CLOCK_TICK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
-/** utime + stime of the process, all its threads included, in seconds. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // The command name (field 2) may hold spaces; the fields after its closing parenthesis start at 3.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK;
+/** A /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat line: the command name and utime + stime in clock
+ * ticks (all threads, for a process). */
+export function parsePidStat(text: string): { name: string; ticks: number } {
+  // The command name (field 2) may hold spaces and parentheses; the fields after its last closing
+  // parenthesis start at field 3, so utime and stime (fields 14 and 15) are the 12th and 13th there.
+  const close = text.lastIndexOf(")");
+  const fields = text.slice(close + 2).trim().split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (close < 0 || !Number.isFinite(ticks)) throw new Error(`not a /proc stat line: ${text.slice(0, 120)}`);
+  return { name: text.slice(text.indexOf("(") + 1, close), ticks };
 }
 
-/** CPU seconds of named processes, each read now; `diff` gives what each spent since. */
+/** /proc/stat's aggregate `cpu` line: clock ticks the machine's CPUs were busy and in all. Guest time is
+ * already inside user time; idle and iowait are not busy. */
+export function parseProcStat(text: string): { busy: number; total: number } {
+  const line = text.split("\n").find((l) => /^cpu\s/.test(l));
+  if (!line) throw new Error("no aggregate cpu line in /proc/stat");
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = [user, nice, system, idle, iowait, irq, softirq, steal].reduce((a: number, b) => a + (b ?? 0), 0);
+  return { busy: total - (idle ?? 0) - (iowait ?? 0), total };
+}
+
+/** utime + stime of the process, all its threads included, in seconds. */
+export function cpuSeconds(pid: number): number {
+  return parsePidStat(readFileSync(`/proc/${pid}/stat`, "utf8")).ticks / CLOCK_TICK;
+}
+
+/** CPU-seconds all the machine's CPUs were busy, whoever ran. */
+export function machineBusySeconds(): number {
+  return parseProcStat(readFileSync("/proc/stat", "utf8")).busy / CLOCK_TICK;
+}
+
+/** The key under which `CpuMeter.diff` reports the machine's busy CPU-seconds. */
+export const MACHINE = "machine";
+
+/** CPU seconds of named groups of processes (a cluster's JVMs sum), each read now; `diff` gives what each
+ * spent since, and under MACHINE what the whole machine did. */
 export class CpuMeter {
   private readonly start: Record<string, number>;
 
-  constructor(private readonly pids: Record<string, number>) {
-    this.start = CpuMeter.read(pids);
+  constructor(private readonly pids: Record<string, number[]>) {
+    this.start = this.read();
   }
 
-  private static read(pids: Record<string, number>): Record<string, number> {
-    return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  private read(): Record<string, number> {
+    const out = Object.fromEntries(Object.entries(this.pids).map(([name, ids]) => [name, ids.reduce((acc, pid) => acc + cpuSeconds(pid), 0)]));
+    return { ...out, [MACHINE]: machineBusySeconds() };
   }
 
   diff(): Record<string, number> {
-    const now = CpuMeter.read(this.pids);
+    const now = this.read();
     return Object.fromEntries(Object.entries(now).map(([name, s]) => [name, s - this.start[name]!]));
   }
 }
 
+/** Busy CPU-seconds of the machine outside the named processes (other sessions' clusters and tests). */
+export function others(spent: Record<string, number>): number {
+  const ours = Object.entries(spent).filter(([k]) => k !== MACHINE).reduce((acc, [, v]) => acc + v, 0);
+  return Math.max(0, (spent[MACHINE] ?? 0) - ours);
+}
+
 function threadCpu(pid: number, tid: string): { name: string; cpu: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICK };
+    const { name, ticks } = parsePidStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    return { name, cpu: ticks / CLOCK_TICK };
   } catch {
     // The thread ended between listing and reading.
     return undefined;

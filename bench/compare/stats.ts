@@ -25,3 +25,9 @@ export interface Distribution {
 export function distribution(xs: number[]): Distribution {
   return { count: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99), max: xs.length ? Math.max(...xs) : NaN };
 }
+
+/** The median of the finite values, undefined when there are none (a run or system that is missing). */
+export function medianOf(xs: Array<number | undefined>): number | undefined {
+  const finite = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return finite.length ? median(finite) : undefined;
+}

@@ -1,8 +1,9 @@
 // Workload 2, steady state: the leader takes writes at fixed rates (inserts, and by default 10 % deletes of
-// earlier documents) while replication runs; the lag of a sample of them is the time from the leader's
-// acknowledgement until a realtime multi-get on the follower finds an insert, or no longer finds a
-// delete, polled every 50 ms. Deletes are sampled only for documents already seen on the follower, so
-// that "gone" means replicated.
+// earlier documents) with no replication, with the plugin and with ferry. For the two replicators, the
+// lag of a sample of writes is the time from the leader's acknowledgement until a realtime multi-get on
+// the follower finds an insert, or no longer finds a delete, polled every 50 ms. Deletes are sampled only
+// for documents already seen on the follower, so that "gone" means replicated. The run with no
+// replication is the baseline of the leader's CPU and refreshes at the same rate.
 import { bulk, os, type Op } from "../../test/support/documents.ts";
 import { random } from "../../test/support/seeded-random.ts";
 import { document } from "./corpus.ts";
@@ -11,6 +12,8 @@ import type { Sample } from "../../test/support/prometheus-text.ts";
 import { byLabel, growth } from "./ferry-runner.ts";
 import { ThreadSampler } from "./procfs.ts";
 import type { System } from "./replicators.ts";
+
+export type SteadySystem = System | "none";
 import { distribution, type Distribution } from "./stats.ts";
 
 const TICK_MS = 100;
@@ -34,8 +37,11 @@ export interface SteadyPhase {
   achievedRate: number;
   inserts: Distribution & { unseen: number };
   deletes: Distribution & { unseen: number };
-  /** CPU seconds per wall second (1 = one core) of each process over the phase and its drain. */
+  /** CPU seconds per wall second (1 = one core) of each process (a cluster's JVMs summed) and of the whole
+   * machine (`machine`), while the leader took the writes of this rate. */
   cpuCores: Record<string, number>;
+  /** ferry's CPU seconds per 100,000 documents written at this rate (its polling included). */
+  ferryCpuPer100k: number;
   ferryLeaderRequestsPerS: Record<string, number>;
   ferryFollowerRequestsPerS: Record<string, number>;
   /** ferry's polls of the leader per second and their mean duration (ferry_leader_poll_duration_seconds). */
@@ -46,15 +52,17 @@ export interface SteadyPhase {
   ferryThreadsPerS: number;
   ferryEndedThreadsCores: number;
   ferryCoresByThread: Record<string, number>;
-  /** Refreshes of the leader index per second (its own every second, and forced ones), and its segments
-   * at the end of the phase. */
+  /** Refreshes of the leader index's primaries per second (its own every second, and forced ones; the
+   * `_stats` refresh total over the writes and the drain), the same per index (divided by the shards),
+   * and its segments at the end of the phase. */
   leaderRefreshesPerS: number;
+  leaderIndexRefreshesPerS: number;
   leaderSegments: number;
 }
 
 export interface SteadyRun {
   run: number;
-  system: System;
+  system: SteadySystem;
   phases: SteadyPhase[];
   samples: LagSample[];
 }
@@ -128,7 +136,7 @@ interface Writer {
 }
 
 /** Writes at `rate` for `durationS`: every tick the operations due so far, as one `_bulk`. */
-async function ingest(leader: string, index: string, rate: number, durationS: number, deleteShare: number, watcher: Watcher, w: Writer): Promise<number> {
+async function ingest(leader: string, index: string, rate: number, durationS: number, deleteShare: number, watcher: Watcher | undefined, w: Writer): Promise<number> {
   const sampleEvery = Math.max(50, Math.ceil(rate / 40));
   const start = performance.now();
   let sent = 0;
@@ -141,7 +149,7 @@ async function ingest(leader: string, index: string, rate: number, durationS: nu
       for (let k = 0; k < due; k++) {
         if (w.rnd() < deleteShare && w.live.length > 0) {
           w.deletes++;
-          const target = w.deletes % DELETE_SAMPLE_EVERY === 0 ? watcher.confirmed.shift() : undefined;
+          const target = watcher && w.deletes % DELETE_SAMPLE_EVERY === 0 ? watcher.confirmed.shift() : undefined;
           if (target) sampled.push({ id: target, kind: "delete" });
           const at = Math.floor(w.rnd() * w.live.length);
           const id = target ?? w.live[at]!;
@@ -150,7 +158,7 @@ async function ingest(leader: string, index: string, rate: number, durationS: nu
         } else {
           const n = w.next++;
           const id = `s${n}`;
-          if (n % sampleEvery === 0) {
+          if (watcher && n % sampleEvery === 0) {
             sampled.push({ id, kind: "insert" });
             ops.push({ op: "index", id, source: document(n, 1, { written_at: Date.now() }) });
           } else {
@@ -161,7 +169,7 @@ async function ingest(leader: string, index: string, rate: number, durationS: nu
       }
       await bulk(leader, index, ops);
       const ackAt = performance.now();
-      for (const s of sampled) watcher.pending.set(s.id, { kind: s.kind, rate, ackAt, phaseStart: start });
+      for (const s of sampled) watcher?.pending.set(s.id, { kind: s.kind, rate, ackAt, phaseStart: start });
       sent += due;
     }
     await sleep(Math.max(0, TICK_MS - (performance.now() - tick)));
@@ -176,6 +184,7 @@ function polls(before: Sample[], after: Sample[], wall: number): { ferryPollsPer
   return { ferryPollsPerS: Number((count / wall).toFixed(2)), ferryPollMeanMs: count ? Number(((sum * 1000) / count).toFixed(1)) : NaN };
 }
 
+/** Refresh and segment counts of the index's primaries. */
 async function refreshStats(url: string, index: string): Promise<{ refreshes: number; segments: number }> {
   const res = await os(url, "GET", `/${index}/_stats/refresh,segments`);
   const primaries = res.indices[index].primaries;
@@ -191,15 +200,17 @@ const lags = (samples: LagSample[], kind: "insert" | "delete") => {
 export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
   const { pair, options, replicators } = ctx;
   const out: SteadyRun[] = [];
-  for (const system of rotate<System>(["plugin", "ferry"], run)) {
+  for (const system of rotate<SteadySystem>(["none", "plugin", "ferry"], run)) {
     const leaderIndex = `ss-${run}-${system}`;
     const followerIndex = `${leaderIndex}-f`;
-    await createIndex(pair.leader, leaderIndex, options.shards);
-    await replicators[system].start(leaderIndex, followerIndex);
-    await replicators[system].syncing(followerIndex);
+    await createIndex(pair.leader, leaderIndex, options.shards, pair.shape.replicas);
+    if (system !== "none") {
+      await replicators[system].start(leaderIndex, followerIndex);
+      await replicators[system].syncing(followerIndex);
+    }
     // Bootstrap leftovers (a first metadata sync, a snapshot deletion) settle before the first rate.
     await sleep(2_000);
-    const watcher = new Watcher(pair.follower, followerIndex);
+    const watcher = system === "none" ? undefined : new Watcher(pair.follower, followerIndex);
     const writer: Writer = { next: 0, live: [], deletes: 0, rnd: random(1000 + run) };
     const phases: SteadyPhase[] = [];
     try {
@@ -210,34 +221,41 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
         const r0 = await refreshStats(pair.leader, leaderIndex);
         const p0 = performance.now();
         const achievedRate = await ingest(pair.leader, leaderIndex, rate, options.rateSeconds, options.deleteShare, watcher, writer);
-        await watcher.drain(rate);
+        // CPU while the writes go on: the steady state, comparable across systems (no drain in it).
+        const writing = seconds(p0, performance.now());
+        const cpu = meter.diff();
+        await watcher?.drain(rate);
         const wall = seconds(p0, performance.now());
         const threadReport = threads.stop();
         const m1 = await ctx.ferry.metrics();
         const r1 = await refreshStats(pair.leader, leaderIndex);
         const perS = (name: string) => Object.fromEntries(Object.entries(growth(byLabel(m0, name, "kind"), byLabel(m1, name, "kind"))).map(([k, v]) => [k, Number((v / wall).toFixed(2))]));
-        const rateSamples = watcher.samples.filter((s) => s.rate === rate);
+        const rateSamples = watcher?.samples.filter((s) => s.rate === rate) ?? [];
+        const refreshesPerS = (r1.refreshes - r0.refreshes) / wall;
         const phase: SteadyPhase = {
           rate, achievedRate,
           inserts: lags(rateSamples, "insert"), deletes: lags(rateSamples, "delete"),
-          cpuCores: Object.fromEntries(Object.entries(meter.diff()).map(([k, v]) => [k, Number((v / wall).toFixed(3))])),
+          cpuCores: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number((v / writing).toFixed(3))])),
+          ferryCpuPer100k: Number((((cpu.ferry ?? 0) * 100_000) / (achievedRate * writing)).toFixed(2)),
           ferryLeaderRequestsPerS: perS("ferry_leader_requests_total"),
           ferryFollowerRequestsPerS: perS("ferry_follower_requests_total"),
           ...polls(m0, m1, wall),
           ferryThreadsPerS: Number((threadReport.created / wall).toFixed(2)),
           ferryEndedThreadsCores: Number((threadReport.endedCpu / wall).toFixed(3)),
-          leaderRefreshesPerS: Number(((r1.refreshes - r0.refreshes) / wall).toFixed(2)),
+          leaderRefreshesPerS: Number(refreshesPerS.toFixed(2)),
+          leaderIndexRefreshesPerS: Number((refreshesPerS / options.shards).toFixed(2)),
           leaderSegments: r1.segments,
           ferryCoresByThread: Object.fromEntries(Object.entries(threadReport.cpuByName).filter(([, v]) => v > 0).map(([k, v]) => [k, Number((v / wall).toFixed(3))])),
         };
         phases.push(phase);
-        log(`steady run ${run + 1} ${system} ${rate}/s (achieved ${achievedRate.toFixed(0)}): insert lag p50 ${phase.inserts.p50.toFixed(0)} p99 ${phase.inserts.p99.toFixed(0)} max ${phase.inserts.max.toFixed(0)} ms (${phase.inserts.unseen} unseen), delete p99 ${phase.deletes.p99.toFixed(0)} ms`);
+        log(`steady run ${run + 1} ${system} ${rate}/s (achieved ${achievedRate.toFixed(0)}): leader ${phase.cpuCores.leader} cores, ${phase.leaderIndexRefreshesPerS} refreshes/s per index` +
+          (watcher ? `; insert lag p50 ${phase.inserts.p50.toFixed(0)} p99 ${phase.inserts.p99.toFixed(0)} max ${phase.inserts.max.toFixed(0)} ms (${phase.inserts.unseen} unseen), delete p99 ${phase.deletes.p99.toFixed(0)} ms` : ""));
       }
     } finally {
-      await watcher.stop();
+      await watcher?.stop();
     }
-    out.push({ run, system, phases, samples: watcher.samples });
-    await replicators[system].remove(followerIndex);
+    out.push({ run, system, phases, samples: watcher?.samples ?? [] });
+    if (system !== "none") await replicators[system].remove(followerIndex);
     await os(pair.leader, "DELETE", `/${leaderIndex}`);
   }
   return out;
