@@ -37,7 +37,7 @@ function phase(rate: number, f: { leader: number; ferry?: number; refreshes: num
     leaderRefreshesPerS: f.refreshes * 3, leaderIndexRefreshesPerS: f.refreshes, leaderSegments: 10,
   };
 }
-const steadyRun = (run: number, system: SteadySystem, phases: SteadyPhase[]): SteadyRun => ({ run, system, phases, samples: [] });
+const steadyRun = (run: number, system: SteadySystem, phases: SteadyPhase[]): SteadyRun => ({ run, system, phases, pluginRetries: {}, samples: [] });
 const cost = (run: number, system: LeaderCostRun["system"], docsPerS: number, cpu: Record<string, number>): LeaderCostRun => ({
   run, system, docs: 150_000, leaderDocsPerS: docsPerS, tailSeconds: 1, cpuPer100k: cpu, ferryLeaderRequestsPerS: {}, ferryFollowerRequestsPerS: {},
 });

@@ -6,7 +6,7 @@
 // snapshot path every node is given.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,7 +36,29 @@ export interface PluginPair {
   version: string;
   /** Where the plugin zip came from, for the results header. */
   pluginBuild: string;
+  /** The plugin's fixed 10 s waits so far, by the failure its follower logged before each. */
+  pluginRetries(): Record<string, number>;
   stop(): Promise<void>;
+}
+
+/** Counts the follower's "Encountered a failure(can be ignored) while getting changes: <reason>. Retrying in
+ * 10 seconds." lines in a node's main log, by reason. */
+export function countPluginRetries(log: string, into: Record<string, number> = {}): Record<string, number> {
+  for (const m of log.matchAll(/while getting changes:\s*(.*?)\.? Retrying in \d+ seconds/g)) {
+    const reason = m[1]!.trim() || "?";
+    into[reason] = (into[reason] ?? 0) + 1;
+  }
+  return into;
+}
+
+function retriesIn(cluster: ClusterHandle): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const node of cluster.nodes) {
+    const logs = join(node.dir, "logs");
+    if (!existsSync(logs)) continue;
+    for (const f of readdirSync(logs).filter((name) => /^[^_]+\.log$/.test(name))) countPluginRetries(readFileSync(join(logs, f), "utf8"), out);
+  }
+  return out;
 }
 
 /** Runs a script with stderr passed through; resolves with its stdout. */
@@ -139,7 +161,7 @@ export async function startPluginPair(shape: Shape, heap: string): Promise<Plugi
     return {
       shape, leader: leader.value.url, leaderUrls: leader.value.urls, follower: follower.value.url, remoteAlias: REMOTE_ALIAS, repoPath,
       leaderPids: leader.value.nodes.map((n) => n.pid), followerPids: follower.value.nodes.map((n) => n.pid),
-      version: about.version.number, pluginBuild: build, stop,
+      version: about.version.number, pluginBuild: build, pluginRetries: () => retriesIn(follower.value), stop,
     };
   } catch (err) {
     await stop();

@@ -127,6 +127,8 @@ function perRun(r: ShapeResults): string[] {
           s.system === "ferry" ? kinds(p.ferryLeaderRequestsPerS) : "–", s.system === "ferry" ? kinds(p.ferryFollowerRequestsPerS) : "–"]));
       }
     }
+    const waits = r.steady.filter((s) => s.system === "plugin").map((s) => `run ${s.run + 1}: ${kinds(s.pluginRetries ?? {})}`);
+    if (waits.length) out.push("", `The plugin's fixed 10 s waits while it followed (its follower's log, by the failure before each): ${waits.join("; ")}.`);
     out.push("");
   }
   if (r.leaderCost.length) {

@@ -64,6 +64,9 @@ export interface SteadyRun {
   run: number;
   system: SteadySystem;
   phases: SteadyPhase[];
+  /** The plugin's fixed 10 s waits (its follower's log) during this run of every rate, by the failure
+   * that preceded each; for every system, as the plugin's other followers are gone by then. */
+  pluginRetries: Record<string, number>;
   samples: LagSample[];
 }
 
@@ -211,6 +214,7 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
     // Bootstrap leftovers (a first metadata sync, a snapshot deletion) settle before the first rate.
     await sleep(2_000);
     const watcher = system === "none" ? undefined : new Watcher(pair.follower, followerIndex);
+    const retries0 = pair.pluginRetries();
     const writer: Writer = { next: 0, live: [], deletes: 0, rnd: random(1000 + run) };
     const phases: SteadyPhase[] = [];
     try {
@@ -254,7 +258,7 @@ export async function steady(ctx: Context, run: number): Promise<SteadyRun[]> {
     } finally {
       await watcher?.stop();
     }
-    out.push({ run, system, phases, samples: watcher?.samples ?? [] });
+    out.push({ run, system, phases, pluginRetries: growth(retries0, pair.pluginRetries()), samples: watcher?.samples ?? [] });
     if (system !== "none") await replicators[system].remove(followerIndex);
     await os(pair.leader, "DELETE", `/${leaderIndex}`);
   }
