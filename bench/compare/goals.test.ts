@@ -148,3 +148,16 @@ describe("runGoals", () => {
     expect(runGoals(results([], []))[1]).toMatchObject({ item: 7, verdict: "not measured" });
   });
 });
+
+describe("shapeGoals, differences below the baseline", () => {
+  it("shows a leader that worked less than with no replication as a negative difference", () => {
+    const steady = [
+      steadyRun(0, "none", [phase(500, { leader: 0.6, refreshes: 1 })]),
+      steadyRun(0, "plugin", [phase(500, { leader: 0.5, refreshes: 0.5 })]),
+      steadyRun(0, "ferry", [phase(500, { leader: 0.7, refreshes: 1 })]),
+    ];
+    const goals = shapeGoals(shape({ steady }), [500]);
+    // The plugin's extra is taken as no less than zero, so ferry's +0.10 is above 1.5 × 0.
+    expect(find(goals, "while followed, steady 500")).toMatchObject({ verdict: "missed", value: "ferry +0.10, plugin −0.10 cores" });
+  });
+});

@@ -32,6 +32,8 @@ export function judge(value: number | undefined, op: Op, limit: number): Verdict
 
 const num = (n: number | undefined, digits: number) =>
   n === undefined || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A difference with its sign: "+0.30", "−0.12". */
+const signed = (n: number | undefined, digits: number) => (n === undefined || !Number.isFinite(n) ? "–" : `${n < 0 ? "−" : "+"}${num(Math.abs(n), digits)}`);
 const smaller = (measured: number, issue: number) => (measured < issue ? `; at ${num(measured, 0)}, the issue's size is ${num(issue, 0)}` : "");
 
 /** Each run's figure for `a` and `b` side by side (same run number), combined, then the median. */
@@ -91,13 +93,13 @@ export function shapeGoals(s: ShapeResults, rates: number[]): Goal[] {
     const plugin = aboveBaseline(s, "plugin", rate, (p) => p.cpuCores.leader);
     const limit = 1.5 * Math.max(plugin ?? NaN, 0);
     add(3, `leader's extra CPU while followed, steady ${num(rate, 0)} docs/s (cores above no replication)`, "≤ 1.5× the plugin's",
-      plugin === undefined ? undefined : ferry, "<=", limit, `ferry +${num(ferry, 2)}, plugin +${num(plugin, 2)} cores`);
+      plugin === undefined ? undefined : ferry, "<=", limit, `ferry ${signed(ferry, 2)}, plugin ${signed(plugin, 2)} cores`);
   }
   const extra = (system: string) => paired(s.leaderCost, (c: LeaderCostRun) => c.system === system, (c) => c.system === "none",
     (x, y) => (x.cpuPer100k.leader ?? NaN) - (y.cpuPer100k.leader ?? NaN));
   const [ferryExtra, pluginExtra] = [extra("ferry"), extra("plugin")];
   add(3, "leader's extra CPU per 100k docs at full speed", "≤ 1.5× the plugin's", pluginExtra === undefined ? undefined : ferryExtra, "<=",
-    1.5 * Math.max(pluginExtra ?? NaN, 0), `ferry +${num(ferryExtra, 1)} s, plugin +${num(pluginExtra, 1)} s`);
+    1.5 * Math.max(pluginExtra ?? NaN, 0), `ferry ${signed(ferryExtra, 1)} s, plugin ${signed(pluginExtra, 1)} s`);
   const docsPerS = (system: string) => medianOf(s.leaderCost.filter((c) => c.system === system).map((c) => c.leaderDocsPerS));
   const [ferryRate, pluginRate] = [docsPerS("ferry"), docsPerS("plugin")];
   add(3, "leader's full-speed indexing rate while followed", "≥ the plugin's", pluginRate === undefined ? undefined : ferryRate, ">=", pluginRate ?? NaN,
@@ -105,7 +107,7 @@ export function shapeGoals(s: ShapeResults, rates: number[]): Goal[] {
   const forced = rates.map((rate) => aboveBaseline(s, "ferry", rate, (p) => p.leaderIndexRefreshesPerS));
   const worst = forced.some((f) => f !== undefined) ? Math.max(...forced.filter((f): f is number => f !== undefined)) : undefined;
   add(3, "refreshes ferry adds on the leader, per index, worst rate", "≤ 2 /s", worst, "<=", 2,
-    `${rates.map((r, i) => `${num(r, 0)}: +${num(forced[i], 2)}`).join(", ")} /s`);
+    `${rates.map((r, i) => `${num(r, 0)}: ${signed(forced[i], 2)}`).join(", ")} /s`);
 
   // 4. Catch-up.
   for (const mode of ["insert", "mixed"] as const) {

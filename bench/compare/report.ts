@@ -102,7 +102,7 @@ function summary(r: ShapeResults, o: Options): string[] {
 function perRun(r: ShapeResults): string[] {
   const out: string[] = [];
   if (r.catchUp.length) {
-    out.push("### Catch-up, per run", "", row(["backlog", "run", "order", "ferry s (ops/s)", "plugin s (ops/s)", "limit s (ops/s)", "live docs", "ferry process CPU s while ferry caught up"]), row(["---", "---:", "---", "---:", "---:", "---:", "---:", "---:"]));
+    out.push("#### Catch-up, per run", "", row(["backlog", "run", "order", "ferry s (ops/s)", "plugin s (ops/s)", "limit s (ops/s)", "live docs", "ferry process CPU s while ferry caught up"]), row(["---", "---:", "---", "---:", "---:", "---:", "---:", "---:"]));
     for (const c of r.catchUp) {
       const cell = (s: "ferry" | "plugin" | "limit") => `${fmt(c.seconds[s], 1)} (${fmt(c.ops / c.seconds[s])})`;
       out.push(row([c.mode, c.run + 1, c.order.join(" → "), cell("ferry"), cell("plugin"), cell("limit"), fmt(c.docs), fmt(c.cpu.ferry?.ferry, 1)]));
@@ -110,7 +110,7 @@ function perRun(r: ShapeResults): string[] {
     out.push("");
   }
   if (r.steady.length) {
-    out.push("### Steady state, per run and rate", "",
+    out.push("#### Steady state, per run and rate", "",
       row(["system", "run", "rate (achieved)", "insert lag p50 / p95 / p99 / max ms", "unseen", "delete lag p50 / p99 / max ms (n)", "CPU cores leader / follower / ferry (machine)", "ferry CPU s/100k docs", "leader refreshes/s: primaries, per index (segments at end)", "ferry polls/s (mean ms)", "ferry threads started/s (cores in threads that ended)", "ferry → leader req/s by kind", "ferry → follower req/s by kind"]),
       row(["---", "---:", "---:", "---", "---:", "---", "---", "---:", "---:", "---:", "---:", "---", "---"]));
     for (const s of r.steady) {
@@ -120,7 +120,7 @@ function perRun(r: ShapeResults): string[] {
           replicated ? `${fmt(p.inserts.p50)} / ${fmt(p.inserts.p95)} / ${fmt(p.inserts.p99)} / ${fmt(p.inserts.max)}` : "–", replicated ? p.inserts.unseen + p.deletes.unseen : "–",
           replicated ? `${fmt(p.deletes.p50)} / ${fmt(p.deletes.p99)} / ${fmt(p.deletes.max)} (${p.deletes.count})` : "–",
           `${fmt(p.cpuCores.leader, 2)} / ${fmt(p.cpuCores.follower, 2)} / ${fmt(p.cpuCores.ferry, 2)} (${fmt(p.cpuCores[MACHINE], 2)})`,
-          fmt(p.ferryCpuPer100k, 1),
+          s.system === "ferry" ? fmt(p.ferryCpuPer100k, 1) : "–",
           `${fmt(p.leaderRefreshesPerS, 1)}, ${fmt(p.leaderIndexRefreshesPerS, 1)} (${fmt(p.leaderSegments)})`,
           s.system === "ferry" ? `${fmt(p.ferryPollsPerS, 1)} (${fmt(p.ferryPollMeanMs)})` : "–",
           s.system === "ferry" ? `${fmt(p.ferryThreadsPerS, 2)} (${fmt(p.ferryEndedThreadsCores, 2)})` : "–",
@@ -132,7 +132,7 @@ function perRun(r: ShapeResults): string[] {
     out.push("");
   }
   if (r.leaderCost.length) {
-    out.push("### Leader cost, per run", "",
+    out.push("#### Leader cost, per run", "",
       row(["system", "run", "leader docs/s", "converged s after", "CPU s/100k leader / follower / ferry / bench (machine)", "ferry → leader req/s by kind", "ferry → follower req/s by kind"]),
       row(["---", "---:", "---:", "---:", "---", "---", "---"]));
     for (const c of r.leaderCost) {
@@ -143,7 +143,7 @@ function perRun(r: ShapeResults): string[] {
     out.push("");
   }
   if (r.bootstrap.length) {
-    out.push("### Bootstrap, per run", "", row(["run", "order", "ferry s", "plugin s", "snapshot + restore s", "CPU s leader / follower / ferry: ferry", "… plugin", "… snapshot + restore", "follower REST calls: ferry", "… plugin", "… snapshot + restore"]), row(["---:", "---", "---:", "---:", "---:", "---", "---", "---", "---", "---", "---"]));
+    out.push("#### Bootstrap, per run", "", row(["run", "order", "ferry s", "plugin s", "snapshot + restore s", "CPU s leader / follower / ferry: ferry", "… plugin", "… snapshot + restore", "follower REST calls: ferry", "… plugin", "… snapshot + restore"]), row(["---:", "---", "---:", "---:", "---:", "---", "---", "---", "---", "---", "---"]));
     for (const b of r.bootstrap) {
       const cpu = (s: "ferry" | "plugin" | "snapshot") => ["leader", "follower", "ferry"].map((k) => fmt(b.cpu[s]?.[k], 1)).join(" / ");
       const calls = (s: "ferry" | "plugin" | "snapshot") => Object.entries(b.followerRestCalls?.[s] ?? {}).sort((x, y) => y[1] - x[1]).slice(0, 5).map(([n, v]) => `${n} ${v}`).join(", ") || "–";
