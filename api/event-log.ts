@@ -14,6 +14,8 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "bootstrap:progress": "debug",
   "bootstrap:snapshot-left": "warn",
   "bootstrap:settings-dropped": "warn",
+  "bootstrap:restore-capped": "info",
+  "bootstrap:throttles-kept": "warn",
   // Many: one per cycle of every shard.
   "shard:batch-applied": "debug",
   "shard:error": (e) => (e.retryable ? "warn" : "error"),

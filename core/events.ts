@@ -12,6 +12,10 @@ export interface FerryEvents {
   "bootstrap:settings-dropped": { followerIndex: string; settings: string[] };
   /** The bootstrap snapshot could not be deleted from the leader; it stays there until someone does. */
   "bootstrap:snapshot-left": { followerIndex: string; snapshot: string; reason: string };
+  /** The follower's recovery limit caps this restore below `ferry.bootstrap.max_bytes_per_sec`; once per bootstrap. */
+  "bootstrap:restore-capped": { followerIndex: string; setting: string; value: string; reason: string };
+  /** A cluster refused to change the throttles of ferry's repository (it was in use); they stay until a later bootstrap. */
+  "bootstrap:throttles-kept": { followerIndex: string; cluster: "leader" | "follower"; reason: string };
   "shard:batch-applied": { followerIndex: string; shard: number; checkpoint: number; opsWritten: number };
   /** `task` "poll": the leader poll of every shard of the index failed; `type` is the FerryError's. */
   "shard:error": { followerIndex: string; shard: number; task: "follow" | "sweep" | "poll"; type: string; reason: string; retryable: boolean };

@@ -864,6 +864,14 @@ export interface components {
             ferry_write_guard?: "final_pipeline" | "proxy_only" | "unknown";
             /** @description How the follower was bootstrapped. */
             ferry_bootstrap?: string;
+            /** @description While a snapshot bootstrap restores: the follower's recovery limit caps the restore below what `ferry.bootstrap.max_bytes_per_sec` allows (docs/configuration.md, "Bootstrap bandwidth"). */
+            ferry_restore_limit?: {
+                /** @enum {string} */
+                setting: "indices.recovery.max_bytes_per_sec";
+                /** @description The limit per node as the follower writes it, such as `100kb`, or `41943040b` (40 MB) for the default. */
+                value: string;
+                reason: string;
+            };
             /** @description The follower's remote alias, when ferry's own cluster is the leader (after a fail-back). */
             ferry_follower_alias?: string;
             /** @description Follower documents delete sweeps removed because the leader had deleted them. */

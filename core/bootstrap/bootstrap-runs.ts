@@ -15,6 +15,8 @@ import { backoffDelay } from "../follow/retry-policy.ts";
 import { installGuard } from "../follow/write-guard.ts";
 import type { Store } from "../store/db.ts";
 import { completeBootstrap, getReplication, setBootstrap, type ReplicationRow } from "../store/replications.ts";
+import { recoveryMaxBytesPerSec } from "../clusters/recovery-limit.ts";
+import { restoreLimit, type RestoreLimit } from "./bandwidth.ts";
 import { createFollowerIndex } from "./search-bootstrap.ts";
 import {
   createSnapshot, deleteSnapshot, ensureRepositories, snapshotComplete, startCheckpoints, restoreSnapshot, waitForRestore,
@@ -41,6 +43,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Bootstraps {
   private readonly running = new Map<string, { cancelled: boolean; abort: AbortController; done: Promise<void> }>();
+  /** Restores running here that the follower's recovery limit caps (bandwidth.ts). */
+  private readonly restoreLimits = new Map<string, RestoreLimit>();
   /** Each bootstrap snapshots and restores a whole index: a wildcard start of a thousand indices must
    * not put a thousand snapshots on the leader at once. */
   private readonly slots: Slots;
@@ -56,7 +60,10 @@ export class Bootstraps {
       .catch((err: unknown) => {
         if (!handle.cancelled) this.deps.failed(row.followerIndex, isFerryError(err) ? err.reason : String(err));
       })
-      .finally(() => this.running.delete(row.followerIndex));
+      .finally(() => {
+        this.running.delete(row.followerIndex);
+        this.restoreLimits.delete(row.followerIndex);
+      });
     this.running.set(row.followerIndex, handle);
   }
 
@@ -71,6 +78,21 @@ export class Bootstraps {
 
   async close(): Promise<void> {
     await Promise.all([...this.running.keys()].map((index) => this.cancel(index)));
+  }
+
+  /** The follower's recovery limit, while it caps this bootstrap's restore (for `_status`). */
+  restoreLimit(followerIndex: string): RestoreLimit | undefined {
+    return this.restoreLimits.get(followerIndex);
+  }
+
+  /** Records, and reports once per bootstrap, that the follower's recovery limit caps its restore. */
+  private async noteRestoreLimit(follower: ClusterConnection, followerIndex: string, maxBytesPerSec: number): Promise<void> {
+    if (this.restoreLimits.has(followerIndex)) return;
+    // A follower that does not tell (a credential without the right) is not said to cap anything.
+    const limit = restoreLimit(await recoveryMaxBytesPerSec(follower, "follower").catch(() => undefined), maxBytesPerSec);
+    if (!limit) return;
+    this.restoreLimits.set(followerIndex, limit);
+    this.deps.events.emit("bootstrap:restore-capped", { followerIndex, ...limit });
   }
 
   private async inSlot(row: ReplicationRow, signal: AbortSignal, cancelled: () => boolean): Promise<void> {
@@ -98,7 +120,10 @@ export class Bootstraps {
         }
         const repositoryDef = this.deps.snapshotRepository;
         if (!repositoryDef) throw engineErrors.fatal("the snapshot repository this bootstrap was planned with is no longer configured (FERRY_SNAPSHOT_PATH or FERRY_SNAPSHOT_REPOSITORY)");
-        const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef);
+        const maxBytesPerSec = this.deps.settings["ferry.bootstrap.max_bytes_per_sec"];
+        const repository = await ensureRepositories(leader, follower, row.leaderAlias, repositoryDef, maxBytesPerSec, (cluster, reason) => {
+          this.deps.events.emit("bootstrap:throttles-kept", { followerIndex: row.followerIndex, cluster, reason });
+        });
         let plan = current.bootstrap;
         let followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
         if (!plan || !followerMeta) {
@@ -128,6 +153,7 @@ export class Bootstraps {
           followerMeta = await indexMetadata(follower, "follower", row.followerIndex);
           if (!followerMeta) throw engineErrors.transient(`restored index [${row.followerIndex}] not visible yet`);
         }
+        await this.noteRestoreLimit(follower, row.followerIndex, maxBytesPerSec);
         await waitForRestore(follower, row.followerIndex, cancelled, (bytesRecovered, bytesTotal) => {
           this.deps.events.emit("bootstrap:progress", { followerIndex: row.followerIndex, bytesRecovered, bytesTotal });
         });

@@ -5,7 +5,8 @@
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection } from "../clusters/connection.ts";
 import { shardCheckpoints } from "../clusters/shard-checkpoints.ts";
-import { engineErrors } from "../errors.ts";
+import { engineErrors, isFerryError } from "../errors.ts";
+import { repositoryThrottles, staleThrottles } from "./bandwidth.ts";
 
 export interface RepositoryDefinition {
   type: string;
@@ -29,26 +30,47 @@ function repositoryName(leaderAlias: string): string {
   return `ferry-${leaderAlias}`;
 }
 
-/** Registers the repository on both clusters when absent; the follower's copy is read-only. */
+/**
+ * Registers the repository on both clusters when absent (the follower's copy read-only), and brings the
+ * throttles ferry owns (core/bootstrap/bandwidth.ts) in step with `maxBytesPerSec` where they differ.
+ * A cluster may refuse that change while a snapshot, restore or delete uses the repository (OpenSearch 2.x
+ * refuses any change then; 3.x reloads throttles in place): the repository then keeps its throttles until a
+ * later bootstrap, and `onKept` hears why.
+ */
 export async function ensureRepositories(
   leader: ClusterConnection, follower: ClusterConnection, leaderAlias: string, def: RepositoryDefinition,
+  maxBytesPerSec: number, onKept: (cluster: "leader" | "follower", reason: string) => void,
 ): Promise<string> {
   const name = repositoryName(leaderAlias);
   // Each leader cluster gets its own folder: two clusters writing one fs repository would corrupt it.
   const settings = def.type === "fs" ? { ...def.settings, location: `${String(def.settings.location)}/${leaderAlias}` } : def.settings;
-  if (!(await callOptional(leader, "leader", { method: "GET", path: `/_snapshot/${name}` }))) {
-    await call(leader, "leader", { method: "PUT", path: `/_snapshot/${name}`, body: { type: def.type, settings } });
-  }
-  if (!(await callOptional(follower, "follower", { method: "GET", path: `/_snapshot/${name}` }))) {
-    await call(follower, "follower", {
-      method: "PUT", path: `/_snapshot/${name}`, querystring: { verify: false },
-      body: { type: def.type, settings: { ...settings, readonly: true } },
-    });
-  }
+  const throttles = repositoryThrottles(def.settings, maxBytesPerSec);
+  await ensureRepository(leader, "leader", name, def.type, settings, throttles, onKept);
+  await ensureRepository(follower, "follower", name, def.type, { ...settings, readonly: true }, throttles, onKept);
   return name;
 }
 
-/** Global checkpoint of every leader primary, read before the snapshot starts. */
+async function ensureRepository(
+  conn: ClusterConnection, side: "leader" | "follower", name: string, type: string, settings: Record<string, unknown>,
+  throttles: Record<string, string>, onKept: (cluster: "leader" | "follower", reason: string) => void,
+): Promise<void> {
+  const path = `/_snapshot/${name}`;
+  const existing = (await callOptional(conn, side, { method: "GET", path }))?.[name] as { type: string; settings?: Record<string, unknown> } | undefined;
+  // The leader verifies a new repository; the follower's read-only copy cannot write the verification file.
+  if (!existing) {
+    await call(conn, side, { method: "PUT", path, querystring: { verify: side === "leader" }, body: { type, settings: { ...settings, ...throttles } } });
+    return;
+  }
+  const current = existing.settings ?? {};
+  if (staleThrottles(current, throttles).length === 0) return;
+  try {
+    // Only the throttles change: whatever else the repository holds stays as it is.
+    await call(conn, side, { method: "PUT", path, querystring: { verify: false }, body: { type: existing.type, settings: { ...current, ...throttles } } });
+  } catch (err) {
+    onKept(side, isFerryError(err) ? err.reason : String(err));
+  }
+}
+
 /** Each leader shard's global checkpoint, and the history UUID it belongs to (null where not reported). */
 export async function startCheckpoints(
   leader: ClusterConnection, leaderIndex: string, shardCount: number,

@@ -95,6 +95,16 @@ export const SETTINGS = {
     default: 4, min: 1, max: 100, unit: "count",
     doc: "Bootstraps (snapshot and restore of a whole index) running at once; more starts wait their turn in BOOTSTRAPPING.",
   },
+  "ferry.bootstrap.max_bytes_per_sec": {
+    // No cap by default, as the plugin's file-chunk copy has none: the repositories' own defaults (a
+    // snapshot's 40 MB/s per node) made a bootstrap 6× slower than the plugin's. A busy leader is still
+    // bounded by its snapshot thread pool, and an operator who must protect it sets a cap here.
+    default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, unit: "bytes",
+    doc: "Bytes per second per node a snapshot bootstrap may read from the leader into the repository and restore from it " +
+      "(the repository's max_snapshot_bytes_per_sec and max_restore_bytes_per_sec on both clusters); 0: no cap. " +
+      "Applies from the next bootstrap; a throttle given in FERRY_SNAPSHOT_REPOSITORY's settings wins. " +
+      "The follower's indices.recovery.max_bytes_per_sec caps every restore as well (_status?ferry_extras=true says when).",
+  },
   "ferry.bootstrap.search_copy": {
     default: 0, min: 0, max: 1, unit: "count",
     doc: "1: bootstrap every new follower by copying the leader's documents (core/bootstrap/search-bootstrap.ts). " +

@@ -452,7 +452,9 @@ export class ReplicationEngine implements ReplicationApi {
     if (row.state === "PAUSED" || row.state === "AUTO_PAUSED" || row.state === "FAILED") return base;
     if (row.state === "BOOTSTRAPPING") {
       const progress = await restoreProgress(this.deps.follower, followerIndex).catch(() => undefined);
-      return progress ? { ...base, bootstrap_details: progress } : base;
+      const limit = this.bootstraps.restoreLimit(followerIndex);
+      // ferry extension: the follower's recovery limit caps the restore.
+      return { ...base, ...(progress ? { bootstrap_details: progress } : {}), ...(limit ? { ferry_restore_limit: limit } : {}) };
     }
     const shards = listShards(this.deps.db, followerIndex);
     const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((acc, s) => acc + f(s), 0);
