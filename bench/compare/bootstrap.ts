@@ -1,6 +1,8 @@
 // Workload 4, bootstrap: one leader index of M documents (flushed), copied to a new follower index by
 // the plugin's start, by ferry's start (snapshot and restore through the shared repository) and by a
-// plain snapshot + restore of the same index (the baseline), each until the follower has converged.
+// plain snapshot + restore of the same index (the baseline), each until the follower has converged. The
+// baseline is unthrottled (its repository's throttles 0, as ferry's are by default), and so is every
+// system's restore: the follower's indices.recovery.max_bytes_per_sec is lifted for the workload.
 import { os } from "../../test/support/documents.ts";
 import { inserts, sampleIds } from "./corpus.ts";
 import { converged, expectedFrom, type Expected } from "./converge.ts";
@@ -34,7 +36,8 @@ export async function prepareBootstrap(ctx: Context): Promise<Expected> {
   await os(pair.leader, "POST", `/${LEADER_INDEX}/_flush`);
   // Its own folder under the shared path: ferry's repository uses another, and two repositories
   // writing one folder would corrupt it.
-  const settings = { location: `${pair.repoPath}/${REPOSITORY}` };
+  const settings = { location: `${pair.repoPath}/${REPOSITORY}`, max_snapshot_bytes_per_sec: "0b", max_restore_bytes_per_sec: "0b" };
+  await os(pair.follower, "PUT", "/_cluster/settings", { transient: { "indices.recovery.max_bytes_per_sec": "0" } });
   await os(pair.leader, "PUT", `/_snapshot/${REPOSITORY}`, { type: "fs", settings });
   await os(pair.follower, "PUT", `/_snapshot/${REPOSITORY}?verify=false`, { type: "fs", settings: { ...settings, readonly: true } });
   return expectedFrom(pair.leader, LEADER_INDEX, sampleIds(ops, 200));
@@ -90,6 +93,7 @@ export async function bootstrap(ctx: Context, expected: Expected, run: number): 
 }
 
 export async function finishBootstrap(ctx: Context): Promise<void> {
+  await os(ctx.pair.follower, "PUT", "/_cluster/settings", { transient: { "indices.recovery.max_bytes_per_sec": null } });
   await deleteIndex(ctx.pair.leader, LEADER_INDEX);
   await os(ctx.pair.follower, "DELETE", `/_snapshot/${REPOSITORY}`);
   await os(ctx.pair.leader, "DELETE", `/_snapshot/${REPOSITORY}`);
