@@ -7,7 +7,7 @@ import { call, callText } from "../core/clusters/client.ts";
 import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
 import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
 import { tallyOf } from "../core/clusters/request-tally.ts";
-import { primaryPreference } from "../core/clusters/engine.ts";
+import { shardPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskEnvelope, TaskOutcome } from "./protocol.ts";
@@ -122,7 +122,7 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let minSeqNo = Infinity;
   let maxSeqNo = -Infinity;
   let size = Math.min(input.pageSize, input.maxOps);
-  const preference = await primaryPreference(input.leader, "leader", input.leaderIndex, input.shard);
+  const preference = await shardPreference(input.leader, "leader", input.leaderIndex, input.shard, input.leaderNode);
   let page = await readPage(input, preference, checkpoint, size);
   for (;;) {
     const full = page.length === size;
