@@ -8,13 +8,14 @@
 // which looks the same to a count). Foreign writes show in sequence numbers: ferry knows which follower
 // sequence numbers its own writes got, so operations past them are someone else's; those, and documents a
 // foreign delete removed, are rewritten from the leader.
-import { call, callText } from "../core/clusters/client.ts";
+import { call, callBytes } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
 import { shardPreference } from "../core/clusters/engine.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
-import { chunkBulk, indexLines, leaderSeqNoOf, leaderVersion, versionedDeleteLine } from "../core/clusters/bulk-body.ts";
-import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
+import { bulkBodies, indexLine, leaderSeqNoOf, leaderVersion, versionedDeleteLine, type BulkLine } from "../core/clusters/bulk-body.ts";
+import { writeBulk, type BulkItem } from "../core/clusters/bulk-write.ts";
+import { pickRaw } from "../core/clusters/raw-source.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { DeleteSweepInput, DeleteSweepResult, SweepRegion, TaskEnvelope, TaskOutcome } from "./protocol.ts";
 import { requireLease } from "./lease-window.ts";
@@ -369,8 +370,8 @@ interface LeaderDoc {
   _seq_no?: number;
   _version?: number;
   _routing?: string;
-  /** Raw JSON text, as the leader stored it. */
-  _source?: string;
+  /** Raw JSON bytes, as the leader stored them. */
+  _source?: Buffer;
 }
 
 type Resolved = Omit<DeleteSweepResult, "foreignRange" | "deadRepairs" | "verified" | "complete" | "scannedTo">;
@@ -407,7 +408,7 @@ async function resolve(sweep: Sweep): Promise<Resolved> {
 
 async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo: number, result: Resolved): Promise<void> {
   const docs = await leaderDocs(input, wanted);
-  const lines: string[] = [];
+  const lines: BulkLine[] = [];
   const kinds: Array<"delete" | "repair"> = [];
   const repairedFrom: number[] = [];
   const foreign: boolean[] = [];
@@ -415,7 +416,7 @@ async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo:
     const doc = docs[i]!;
     if (!c) {
       if (!doc.found || doc._seq_no! > input.checkpoint) return;
-      lines.push(repairLines(input.followerIndex, doc, leaderVersion(doc._seq_no!, input.versionOffset)));
+      lines.push(repairLine(input.followerIndex, doc, leaderVersion(doc._seq_no!, input.versionOffset)));
       kinds.push("repair");
       repairedFrom.push(doc._seq_no!);
       foreign.push(true);
@@ -429,7 +430,7 @@ async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo:
       // The follower holds exactly the leader's state (written by ferry, or restored): nothing to repair.
     } else if (doc._seq_no! <= input.checkpoint) {
       // The leader's copy is older than the checkpoint, so the follower should hold it: someone overwrote it.
-      lines.push(repairLines(input.followerIndex, doc, Math.max(leaderVersion(doc._seq_no!, input.versionOffset), c.version)));
+      lines.push(repairLine(input.followerIndex, doc, Math.max(leaderVersion(doc._seq_no!, input.versionOffset), c.version)));
       kinds.push("repair");
       repairedFrom.push(doc._seq_no!);
       foreign.push(true);
@@ -454,37 +455,29 @@ async function resolveBatch(input: DeleteSweepInput, wanted: Wanted[], maxSeqNo:
 
 /** The leader's current state of each wanted document, in order, by one real-time `_mget`. */
 async function leaderDocs(input: DeleteSweepInput, wanted: Wanted[]): Promise<LeaderDoc[]> {
-  // Read as text so that a repair writes the leader's _source bytes (core/clusters/raw-source.ts).
-  const text = await callText(input.leader, "leader", {
+  // Read as bytes so that a repair writes the leader's _source bytes (core/clusters/raw-source.ts).
+  const bytes = await callBytes(input.leader, "leader", {
     method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_mget`, querystring: { realtime: true },
     body: { docs: wanted.map((d) => ({ _id: d.id, ...(d.routing !== undefined ? { routing: d.routing } : {}) })) },
   });
-  const sources = rawFieldOfEach(text, ["docs"], "_source");
-  return (JSON.parse(text).docs as Array<LeaderDoc & { error?: { type?: string; reason?: string } }>).map((doc, i) => {
+  const sources = pickRaw(bytes, { docs: [{ _source: true }] }).docs ?? [];
+  return (JSON.parse(bytes.toString("utf8")).docs as Array<LeaderDoc & { error?: { type?: string; reason?: string } }>).map((doc, i) => {
     // A shard that could not answer is no proof that the document is gone.
     if (doc.error) throw engineErrors.transient(`leader could not get [${input.leaderIndex}][${doc._id}]: ${doc.error.type}: ${doc.error.reason}`);
-    return { ...doc, _source: sources[i] };
+    return { ...doc, _source: sources[i]?._source };
   });
 }
 
-function repairLines(followerIndex: string, doc: LeaderDoc, version: number): string {
-  return indexLines(followerIndex, doc._id, doc._routing, version, doc._source!);
+function repairLine(followerIndex: string, doc: LeaderDoc, version: number): BulkLine {
+  return indexLine(followerIndex, doc._id, doc._routing, version, doc._source!);
 }
 
-interface BulkItem {
-  status: number;
-  result?: string;
-  _seq_no?: number;
-  error?: { type: string; reason: string };
-}
-
-async function bulkItems(input: DeleteSweepInput, lines: string[]): Promise<BulkItem[]> {
+async function bulkItems(input: DeleteSweepInput, lines: BulkLine[]): Promise<BulkItem[]> {
   const items: BulkItem[] = [];
   // Items come back in the order of their lines, body after body.
-  for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
+  for (const body of bulkBodies(lines, input.bulkMaxBytes)) {
     requireLease(input);
-    const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body, write: true });
-    items.push(...(res.items as Array<Record<string, BulkItem>>).map((i) => Object.values(i)[0]!));
+    items.push(...(await writeBulk(input.follower, body, { result: true })));
   }
   return items;
 }
@@ -497,23 +490,23 @@ async function bulkItems(input: DeleteSweepInput, lines: string[]): Promise<Bulk
  * comparison of versions would find nothing to repair). A document the leader changed past the
  * checkpoint, or deleted, meanwhile is left to the next cycle and sweep, and counted unresolved.
  */
-export async function writeRepairs(input: DeleteSweepInput, lines: string[]): Promise<{ items: BulkItem[]; unresolved: number }> {
+export async function writeRepairs(input: DeleteSweepInput, lines: BulkLine[]): Promise<{ items: BulkItem[]; unresolved: number }> {
   const items = await bulkItems(input, lines);
   const conflicts = items.flatMap((item, at) => {
     const current = item.status === 409 ? /current version \[(\d+)\]/.exec(item.error?.reason ?? "")?.[1] : undefined;
-    if (current === undefined || !lines[at]!.startsWith('{"index"')) return [];
-    const { index: action } = JSON.parse(lines[at]!.slice(0, lines[at]!.indexOf("\n"))) as { index: { _id: string; routing?: string } };
+    if (current === undefined || !lines[at]!.action.startsWith('{"index"')) return [];
+    const { index: action } = JSON.parse(lines[at]!.action) as { index: { _id: string; routing?: string } };
     return [{ at, current: Number(current), id: action._id, routing: action.routing }];
   });
   let unresolved = 0;
-  const retried: Array<{ at: number; line: string }> = [];
+  const retried: Array<{ at: number; line: BulkLine }> = [];
   for (let i = 0; i < conflicts.length; i += input.pageSize) {
     const batch = conflicts.slice(i, i + input.pageSize);
     const docs = await leaderDocs(input, batch);
     batch.forEach((c, k) => {
       const doc = docs[k]!;
       if (!doc.found || doc._seq_no! > input.checkpoint) unresolved++;
-      else retried.push({ at: c.at, line: repairLines(input.followerIndex, doc, Math.max(c.current, leaderVersion(doc._seq_no!, input.versionOffset))) });
+      else retried.push({ at: c.at, line: repairLine(input.followerIndex, doc, Math.max(c.current, leaderVersion(doc._seq_no!, input.versionOffset))) });
     });
   }
   if (retried.length > 0) {

@@ -3,9 +3,10 @@
 // state between calls; the main thread persists the returned checkpoint only after this resolves, i.e.
 // after the follower acknowledged every write.
 import { cancellationSignal } from "../core/clusters/cancellation.ts";
-import { call, callText } from "../core/clusters/client.ts";
-import { chunkBulk, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
-import { rawFieldOfEach } from "../core/clusters/raw-source.ts";
+import { call, callBytes } from "../core/clusters/client.ts";
+import { bulkBodies, fitsBulkLine, versionedIndexLines, versionedIndexRequest, type LeaderHit } from "../core/clusters/bulk-body.ts";
+import { writeBulk, type BulkItem } from "../core/clusters/bulk-write.ts";
+import { parseRaw, pickRaw } from "../core/clusters/raw-source.ts";
 import { tallyOf } from "../core/clusters/request-tally.ts";
 import { shardPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
@@ -23,15 +24,9 @@ interface BatchOutcome {
   maxSeqNo: number;
 }
 
-interface WriteResult {
-  status: number;
-  _seq_no?: number;
-  error?: { type: string; reason: string };
-}
-
 async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { written: 0, conflicts: 0, minSeqNo: Infinity, maxSeqNo: -Infinity };
-  const record = ({ status, error, _seq_no: seqNo }: WriteResult): void => {
+  const record = ({ status, error, _seq_no: seqNo }: BulkItem): void => {
     if (status < 300) {
       outcome.written++;
       outcome.minSeqNo = Math.min(outcome.minSeqNo, seqNo!);
@@ -49,29 +44,26 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
       throw engineErrors.fatal(`follower refused a document of [${input.followerIndex}] shard ${input.shard}: ${error?.type}: ${error?.reason}`);
     }
   };
-  let lines: string[] = [];
-  const flush = async (): Promise<void> => {
-    for (const body of chunkBulk(lines, input.bulkMaxBytes)) {
-      // pipeline=_none: a default pipeline restored from the leader must not transform documents a second time.
+  let from = 0;
+  const flush = async (to: number): Promise<void> => {
+    if (to === from) return;
+    for (const body of bulkBodies(versionedIndexLines(input.followerIndex, hits.slice(from, to), input.versionOffset), input.bulkMaxBytes)) {
       requireLease(input);
-      const res = await call(input.follower, "follower", { method: "POST", path: "/_bulk", querystring: { pipeline: "_none" }, bulkBody: body, write: true });
-      for (const item of res.items as Array<{ index: WriteResult }>) record(item.index);
+      for (const item of await writeBulk(input.follower, body)) record(item);
     }
-    lines = [];
+    from = to;
   };
-  for (const hit of hits) {
-    if (fitsBulkLine(hit.source)) {
-      lines.push(versionedIndexLines(input.followerIndex, hit, input.versionOffset));
-      continue;
-    }
+  for (const [at, hit] of hits.entries()) {
+    if (fitsBulkLine(hit.source)) continue;
     // A pretty-printed source is written alone, after the documents before it: follower sequence
     // numbers must come in leader order (core/store/regions.ts).
-    await flush();
+    await flush(at);
+    from = at + 1;
     requireLease(input);
     const res = await call(input.follower, "follower", { ...versionedIndexRequest(input.followerIndex, hit, input.versionOffset), ignore: [409], write: true });
     record(res.error ? { status: res.status, error: res.error } : { status: 201, _seq_no: res._seq_no });
   }
-  await flush();
+  await flush(hits.length);
   return outcome;
 }
 
@@ -79,13 +71,11 @@ export default function followShardTask({ input, cancel }: TaskEnvelope<ShardFol
   return asOutcome("shard cycle", cancel, () => followShard(input));
 }
 
-interface SearchPage {
-  _shards?: ShardsHeader;
-  hits?: { hits?: Array<{ _id: string; _seq_no: number; _routing?: string }> };
-}
+/** What a page is read for: each hit's metadata and source bytes, never the source as an object. */
+const PAGE = { _shards: true, hits: { hits: [{ _id: true, _seq_no: true, _routing: true, _source: true }] } } as const;
 
 async function readPage(input: ShardFollowInput, preference: string, after: number, size: number, signal?: AbortSignal): Promise<LeaderHit[]> {
-  const text = await callText(input.leader, "leader", {
+  const bytes = await callBytes(input.leader, "leader", {
     ...(signal ? { signal } : {}),
     method: "POST",
     path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
@@ -100,16 +90,17 @@ async function readPage(input: ShardFollowInput, preference: string, after: numb
       track_total_hits: false,
     },
   });
-  const page = JSON.parse(text) as SearchPage;
-  requireAllShards(page._shards, `leader shard [${input.leaderIndex}][${input.shard}]`);
-  const hits = page.hits?.hits ?? [];
-  const sources = rawFieldOfEach(text, ["hits", "hits"], "_source");
-  return hits.map((hit, i) => {
-    const source = sources[i];
-    if (sources.length !== hits.length || source === undefined) {
-      throw engineErrors.fatal(`leader document [${input.leaderIndex}][${hit._id}] came without its _source`);
+  const page = pickRaw(bytes, PAGE);
+  requireAllShards(parseRaw<ShardsHeader>(page._shards), `leader shard [${input.leaderIndex}][${input.shard}]`);
+  return (page.hits?.hits ?? []).map((hit, i) => {
+    const id = parseRaw<string>(hit?._id);
+    const seqNo = parseRaw<number>(hit?._seq_no);
+    if (typeof id !== "string" || !Number.isSafeInteger(seqNo)) {
+      throw engineErrors.fatal(`leader hit ${i} of [${input.leaderIndex}] shard ${input.shard} came without its _id or _seq_no`);
     }
-    return { _id: hit._id, _seq_no: hit._seq_no, ...(hit._routing !== undefined ? { _routing: hit._routing } : {}), source };
+    if (hit!._source === undefined) throw engineErrors.fatal(`leader document [${input.leaderIndex}][${id}] came without its _source`);
+    const routing = parseRaw<string>(hit!._routing);
+    return { _id: id, _seq_no: seqNo!, ...(routing !== undefined ? { _routing: routing } : {}), source: hit!._source };
   });
 }
 

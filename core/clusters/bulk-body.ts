@@ -12,7 +12,13 @@ export interface LeaderHit {
   _seq_no: number;
   _routing?: string;
   /** `_source` exactly as the leader answered it (core/clusters/raw-source.ts), never re-serialised. */
-  source: string;
+  source: Buffer;
+}
+
+/** One operation of a `_bulk` body: its action as JSON text, and the source bytes of an index. */
+export interface BulkLine {
+  action: string;
+  source?: Buffer;
 }
 
 /** The follower version that stands for leader sequence number `seqNo`. */
@@ -25,25 +31,37 @@ export function leaderSeqNoOf(version: number, offset: number): number {
   return version - 1 - offset;
 }
 
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
 /**
  * `_bulk` is one line per document, and a JSON text holds a line break only as whitespace between
  * tokens (pretty-printed). Such a source cannot travel in `_bulk` unchanged: `versionedIndexRequest`
- * writes it alone, or `indexLines` turns its line breaks into spaces.
+ * writes it alone, or `bulkBodies` turns its line breaks into spaces.
  */
-export function fitsBulkLine(source: string): boolean {
-  return !source.includes("\n");
+export function fitsBulkLine(source: Buffer): boolean {
+  return !source.includes(NEWLINE);
 }
 
-/** A versioned index of `source` as `_bulk` lines; line breaks between tokens become spaces. */
-export function indexLines(followerIndex: string, id: string, routing: string | undefined, version: number, source: string): string {
-  const action = {
-    index: { _index: followerIndex, _id: id, version, version_type: "external_gte", ...(routing !== undefined ? { routing } : {}) },
-  };
-  return `${JSON.stringify(action)}\n${fitsBulkLine(source) ? source : source.replaceAll("\n", " ")}\n`;
+/** What every index action into `followerIndex` begins with. */
+function indexActionPrefix(followerIndex: string): string {
+  return `{"index":{"_index":${JSON.stringify(followerIndex)},"_id":`;
 }
 
-export function versionedIndexLines(followerIndex: string, hit: LeaderHit, offset: number): string {
-  return indexLines(followerIndex, hit._id, hit._routing, leaderVersion(hit._seq_no, offset), hit.source);
+function indexAction(prefix: string, id: string, routing: string | undefined, version: number): string {
+  return `${prefix}${JSON.stringify(id)},"version":${version},"version_type":"external_gte"${routing !== undefined ? `,"routing":${JSON.stringify(routing)}` : ""}}}`;
+}
+
+/** A versioned index of `source`. */
+export function indexLine(followerIndex: string, id: string, routing: string | undefined, version: number, source: Buffer): BulkLine {
+  return { action: indexAction(indexActionPrefix(followerIndex), id, routing, version), source };
+}
+
+/** `indexLine` of every hit at its leader version, the action's constant part rendered once: this runs
+ * for every document copied. */
+export function versionedIndexLines(followerIndex: string, hits: LeaderHit[], offset: number): BulkLine[] {
+  const prefix = indexActionPrefix(followerIndex);
+  return hits.map((hit) => ({ action: indexAction(prefix, hit._id, hit._routing, leaderVersion(hit._seq_no, offset)), source: hit.source }));
 }
 
 /** The single-document form of `versionedIndexLines`, which keeps every byte of any source. */
@@ -57,6 +75,44 @@ export function versionedIndexRequest(followerIndex: string, hit: LeaderHit, off
     },
     body: hit.source,
   };
+}
+
+/**
+ * `_bulk` bodies no larger than `maxBytes` (a single larger operation goes alone), each written once into
+ * a buffer of its exact size: every length is measured once, and sources are copied, never decoded.
+ * Line breaks in a source (between its tokens) become spaces.
+ */
+export function bulkBodies(lines: BulkLine[], maxBytes: number): Buffer[] {
+  const actionBytes = lines.map((line) => Buffer.byteLength(line.action));
+  const bodies: Buffer[] = [];
+  let from = 0;
+  while (from < lines.length) {
+    let size = 0;
+    let to = from;
+    for (; to < lines.length; to++) {
+      const bytes = actionBytes[to]! + 1 + (lines[to]!.source ? lines[to]!.source!.length + 1 : 0);
+      if (to > from && size + bytes > maxBytes) break;
+      size += bytes;
+    }
+    const body = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = from; i < to; i++) {
+      const { action, source } = lines[i]!;
+      at += body.write(action, at);
+      body[at++] = NEWLINE;
+      if (!source) continue;
+      source.copy(body, at);
+      if (!fitsBulkLine(source)) {
+        const copy = body.subarray(at, at + source.length);
+        for (let nl = copy.indexOf(NEWLINE); nl >= 0; nl = copy.indexOf(NEWLINE, nl + 1)) copy[nl] = SPACE;
+      }
+      at += source.length;
+      body[at++] = NEWLINE;
+    }
+    bodies.push(body);
+    from = to;
+  }
+  return bodies;
 }
 
 /** Splits pre-rendered lines into bodies no larger than `maxBytes` (a single larger item goes alone). */
@@ -80,12 +136,12 @@ export function chunkBulk(lines: string[], maxBytes: number): string[] {
 
 /** A delete that wins over every follower copy written for leader operations up to `leaderSeqNo`, and
  * loses to a re-creation on the leader after it (which gets a higher sequence number). */
-export function versionedDeleteLine(followerIndex: string, id: string, routing: string | undefined, leaderSeqNo: number, offset: number): string {
+export function versionedDeleteLine(followerIndex: string, id: string, routing: string | undefined, leaderSeqNo: number, offset: number): BulkLine {
   const action = {
     delete: {
       _index: followerIndex, _id: id, version: leaderVersion(leaderSeqNo, offset), version_type: "external_gte",
       ...(routing !== undefined ? { routing } : {}),
     },
   };
-  return `${JSON.stringify(action)}\n`;
+  return { action: JSON.stringify(action) };
 }

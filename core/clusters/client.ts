@@ -29,10 +29,10 @@ export function clusterClient(conn: ClusterConnection, requestTimeoutMs = conn.t
 export interface ClusterRequest {
   method: "GET" | "PUT" | "POST" | "DELETE" | "HEAD";
   path: string;
-  /** JSON body: an object is serialised, a string is sent as these exact bytes. */
+  /** JSON body: an object is serialised, a string or Buffer is sent as these exact bytes. */
   body?: unknown;
   /** ndjson body for `_bulk`. */
-  bulkBody?: string;
+  bulkBody?: string | Buffer;
   querystring?: Record<string, string | number | boolean>;
   /** Error statuses answered as a body (OpenSearch's error object) instead of thrown. */
   ignore?: number[];
@@ -61,7 +61,7 @@ function transportParams(req: ClusterRequest) {
 function bodyBytes(req: ClusterRequest): number {
   const body = req.bulkBody ?? req.body;
   if (body === undefined) return 0;
-  return Buffer.byteLength(typeof body === "string" ? body : JSON.stringify(body));
+  return Buffer.isBuffer(body) ? body.length : Buffer.byteLength(typeof body === "string" ? body : JSON.stringify(body));
 }
 
 /** Counts a request for this thread and in the running unit's tally; the returned function ends its timing. */
@@ -113,19 +113,19 @@ async function send(conn: ClusterConnection, cluster: string, req: ClusterReques
   }
 }
 
-/** The answer's text as the cluster sent it; an error status throws as `send` would. */
-async function sendText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
+/** The answer's bytes as the cluster sent them; an error status throws as `send` would. */
+async function sendBytes(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<Buffer> {
   const done = count(cluster, req);
-  let text = "";
+  let bytes: Buffer | undefined;
   try {
-    text = await readAnswer(conn, req);
-    return text;
+    bytes = await readAnswer(conn, req);
+    return bytes;
   } finally {
-    done(Buffer.byteLength(text));
+    done(bytes?.length);
   }
 }
 
-async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise<string> {
+async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise<Buffer> {
   // asStream hands over the body unread, so nothing parses it.
   let res;
   try {
@@ -134,27 +134,26 @@ async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise
     // Some error statuses are thrown with the body still an unread stream: read it, so that the error's
     // type (index_closed_exception, say) is there to classify.
     const meta = err instanceof errors.ResponseError ? err.meta : undefined;
-    if (meta && isStream(meta.body)) throw errorWithBody(meta, await readText(meta.body));
+    if (meta && isStream(meta.body)) throw errorWithBody(meta, await readBytes(meta.body));
     throw err;
   }
-  const text = await readText(res.body);
-  if (res.statusCode !== null && res.statusCode >= 400) throw errorWithBody(res, text);
-  return text;
+  const bytes = await readBytes(res.body);
+  if (res.statusCode !== null && res.statusCode >= 400) throw errorWithBody(res, bytes);
+  return bytes;
 }
 
 function isStream(body: unknown): body is NodeJS.ReadableStream {
   return typeof (body as NodeJS.ReadableStream | undefined)?.on === "function";
 }
 
-async function readText(body: unknown): Promise<string> {
-  const stream = body as NodeJS.ReadableStream;
-  stream.setEncoding("utf8");
-  let text = "";
-  for await (const chunk of stream) text += chunk as string;
-  return text;
+async function readBytes(body: unknown): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-function errorWithBody(meta: object, text: string): errors.ResponseError {
+function errorWithBody(meta: object, bytes: Buffer): errors.ResponseError {
+  const text = bytes.toString("utf8");
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -185,10 +184,13 @@ export async function callOptional<T = any>(conn: ClusterConnection, cluster: st
   }
 }
 
-/** Like `call`, but answers the body's raw text (for `_source` bytes, core/clusters/raw-source.ts). */
-export async function callText(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<string> {
+/**
+ * Like `call`, but answers the body's bytes unparsed: for `_source` bytes (core/clusters/raw-source.ts),
+ * and for answers ferry parses itself (core/clusters/bulk-write.ts).
+ */
+export async function callBytes(conn: ClusterConnection, cluster: string, req: ClusterRequest): Promise<Buffer> {
   try {
-    return await sendText(conn, cluster, req);
+    return await sendBytes(conn, cluster, req);
   } catch (err) {
     countFailure(cluster, err);
     throw classify(err, cluster);

@@ -11,7 +11,7 @@ export interface SideTally {
   throttled: number;
   /** Request bodies sent, in bytes. */
   bytesSent: number;
-  /** Answers read as text (documents' `_source`: search pages and document reads), in bytes. */
+  /** Answers read as bytes (search pages, document reads, `_bulk` answers), in bytes. */
   bytesReceived: number;
   /** Time from sending a request to having its answer. */
   timeMs: number;

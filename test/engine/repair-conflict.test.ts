@@ -3,7 +3,7 @@
 // never the older content the sweep read before: older content under a newer version would stay for
 // good, since every later comparison of versions finds nothing to repair.
 import { afterAll, describe, expect, it } from "vitest";
-import { indexLines, leaderVersion } from "../../core/clusters/bulk-body.ts";
+import { indexLine, leaderVersion } from "../../core/clusters/bulk-body.ts";
 import { writeRepairs } from "../../workers/delete-sweep.ts";
 import { os } from "../support/documents.ts";
 import { testbed } from "./engine-context.ts";
@@ -31,7 +31,7 @@ describe("a repair that meets a newer version on the follower", () => {
     await os(follower, "PUT", `/${FOLLOWER_INDEX}/_doc/x?version=${leaderVersion(1, 0)}&version_type=external_gte&refresh=true`, { v: "new" });
 
     // A repair read before the update: the leader's content at sequence number 0.
-    const stale = indexLines(FOLLOWER_INDEX, "x", undefined, leaderVersion(0, 0), JSON.stringify({ v: "old" }));
+    const stale = indexLine(FOLLOWER_INDEX, "x", undefined, leaderVersion(0, 0), Buffer.from(JSON.stringify({ v: "old" })));
     await writeRepairs({
       leader: conn(leader), follower: conn(follower), leaderIndex: LEADER_INDEX, followerIndex: FOLLOWER_INDEX, shard: 0, versionOffset: 0,
       writeWindow: BigInt64Array.of(BigInt(Number.MAX_SAFE_INTEGER)),

@@ -47,6 +47,8 @@ export interface ProxyCounts {
   /** HTTP requests that came from the client and went on towards the cluster (benchmarks count a
    * client's load on the cluster with it); a stream the reader cannot follow stops being counted. */
   requests: number;
+  /** Bytes the cluster sent back (answers, headers included): a test of what a client asks for. */
+  answerBytes: number;
 }
 
 /**
@@ -145,7 +147,7 @@ export class TcpProxy {
   private fault: ProxyFault = { kind: "none" };
   private readonly links = new Set<Link>();
   private server: Server;
-  readonly counts: ProxyCounts = { connections: 0, refused: 0, swallowed: 0, cut: 0, requests: 0 };
+  readonly counts: ProxyCounts = { connections: 0, refused: 0, swallowed: 0, cut: 0, requests: 0, answerBytes: 0 };
   /** Called with each counted request's line (`GET /x/_stats?level=shards HTTP/1.1`), for a benchmark
    * that wants to know which requests a client sends. */
   onRequest: ((requestLine: string) => void) | undefined;
@@ -267,6 +269,7 @@ export class TcpProxy {
     });
     upstream.on("data", (chunk: Buffer) => {
       if (link.dead) return;
+      this.counts.answerBytes += chunk.length;
       const answered = link.unanswered.shift();
       if (answered !== undefined) this.onRequestEnd?.(answered);
       if (this.fault.kind === "cut" && !cutDone) {
