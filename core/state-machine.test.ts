@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { allowedFrom, nextStep, ON_RESTART, OBSERVATIONS, REQUESTS, STATES, TABLE, type Phase, type Trigger } from "./state-machine.ts";
+import { nextStep, ON_RESTART, OBSERVATIONS, REQUESTS, STATES, TABLE, type Phase, type Trigger } from "./state-machine.ts";
 
 const PHASES: Phase[] = [...STATES, "ENDED"];
+/** Every phase `trigger` may leave from: cells that move rather than refuse. */
+const allowedFrom = (trigger: Trigger): Phase[] => PHASES.filter((p) => { const c = TABLE[trigger][p]; return c !== undefined && typeof c !== "function"; });
 const moveOf = (trigger: Trigger, from: Phase) => {
   const step = nextStep(trigger, from, "idx");
   if (step.do !== "move") throw new Error(`${trigger} from ${from}: ${step.do}`);

@@ -168,8 +168,3 @@ export function nextStep(trigger: Trigger, from: Phase, followerIndex: string, g
   }
   return { do: "move", from, to: cell.to === "same" ? from : cell.to, effects: cell.effects };
 }
-
-/** Every phase each trigger may leave from, for the checks of the table itself. */
-export function allowedFrom(trigger: Trigger): Phase[] {
-  return PHASES.filter((p) => { const c = TABLE[trigger][p]; return c !== undefined && typeof c !== "function"; });
-}
