@@ -3,6 +3,7 @@
 import { serve } from "@hono/node-server";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
 import { ConfigError, isLoopbackHost, loadConfig } from "../core/config/config.ts";
 import { FerryEventBus } from "../core/events.ts";
 import { createFerry } from "../core/ferry.ts";
@@ -38,6 +39,10 @@ const logger = createLogger(config.logLevel);
 const events = new FerryEventBus();
 logEvents(events, logger);
 const ferry = await createFerry(config, events).catch(refuse);
+// A V8 flag is the process's, not the core's: every heap (worker threads' too) reads it at each full
+// collection, so setting it now bounds them all. Read after createFerry: a value set through the API wins.
+const heapGrowth = config.settings["ferry.memory.heap_growing_percent"];
+if (heapGrowth > 0) setFlagsFromString(`--heap-growing-percent=${heapGrowth}`);
 const app = buildApp(ferry, logger);
 
 // Said once at start: where remotes may point is an operator's decision, not a caller's.

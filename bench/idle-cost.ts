@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { bulk, os } from "../test/support/documents.ts";
 import { ferryEnvFor, spawnFerry, type FerryProcess } from "../test/support/ferry-spawn.ts";
+import { runConcurrently } from "./run-concurrently.ts";
 import { TcpProxy } from "../test/support/tcp-proxy.ts";
 import { startPair, stopPair, type ClusterPair } from "../test/testbed/pair.ts";
 
@@ -73,13 +74,6 @@ function startGroups(names: string[]): Array<{ pattern: string; size: number }> 
   return groups;
 }
 
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
-
 interface Result {
   indices: number;
   start_group: number;
@@ -115,7 +109,7 @@ async function measure(n: number): Promise<Result> {
     }
     const names = Array.from({ length: n }, (_, i) => indexName(i + 1));
     const c0 = performance.now();
-    await pool(names, CREATE_CONCURRENCY, async (name) => {
+    await runConcurrently(names, CREATE_CONCURRENCY, async (name) => {
       await os(pair.leader.url, "PUT", `/${name}`, { settings: { number_of_shards: 1, number_of_replicas: 0 } });
       await bulk(pair.leader.url, name, Array.from({ length: DOCS_PER_INDEX }, (_, d) => ({ op: "index" as const, id: `d${d}`, source: { d, name } })));
     });

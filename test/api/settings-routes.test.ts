@@ -18,6 +18,7 @@ describe("live settings", () => {
     const before = (await ferry.call("GET", "/_ferry/settings")).body;
     expect(before[POLL]).toMatchObject({ value: 50, default: 50, source: "default", unit: "ms", applies: "live" });
     expect(before["ferry.pool.max_threads"]).toMatchObject({ applies: "restart" });
+    expect(before["ferry.memory.heap_growing_percent"]).toMatchObject({ value: 30, default: 30, applies: "restart" });
 
     // Out of bounds, unknown, wrong type: 400, nothing changed.
     for (const body of [{ [POLL]: 0 }, { [POLL]: 100, "ferry.no_such_setting": 1 }, { [POLL]: "fast" }]) {
