@@ -10,7 +10,7 @@
 // foreign delete removed, are rewritten from the leader.
 import { call, callBytes } from "../core/clusters/client.ts";
 import type { ClusterConnection } from "../core/clusters/connection.ts";
-import { primaryPreference } from "../core/clusters/engine.ts";
+import { shardPreference } from "../core/clusters/engine.ts";
 import { shardCheckpoints } from "../core/clusters/shard-checkpoints.ts";
 import { requireAllShards, requireRefreshed } from "../core/clusters/shard-failures.ts";
 import { bulkBodies, indexLine, leaderSeqNoOf, leaderVersion, versionedDeleteLine, type BulkLine } from "../core/clusters/bulk-body.ts";
@@ -32,7 +32,10 @@ interface Candidate {
 type Query = Record<string, unknown>;
 
 class ShardView {
-  constructor(private readonly conn: ClusterConnection, private readonly side: string, private readonly index: string, private readonly shard: number) {}
+  constructor(
+    private readonly conn: ClusterConnection, private readonly side: string, private readonly index: string, private readonly shard: number,
+    private readonly node?: string,
+  ) {}
 
   private get path(): string {
     return `/${encodeURIComponent(this.index)}`;
@@ -42,7 +45,7 @@ class ShardView {
 
   /** Looked up once per sweep: on Elasticsearch it costs a request. */
   private get preference(): Promise<string> {
-    this.preferred ??= primaryPreference(this.conn, this.side, this.index, this.shard);
+    this.preferred ??= shardPreference(this.conn, this.side, this.index, this.shard, this.node);
     return this.preferred;
   }
 
@@ -156,7 +159,7 @@ interface Sweep {
 
 export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepResult> {
   const follower = new ShardView(input.follower, "follower", input.followerIndex, input.shard);
-  const leader = new ShardView(input.leader, "leader", input.leaderIndex, input.shard);
+  const leader = new ShardView(input.leader, "leader", input.leaderIndex, input.shard, input.leaderNode);
   // ferry's own writes only become countable after a refresh of the follower.
   const followerRefresh = await call(input.follower, "follower", { method: "POST", path: `/${encodeURIComponent(input.followerIndex)}/_refresh` });
   requireRefreshed(followerRefresh._shards, `follower refresh of [${input.followerIndex}]`);
@@ -181,7 +184,7 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
     excludedFollower: { seqNos: sorted(repairs.map((r) => r.followerFrom)), termsPerQuery: followerTerms },
   };
   const scannedTo = await scanForMissing(sweep);
-  const onLeader = bothWays || followerTotal !== seenOnLeader ? await refreshedLeaderCount(sweep) : seenOnLeader;
+  const onLeader = bothWays || followerTotal !== seenOnLeader ? await refreshedLeaderCount(sweep, seenOnLeader) : seenOnLeader;
   // Fewer documents than the leader: the follower lacks some, which only a comparison both ways finds.
   if (onLeader > followerTotal) sweep.bothWays = true;
   const compared = sweep.bothWays || onLeader < followerTotal;
@@ -200,10 +203,13 @@ export async function sweepShard(input: DeleteSweepInput): Promise<DeleteSweepRe
 
 /**
  * Counts only mean something once every leader operation up to the checkpoint is searchable; after a
- * restart or a bootstrap no refresh may have happened since, so one is made before looking closer.
+ * restart or a bootstrap no refresh may have happened since, so one is made before looking closer, unless
+ * the scheduler knows the copy read to show them (then the first count stands, and a sweep forces no
+ * refresh on the leader).
  */
-async function refreshedLeaderCount(sweep: Sweep): Promise<number> {
+async function refreshedLeaderCount(sweep: Sweep, firstCount: number): Promise<number> {
   const { input, leader } = sweep;
+  if (input.checkpointSearchable) return firstCount;
   const leaderRefresh = await call(input.leader, "leader", { method: "POST", path: `/${encodeURIComponent(input.leaderIndex)}/_refresh` });
   requireRefreshed(leaderRefresh._shards, `leader refresh of [${input.leaderIndex}]`);
   return leader.count(seqRange(0, input.checkpoint));

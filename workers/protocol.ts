@@ -17,6 +17,10 @@ export interface ShardTarget {
   /** Epoch ms until which ferry's lease lets this task write to the follower, shared with the main thread
    * (core/lease/follower-lease.ts); checked before every write (workers/lease-window.ts). */
   writeWindow: BigInt64Array;
+  /** The node whose copy of the leader shard is known to show every operation up to the task's
+   * checkpoint or target (core/follow/leader-visibility.ts): the task reads that copy alone. Undefined:
+   * every copy shows them (ferry refreshed the index), read the primary. */
+  leaderNode?: string;
 }
 
 /** What the pool hands a worker: the task's input, and the port on which a cancellation arrives (any
@@ -35,7 +39,8 @@ export type TaskOutcome<T> =
 export interface ShardFollowInput extends ShardTarget {
   /** Everything at or below is already on the follower. */
   checkpoint: number;
-  /** The leader shard's global checkpoint, read before the refresh that made it searchable. */
+  /** At most the leader shard's global checkpoint, and known searchable on the copy the cycle reads
+   * (core/follow/leader-visibility.ts). */
   target: number;
   pageSize: number;
   maxOps: number;
@@ -68,8 +73,10 @@ export interface SweepRegion {
 }
 
 export interface DeleteSweepInput extends ShardTarget {
-  /** Every leader operation at or below is on the follower and searchable on the leader. */
+  /** Every leader operation at or below is on the follower. */
   checkpoint: number;
+  /** ...and known searchable on the leader copy the sweep reads: its counts need no refresh first. */
+  checkpointSearchable?: boolean;
   regions: SweepRegion[];
   leafSize: number;
   /** A cycle saw follower sequence numbers it did not write between its own. */

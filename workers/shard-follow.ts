@@ -8,7 +8,7 @@ import { bulkBodies, fitsBulkLine, versionedIndexLines, versionedIndexRequest, t
 import { writeBulk, type BulkItem } from "../core/clusters/bulk-write.ts";
 import { parseRaw, pickRaw } from "../core/clusters/raw-source.ts";
 import { tallyOf } from "../core/clusters/request-tally.ts";
-import { primaryPreference } from "../core/clusters/engine.ts";
+import { shardPreference } from "../core/clusters/engine.ts";
 import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-failures.ts";
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskEnvelope, TaskOutcome } from "./protocol.ts";
@@ -113,7 +113,7 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let minSeqNo = Infinity;
   let maxSeqNo = -Infinity;
   let size = Math.min(input.pageSize, input.maxOps);
-  const preference = await primaryPreference(input.leader, "leader", input.leaderIndex, input.shard);
+  const preference = await shardPreference(input.leader, "leader", input.leaderIndex, input.shard, input.leaderNode);
   let page = await readPage(input, preference, checkpoint, size);
   for (;;) {
     const full = page.length === size;

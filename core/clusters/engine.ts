@@ -92,3 +92,12 @@ export async function primaryPreference(conn: ClusterConnection, side: string, i
   const primary = (answer.shards ?? []).flat().find((copy) => copy.shard === shard && copy.primary && copy.node);
   return primary ? `_shards:${shard}|_prefer_nodes:${primary.node}` : `_shards:${shard}`;
 }
+
+/**
+ * The `preference` that reads one shard: from the copy on `node` alone when given (the copy whose refreshes
+ * ferry watched, core/follow/leader-visibility.ts: another copy may not show what that one does, and
+ * `_only_nodes` fails rather than falling back to it), else from the primary.
+ */
+export async function shardPreference(conn: ClusterConnection, side: string, index: string, shard: number, node: string | undefined): Promise<string> {
+  return node === undefined ? primaryPreference(conn, side, index, shard) : `_shards:${shard}|_only_nodes:${node}`;
+}

@@ -14,6 +14,12 @@ describe("classify", () => {
     expect(classify(answer(401, "security_exception", "missing authentication credentials"), "follower")).toMatchObject({ status: 403, retryable: false });
   });
 
+  it("retries a read pinned to a shard copy that has moved (the copy's node left, or holds no copy any more)", () => {
+    expect(classify(answer(400, "illegal_argument_exception", "no data nodes with criteria [s7_xjYs2QRm-Cw2FPtjAFA] found for shard: [i][0]"), "leader"))
+      .toMatchObject({ retryable: true });
+    expect(classify(answer(400, "illegal_argument_exception", "unknown setting [x]"), "leader")).toMatchObject({ retryable: false });
+  });
+
   it("keeps a write block (also a 403) recoverable", () => {
     expect(classify(answer(403, "cluster_block_exception", "index [x] blocked by: [FORBIDDEN/8/index write (api)];"), "follower"))
       .toMatchObject({ type: "replication_transient_exception", retryable: true });

@@ -55,6 +55,10 @@ function tooLarge(err: errors.ResponseError): boolean {
  * Elasticsearch 8 says `maximum normal shards open`): a 400, but one the operator lifts. */
 const SHARD_LIMIT = /maximum (?:\w+ )?shards open/;
 
+/** A read pinned to one node's copy of a shard (`_only_nodes`, core/clusters/engine.ts) after that copy
+ * moved or its node left: a 400, but the next poll reads where the shard is now. */
+const COPY_MOVED = /no data nodes with criteria \[[^\]]*\] found for shard/;
+
 /** Socket errors Node raises itself, outside the client's own error classes: an answer cut off while its
  * body is read as a stream (`aborted`, ECONNRESET) is one. */
 const NETWORK_CODES = new Set([
@@ -71,7 +75,7 @@ export function classify(err: unknown, cluster: string): FerryError {
     const type = remoteErrorType(err);
     const missing = type === "index_not_found_exception" ? (err.body as { error?: { index?: string } }).error?.index : undefined;
     if (missing && (cluster === "leader" || cluster === "follower")) return engineErrors.indexGone(cluster, missing);
-    if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type))) return engineErrors.transient(text);
+    if (status === 429 || status >= 500 || (type && RECOVERABLE_TYPES.has(type)) || COPY_MOVED.test(text)) return engineErrors.transient(text);
     if (tooLarge(err)) return engineErrors.requestTooLarge(text);
     if (SHARD_LIMIT.test(text)) {
       return engineErrors.clusterLimit(`${text} ferry tries again until there is room: raise cluster.max_shards_per_node, or close or delete indices on the ${cluster}`);

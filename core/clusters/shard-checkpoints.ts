@@ -10,6 +10,11 @@ export interface ShardCheckpoint {
   /** The shard's history UUID (from its last Lucene commit): a snapshot restore or a forced stale primary
    * starts a new one, whose sequence numbers may go back. Undefined where the cluster does not report it. */
   historyUuid: string | undefined;
+  /** External refreshes (those that make documents searchable) of this copy so far; undefined where the
+   * cluster does not report them (core/follow/leader-visibility.ts). */
+  refreshes: number | undefined;
+  /** The id of the node the copy is on. */
+  node: string | undefined;
 }
 
 export interface IndexCheckpoints {
@@ -24,14 +29,16 @@ export async function shardCheckpoints(conn: ClusterConnection, side: string, in
   // Never the stats of every index: a user allowed only the followed indices may not read those (403).
   const answers = await Promise.all(indexListChunks(indices).map((list) => call(conn, side, {
     method: "GET",
-    path: `/${list}/_stats/docs`,
+    // The refresh metric only: seq_no and commit come with every shard-level answer, and docs would make
+    // the leader add up every segment's counts on each poll.
+    path: `/${list}/_stats/refresh`,
     querystring: {
       level: "shards",
       ignore_unavailable: true,
       expand_wildcards: "open,hidden",
       filter_path: [
         "indices.*.uuid", "indices.*.shards.*.routing.primary", "indices.*.shards.*.routing.state", "indices.*.shards.*.seq_no",
-        "indices.*.shards.*.commit.user_data.history_uuid",
+        "indices.*.shards.*.commit.user_data.history_uuid", "indices.*.shards.*.routing.node", "indices.*.shards.*.refresh.external_total",
       ].join(","),
     },
   })));
@@ -46,6 +53,7 @@ export async function shardCheckpoints(conn: ClusterConnection, side: string, in
         shards[Number(shard)] = {
           globalCheckpoint: primary.seq_no.global_checkpoint, maxSeqNo: primary.seq_no.max_seq_no,
           historyUuid: primary.commit?.user_data?.history_uuid,
+          refreshes: primary.refresh?.external_total, node: primary.routing?.node,
         };
       }
     }

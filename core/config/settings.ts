@@ -30,6 +30,15 @@ export const SETTINGS = {
       "A write after a quiet spell reaches the follower up to this much later.",
   },
 
+  "ferry.leader.refresh_wait": {
+    default: 0, min: 0, max: 3_600_000, unit: "ms",
+    doc: "The leader read mode: how long new leader operations wait to become searchable through the leader's own refreshes " +
+      "(its index.refresh_interval) before ferry refreshes the leader index itself. 0, the low-lag mode: ferry refreshes at once, " +
+      "at most twice a second per index. Above 0, the leader-refresh mode: ferry follows what the leader's refreshes made " +
+      "searchable and refreshes only an index whose shards did not refresh for this long (a search-idle shard, " +
+      "refresh_interval -1), so lag grows by one to two refresh intervals and the leader does less work. See docs/design.md.",
+  },
+
   "plugins.replication.autofollow.fetch_poll_interval": {
     // The plugin's floor is 30 s because each poll is a persistent task on the cluster manager; ferry's
     // poll is one metadata read of the leader, and tests and benchmarks need a rule to act in seconds.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { judgeLeaderHistory } from "./leader-history.ts";
 
 const names = { leaderIndex: "l", followerIndex: "f", shard: 1 };
-const shard = (maxSeqNo: number, historyUuid: string | undefined) => ({ globalCheckpoint: maxSeqNo, maxSeqNo, historyUuid });
+const shard = (maxSeqNo: number, historyUuid: string | undefined) => ({ globalCheckpoint: maxSeqNo, maxSeqNo, historyUuid, refreshes: undefined, node: undefined });
 
 describe("judgeLeaderHistory", () => {
   it("learns a history UUID first seen, and keeps it while it stays", () => {

@@ -27,7 +27,7 @@ import type { Settings } from "../config/settings.ts";
 import { reconciled, ShardLag } from "./replication-lag.ts";
 import type { Store } from "../store/db.ts";
 import {
-  getReplication, listShards, recordCycle, recordLeaderCheckpoint, recordLeaderHistory, recordShardError, recordSweep,
+  getReplication, listShards, recordCycle, recordLeaderCheckpoints, recordLeaderHistory, recordShardError, recordSweep,
   setFollowerClosedByFerry,
   type ReplicationRow, type TaskRequests,
 } from "../store/replications.ts";
@@ -36,6 +36,7 @@ import type {
 } from "../../workers/protocol.ts";
 import { listRegions } from "../store/regions.ts";
 import { RunningTasks } from "./shard-tasks.ts";
+import { MIN_FORCED_REFRESH_INTERVAL_MS, nothingKnown, observeCopy, refreshDue, refreshedAfter, type Visibility } from "./leader-visibility.ts";
 
 // Run from source (tsx, vitest) this file is .ts and the workers are TypeScript that need the loader; the
 // release build (dist/) runs the compiled .js workers with Node alone.
@@ -61,6 +62,10 @@ interface FollowedIndex {
   /** How far each shard is reconciled by sweeps (the store's reconciledCheckpoint), for `lags`. */
   reconciled: number[];
   lags: ShardLag[];
+  /** How far each leader shard is known searchable, and on which copy (core/follow/leader-visibility.ts). */
+  visibility: Visibility[];
+  /** When ferry last refreshed the leader index itself. */
+  lastRefreshAt: number;
   phase: IndexPhase;
   /** Until when its shard tasks may write, as ferry's lease on the follower index allows (core/lease/follower-lease.ts). */
   writeWindow: BigInt64Array;
@@ -112,6 +117,17 @@ function unconfirmedLease(followerIndex: string, lease: LeaseView, durationMs: n
   return undefined;
 }
 
+/** The leader copy a task reads: the one whose refreshes were watched, when known. */
+const leaderCopy = (v: Visibility): { leaderNode?: string } => (v.node === undefined ? {} : { leaderNode: v.node });
+
+/** What one poll did: started a task, and when a refresh ferry holds back becomes allowed. */
+interface PollOutcome {
+  started: boolean;
+  /** Epoch ms of the earliest refresh a shard with operations to copy waits for (refresh_wait, or the
+   * least interval between two refreshes of an index); undefined when none waits. */
+  refreshAt: number | undefined;
+}
+
 /** Polls one leader cluster for the indices it replicates into one follower cluster. */
 class LeaderPoller {
   readonly indices = new Map<string, FollowedIndex>();
@@ -119,8 +135,12 @@ class LeaderPoller {
   private ticking = false;
   private lastFollowerCheck = 0;
   private attempts = 0;
-  /** Polls in a row that found nothing to copy or sweep and no task running. */
+  /** Polls in a row that started no task. */
   private quietPolls = 0;
+  /** When the next tick is due; a task that left work behind brings it forward (`wake`). */
+  private nextTickAt = 0;
+  /** `wake` came while a tick ran: that tick schedules the next one soon. */
+  private woken = false;
   /** Follower indices found closed by the last follower check. */
   private readonly closedFollowers = new Set<string>();
 
@@ -144,7 +164,19 @@ class LeaderPoller {
   }
 
   private schedule(ms: number): void {
+    this.nextTickAt = Date.now() + ms;
     this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  /** A task ended with more to do at once (a cycle stopped at its batch size, a sweep held a cycle back):
+   * the next poll comes after poll_interval, not after the pause a quiet leader gets. */
+  wake(): void {
+    const soon = this.scheduler.deps.settings["plugins.replication.follower.poll_interval"];
+    if (this.ticking) this.woken = true;
+    else if (this.timer && this.nextTickAt - Date.now() > soon) {
+      clearTimeout(this.timer);
+      this.schedule(soon);
+    }
   }
 
   private async tick(): Promise<void> {
@@ -156,10 +188,18 @@ class LeaderPoller {
     try {
       const started = Date.now();
       const { tally, result } = await tallyRequests(() => this.poll());
-      // A leader with nothing new is asked less and less often (each poll reads shard stats and
-      // cluster state of every followed index); the first change brings the short interval back.
-      this.quietPolls = result.status === "fulfilled" && result.value ? this.quietPolls + 1 : 0;
-      delay = Math.min(delay * 2 ** Math.min(this.quietPolls, 16), Math.max(delay, settings["ferry.leader.idle_poll_max"]));
+      // A poll that starts nothing is followed by a longer pause (each poll reads shard stats and cluster
+      // state of every followed index), up to idle_poll_max; the first task started brings the short
+      // interval back. Cycles that are running do not keep the leader asked every poll_interval: one that
+      // ends with more to do wakes the poller. Operations that wait for a refresh ferry holds back
+      // cannot be copied before it, so the pause goes straight to it (within idle_poll_max).
+      const outcome = result.status === "fulfilled" ? result.value : undefined;
+      this.quietPolls = outcome && !outcome.started ? this.quietPolls + 1 : 0;
+      const longest = Math.max(delay, settings["ferry.leader.idle_poll_max"]);
+      const ramp = Math.min(delay * 2 ** Math.min(this.quietPolls, 16), longest);
+      delay = outcome?.refreshAt !== undefined && this.quietPolls > 0 ? Math.max(ramp, Math.min(outcome.refreshAt - Date.now(), longest)) : ramp;
+      if (this.woken) delay = settings["plugins.replication.follower.poll_interval"];
+      this.woken = false;
       this.scheduler.deps.events.emit("leader:polled", {
         leaderAlias: this.route.leaderAlias, durationMs: Date.now() - started, ok: result.status === "fulfilled", requests: tally,
       });
@@ -188,8 +228,7 @@ class LeaderPoller {
     return this.indices.get(index.followerIndex) === index;
   }
 
-  /** One poll; true when it was quiet: no shard had anything to do and none had a task running. */
-  private async poll(): Promise<boolean> {
+  private async poll(): Promise<PollOutcome> {
     const { deps } = this.scheduler;
     const { leader } = this;
     const followed = [...this.indices.values()];
@@ -209,37 +248,74 @@ class LeaderPoller {
       // What one page of the next cycle would copy: a shard this close is following a steady stream.
       smallLag: deps.settings["ferry.follower.search_page_size"],
     };
-    const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
-    let busy = followed.some((index) => this.scheduler.tasks.busy(index.followerIndex));
+    const wait = deps.settings["ferry.leader.refresh_wait"];
+    const judged: Array<{ index: FollowedIndex; stats: IndexCheckpoints | undefined }> = [];
+    const leaderCheckpoints: Array<{ followerIndex: string; shard: number; leaderCheckpoint: number }> = [];
+    const toRefresh: FollowedIndex[] = [];
     for (const index of followed) {
       if (!this.judgeIndex(index, states.get(index.leaderIndex), now)) continue;
       const stats = checkpoints.get(index.leaderIndex);
       if (!this.historyKept(index, stats)) continue;
+      judged.push({ index, stats });
+      let refresh = false;
       index.shards.forEach((state, shard) => {
-        const target = stats?.shards[shard]?.globalCheckpoint;
-        this.persistLeaderCheckpoint(index, shard, target);
+        const copy = stats?.shards[shard];
+        const target = copy?.globalCheckpoint;
+        if (target !== undefined && target > (index.leaderCheckpoints[shard] ?? -1)) {
+          leaderCheckpoints.push({ followerIndex: index.followerIndex, shard, leaderCheckpoint: target });
+          index.leaderCheckpoints[shard] = target;
+        }
         if (target !== undefined) index.lags[shard]!.leaderAt(target, now);
+        index.visibility[shard] = observeCopy(index.visibility[shard]!, copy, now);
+        refresh ||= refreshDue(index.visibility[shard]!, state.checkpoint, now, wait, index.lastRefreshAt);
+      });
+      if (refresh && index.phase === "following") toRefresh.push(index);
+    }
+    // The leader checkpoints of the whole poll in one transaction: one sync to disk, not one per shard.
+    recordLeaderCheckpoints(deps.db, leaderCheckpoints);
+    if (toRefresh.length > 0) await this.refreshLeader(toRefresh, checkpoints);
+    const due: Array<{ index: FollowedIndex; shard: number; target: number }> = [];
+    let started = false;
+    for (const { index, stats } of judged) {
+      // Halted during the refresh: a promote or pause awaits only the tasks it saw.
+      if (!this.following(index)) continue;
+      index.shards.forEach((state, shard) => {
+        const leaderCheckpoint = stats?.shards[shard]?.globalCheckpoint;
+        // Never beyond what a search of the leader is known to show (core/follow/leader-visibility.ts).
+        const target = leaderCheckpoint === undefined ? undefined : Math.min(leaderCheckpoint, Math.max(index.visibility[shard]!.searchable, state.checkpoint));
         const decision = decideShard(state, index.phase, target, now, policy);
         if (decision.do === "sweep") {
-          busy = true;
+          started = true;
           this.scheduler.runSweep(this.route, index, shard);
         } else if (decision.do === "follow") due.push({ index, shard, target: decision.target });
       });
     }
-    if (due.length === 0) return !busy;
+    const refreshAt = this.heldRefresh(judged.map((j) => j.index), wait);
+    if (due.length === 0) return { started, refreshAt };
     const dueIndices = [...new Set(due.map((d) => d.index))];
     // A bulk write into a deleted follower index would create it anew: look right before writing.
     await this.checkFollowers(dueIndices);
-    const writable = new Set(dueIndices.filter((i) => this.following(i) && !this.closedFollowers.has(i.followerIndex)));
-    const searchable = await this.refresh(leader, [...writable]);
     for (const { index, shard, target } of due) {
-      // Looked at again after the refresh: a halt meanwhile (a promote, a pause) let go of the index and
-      // awaits only the tasks it saw, so a cycle started now could write after the promote answered.
-      if (writable.has(index) && searchable.has(index.leaderIndex) && this.following(index)) {
-        this.scheduler.runCycle(this.route, index, shard, target);
-      }
+      // Looked at again after the follower check: a halt meanwhile (a promote, a pause) let go of the
+      // index and awaits only the tasks it saw, so a cycle started now could write after the promote answered.
+      if (this.following(index) && !this.closedFollowers.has(index.followerIndex)) this.scheduler.runCycle(this.route, index, shard, target);
     }
-    return false;
+    return { started: true, refreshAt };
+  }
+
+  /** When the earliest refresh that a shard with operations to copy waits for becomes allowed. */
+  private heldRefresh(indices: FollowedIndex[], wait: number): number | undefined {
+    let at: number | undefined;
+    for (const index of indices) {
+      if (index.phase !== "following") continue;
+      index.shards.forEach((state, shard) => {
+        const waiting = index.visibility[shard]!.waiting;
+        if (!waiting || waiting.checkpoint <= state.checkpoint) return;
+        const allowed = Math.max(waiting.since + wait, index.lastRefreshAt + MIN_FORCED_REFRESH_INTERVAL_MS);
+        at = at === undefined ? allowed : Math.min(at, allowed);
+      });
+    }
+    return at;
   }
 
   /** Fails, pauses, resumes or metadata-syncs the index as its states say; true when its shards may be
@@ -388,25 +464,29 @@ class LeaderPoller {
     setFollowerClosedByFerry(this.scheduler.deps.db, index.followerIndex, owed);
   }
 
-  private persistLeaderCheckpoint(index: FollowedIndex, shard: number, target: number | undefined): void {
-    if (target === undefined || target <= (index.leaderCheckpoints[shard] ?? -1)) return;
-    recordLeaderCheckpoint(this.scheduler.deps.db, index.followerIndex, shard, target);
-    index.leaderCheckpoints[shard] = target;
-  }
-
   /**
-   * Every operation at or below the checkpoints read this tick must be searchable before the cycles
-   * search. Returns the leader indices whose primaries all refreshed: a partial answer starts nothing.
+   * Refreshes leader indices whose new operations the leader's own refreshes did not show in time: every
+   * operation at or below the checkpoints this poll read is then searchable on every copy. An index whose
+   * answer shows a failed shard learns nothing (its shards follow what was known before).
    */
-  private async refresh(leader: ClusterConnection, indices: FollowedIndex[]): Promise<Set<string>> {
-    const refreshed = new Set<string>();
-    for (const list of indexListChunks(indices.filter((i) => this.following(i)).map((i) => i.leaderIndex))) {
-      const res = await call(leader, "leader", { method: "POST", path: `/${list}/_refresh`, querystring: { ignore_unavailable: true } });
+  private async refreshLeader(indices: FollowedIndex[], checkpoints: Map<string, IndexCheckpoints>): Promise<void> {
+    const byName = new Map(indices.map((i) => [i.leaderIndex, i]));
+    const started = Date.now();
+    for (const index of indices) index.lastRefreshAt = started;
+    for (const list of indexListChunks([...byName.keys()])) {
+      const res = await call(this.leader, "leader", { method: "POST", path: `/${list}/_refresh`, querystring: { ignore_unavailable: true } });
       const failed = new Set(((res?._shards?.failures ?? []) as Array<{ index?: string }>).map((f) => f.index));
       const partial = (res?._shards?.failed ?? 0) > 0 && failed.size === 0;
-      for (const name of list.split(",").map(decodeURIComponent)) if (!partial && !failed.has(name)) refreshed.add(name);
+      for (const name of list.split(",").map(decodeURIComponent)) {
+        const index = byName.get(name);
+        if (!index || partial || failed.has(name) || !this.following(index)) continue;
+        const shards = checkpoints.get(name)?.shards ?? [];
+        index.visibility = index.visibility.map((v, shard) => {
+          const read = shards[shard]?.globalCheckpoint;
+          return read === undefined ? v : refreshedAfter(v, read);
+        });
+      }
     }
-    return refreshed;
   }
 
   private async checkFollowers(indices: FollowedIndex[]): Promise<void> {
@@ -479,6 +559,10 @@ export class Scheduler {
     });
   }
 
+  private pollerOf(route: ReplicationRoute): LeaderPoller | undefined {
+    return this.pollers.get(routeKey(route));
+  }
+
   /** Read at every retry: the bounds are live settings. */
   get backoff(): BackoffPolicy {
     return {
@@ -523,6 +607,7 @@ export class Scheduler {
       leaderHistories: rows.map((s) => s.leaderHistoryUuid ?? undefined),
       reconciled: rows.map((s) => s.reconciledCheckpoint),
       lags: rows.map((s) => new ShardLag(reconciled(s))),
+      visibility: rows.map(() => nothingKnown()), lastRefreshAt: 0,
       // A replication that was waiting for a reopen says so again at once if the index is still closed.
       phase: row.state === "AUTO_PAUSED" ? "waiting" : "following",
       writeWindow, leaseError: undefined, metadata: undefined, followerVersions: undefined, reopenOwed: row.followerClosedByFerry,
@@ -599,6 +684,7 @@ export class Scheduler {
       ...this.target(route, index, shard),
       checkpoint: index.shards[shard]!.checkpoint,
       target,
+      ...leaderCopy(index.visibility[shard]!),
       pageSize: deps.settings["ferry.follower.search_page_size"],
       maxOps: deps.settings["plugins.replication.follower.index.ops_batch_size"],
       bulkMaxBytes: deps.settings["ferry.follower.bulk_max_bytes"],
@@ -614,6 +700,7 @@ export class Scheduler {
       const written = result.followerSeqNos;
       // A gap, someone else's sequence numbers between ours, or a newer version already on the follower.
       const foreignSeen = gap || result.conflicts > 0 || (written !== undefined && written.to - written.from + 1 > result.opsWritten);
+      if (result.checkpoint < target) this.pollerOf(route)?.wake();
       return afterFollow(index.shards[shard]!, { checkpoint: result.checkpoint, foreignSeen }, Date.now());
     });
   }
@@ -624,6 +711,8 @@ export class Scheduler {
     const input: DeleteSweepInput = {
       ...this.target(route, index, shard),
       checkpoint: state.checkpoint,
+      ...leaderCopy(index.visibility[shard]!),
+      checkpointSearchable: index.visibility[shard]!.searchable >= state.checkpoint,
       regions: listRegions(deps.db, index.followerIndex, shard),
       leafSize: deps.settings["ferry.follower.delete_leaf_size"],
       foreignSuspected: state.followerMayBeShort,
@@ -642,6 +731,8 @@ export class Scheduler {
         deps.events.emit("shard:reconciled", { followerIndex: index.followerIndex, shard, deleted: result.deleted, foreignRepaired: result.foreignRepaired });
       }
       deps.events.emit("shard:swept", { followerIndex: index.followerIndex, shard, durationMs });
+      // Cycles of this shard may have waited behind the sweep.
+      this.pollerOf(route)?.wake();
       return afterSweep(index.shards[shard]!, result, Date.now());
     });
   }

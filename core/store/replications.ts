@@ -162,9 +162,15 @@ export function recordCycle(db: Store, followerIndex: string, shard: number, c: 
   });
 }
 
-export function recordLeaderCheckpoint(db: Store, followerIndex: string, shard: number, leaderCheckpoint: number): void {
-  db.update(shards).set({ leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${leaderCheckpoint})` })
-    .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+export function recordLeaderCheckpoints(db: Store, updates: Array<{ followerIndex: string; shard: number; leaderCheckpoint: number }>): void {
+  if (updates.length === 0) return;
+  // One transaction for a whole poll: with synchronous=FULL each commit waits for the disk.
+  db.transaction((tx) => {
+    for (const { followerIndex, shard, leaderCheckpoint } of updates) {
+      tx.update(shards).set({ leaderCheckpoint: sql`max(${shards.leaderCheckpoint}, ${leaderCheckpoint})` })
+        .where(and(eq(shards.followerIndex, followerIndex), eq(shards.shard, shard))).run();
+    }
+  });
 }
 
 /** The leader shard's history UUID, first seen by a poll (core/follow/leader-history.ts). */
