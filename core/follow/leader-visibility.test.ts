@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { nothingKnown, observeCopy, refreshDue, refreshedAfter, type CopyReading, type Visibility } from "./leader-visibility.ts";
 
 const read = (globalCheckpoint: number, refreshes: number | undefined, node: string | undefined = "n1"): CopyReading => ({ globalCheckpoint, refreshes, node });
-const polls = (readings: CopyReading[], start: Visibility = nothingKnown()) =>
-  readings.reduce((v, r, i) => observeCopy(v, r, i * 100), start);
+const polls = (readings: CopyReading[], start: Visibility = nothingKnown(), followerCheckpoint = -1) =>
+  readings.reduce((v, r, i) => observeCopy(v, r, followerCheckpoint, i * 100), start);
 
 describe("observeCopy", () => {
   it("knows a checkpoint searchable once the copy counted two refreshes after a later reading", () => {
@@ -35,23 +35,35 @@ describe("observeCopy", () => {
   it("starts over on a copy on another node", () => {
     const v = polls([read(10, 5), read(10, 5), read(10, 7)]);
     expect(v.searchable).toBe(10);
-    const moved = observeCopy(v, read(12, 100, "n2"), 1_000);
+    const moved = observeCopy(v, read(12, 100, "n2"), -1, 1_000);
     expect(moved).toMatchObject({ node: "n2", searchable: -1, waiting: { checkpoint: 12 } });
   });
 
   it("starts over when the count goes down: the shard was reopened on the same node", () => {
     const v = polls([read(10, 5), read(10, 5), read(10, 7)]);
-    expect(observeCopy(v, read(10, 1), 1_000)).toMatchObject({ searchable: -1, waiting: { checkpoint: 10, fence: undefined } });
+    expect(observeCopy(v, read(10, 1), -1, 1_000)).toMatchObject({ searchable: -1, waiting: { checkpoint: 10, fence: undefined } });
   });
 
   it("keeps how long operations have waited across a change of copy, so that refresh_wait still bounds them", () => {
-    const v = observeCopy(polls([read(10, 5), read(12, 5)]), read(12, 0, "n2"), 1_000);
+    const v = observeCopy(polls([read(10, 5), read(12, 5)]), read(12, 0, "n2"), -1, 1_000);
     expect(v.waiting).toMatchObject({ checkpoint: 12, since: 0 });
     expect(refreshDue(v, 0, 5_000, 5_000, -10_000)).toBe(true);
   });
 
+  it("lets operations past what the follower holds wait at once, on a shard that no longer refreshes by itself", () => {
+    // After a start or restart the follower holds checkpoint 49 and nothing about the leader's reader is
+    // known; the leader then takes writes but counts no refresh (search-idle).
+    const v = polls([read(49, 4), read(79, 4), read(79, 4)], nothingKnown(), 49);
+    expect(v.waiting).toMatchObject({ checkpoint: 79 });
+    expect(refreshDue(v, 49, 300, 0, -10_000)).toBe(true);
+  });
+
+  it("asks nothing of a leader at the follower's checkpoint", () => {
+    expect(polls([read(49, 4), read(49, 4)], nothingKnown(), 49).waiting).toBeUndefined();
+  });
+
   it("forgets everything while the shard has no active primary", () => {
-    expect(observeCopy(polls([read(10, 5), read(10, 5), read(10, 7)]), undefined, 1_000)).toEqual(nothingKnown());
+    expect(observeCopy(polls([read(10, 5), read(10, 5), read(10, 7)]), undefined, -1, 1_000)).toEqual(nothingKnown());
   });
 });
 

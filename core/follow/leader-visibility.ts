@@ -47,13 +47,18 @@ export interface Visibility {
 
 export const nothingKnown = (): Visibility => ({ node: undefined, searchable: -1, refreshes: undefined, waiting: undefined });
 
-/** The shard as one more poll reads it at `now`. */
-export function observeCopy(v: Visibility, reading: CopyReading | undefined, now: number): Visibility {
+/** The shard as one more poll reads it at `now`, while the follower holds everything at or below
+ * `followerCheckpoint`. */
+export function observeCopy(v: Visibility, reading: CopyReading | undefined, followerCheckpoint: number, now: number): Visibility {
   if (!reading) return nothingKnown();
   const { globalCheckpoint, refreshes, node } = reading;
   const counted = refreshes !== undefined && v.refreshes !== undefined;
   const sameCopy = node !== undefined && node === v.node && (counted ? refreshes >= v.refreshes! : refreshes === v.refreshes);
   let { searchable, waiting } = sameCopy ? v : nothingKnown();
+  // What the follower already holds needs no proof. A checkpoint at or below it left waiting (the first
+  // reading after a start or restart) would keep newer operations from waiting, and so from ever getting
+  // ferry's refresh, on a shard that no longer refreshes by itself.
+  if (waiting && waiting.checkpoint <= followerCheckpoint) waiting = undefined;
   if (waiting?.fence !== undefined && refreshes !== undefined && refreshes >= waiting.fence + 2) {
     searchable = Math.max(searchable, waiting.checkpoint);
     waiting = undefined;
@@ -64,7 +69,7 @@ export function observeCopy(v: Visibility, reading: CopyReading | undefined, now
   // that takes writes between every two polls.
   // Operations wait from when they were first seen, also across a change of copy: refresh_wait bounds
   // their lag whatever the proof has to start over.
-  if (!waiting && globalCheckpoint > searchable) waiting = { checkpoint: globalCheckpoint, since: sameCopy ? now : (v.waiting?.since ?? now), fence: undefined };
+  if (!waiting && globalCheckpoint > Math.max(searchable, followerCheckpoint)) waiting = { checkpoint: globalCheckpoint, since: sameCopy ? now : (v.waiting?.since ?? now), fence: undefined };
   return { node, searchable, refreshes, waiting };
 }
 

@@ -266,7 +266,7 @@ class LeaderPoller {
           index.leaderCheckpoints[shard] = target;
         }
         if (target !== undefined) index.lags[shard]!.leaderAt(target, now);
-        index.visibility[shard] = observeCopy(index.visibility[shard]!, copy, now);
+        index.visibility[shard] = observeCopy(index.visibility[shard]!, copy, state.checkpoint, now);
         refresh ||= refreshDue(index.visibility[shard]!, state.checkpoint, now, wait, index.lastRefreshAt);
       });
       if (refresh && index.phase === "following") toRefresh.push(index);
