@@ -25,8 +25,9 @@ export const SETTINGS = {
 
   "ferry.leader.idle_poll_max": {
     default: 250, min: 1, max: 60_000, unit: "ms",
-    doc: "Longest pause between two polls of a leader whose followed shards had nothing to copy or sweep and no task running: " +
-      "the pause doubles from poll_interval with each such poll up to this, and drops back at the first change. " +
+    doc: "Longest pause between two polls of a leader that started no copy or sweep (tasks still running do not count: one that " +
+      "ends with more to do brings the next poll forward): the pause doubles from poll_interval with each such poll up to this, " +
+      "and drops back at the first task started. " +
       "A write after a quiet spell reaches the follower up to this much later.",
   },
 
