@@ -95,9 +95,9 @@ async function transportRequest(conn: ClusterConnection, req: ClusterRequest, op
   if (signal?.aborted) throw new errors.RequestAbortedError("cancelled before it was sent");
   const pending = clusterClient(conn).transport.request(transportParams(req), options);
   if (!signal || req.write) return pending;
-  // Returns nothing on purpose: the transport's abort() answers the request, a thenable, and an
-  // EventTarget listener's thenable that rejects (as an aborted request does) is rethrown as an uncaught
-  // exception, which ends the worker thread with every task on it, writes still on their way included.
+  // Returns nothing on purpose: the transport's abort() returns the request itself, a thenable, and an
+  // EventTarget listener's returned thenable that rejects (as an aborted request does) is rethrown as an
+  // uncaught exception, which ends the worker thread with every task on it, writes on their way included.
   const abort = (): void => {
     pending.abort();
   };
