@@ -13,6 +13,7 @@ import { requireAllShards, type ShardsHeader } from "../core/clusters/shard-fail
 import { engineErrors } from "../core/errors.ts";
 import type { ShardFollowInput, ShardFollowResult, TaskEnvelope, TaskOutcome } from "./protocol.ts";
 import { requireLease } from "./lease-window.ts";
+import { largeBuffers } from "../core/clusters/buffer-pool.ts";
 import { asOutcome } from "./task-outcome.ts";
 
 const RETRYABLE_ITEM_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -47,9 +48,10 @@ async function writeBatch(input: ShardFollowInput, hits: LeaderHit[]): Promise<B
   let from = 0;
   const flush = async (to: number): Promise<void> => {
     if (to === from) return;
-    for (const body of bulkBodies(versionedIndexLines(input.followerIndex, hits.slice(from, to), input.versionOffset), input.bulkMaxBytes)) {
+    for (const body of bulkBodies(versionedIndexLines(input.followerIndex, hits.slice(from, to), input.versionOffset), input.bulkMaxBytes, (n) => largeBuffers.take(n))) {
       requireLease(input);
       for (const item of await writeBulk(input.follower, body)) record(item);
+      largeBuffers.give(body);
     }
     from = to;
   };
@@ -74,9 +76,16 @@ export default function followShardTask({ input, cancel }: TaskEnvelope<ShardFol
 /** What a page is read for: each hit's metadata and source bytes, never the source as an object. */
 const PAGE = { _shards: true, hits: { hits: [{ _id: true, _seq_no: true, _routing: true, _source: true }] } } as const;
 
-async function readPage(input: ShardFollowInput, preference: string, after: number, size: number, signal?: AbortSignal): Promise<LeaderHit[]> {
+interface Page {
+  hits: LeaderHit[];
+  /** The answer's bytes, which the hits' sources are views of (core/clusters/buffer-pool.ts). */
+  bytes: Buffer;
+}
+
+async function readPage(input: ShardFollowInput, preference: string, after: number, size: number, signal?: AbortSignal): Promise<Page> {
   const bytes = await callBytes(input.leader, "leader", {
     ...(signal ? { signal } : {}),
+    answerInto: (n) => largeBuffers.take(n),
     method: "POST",
     path: `/${encodeURIComponent(input.leaderIndex)}/_search`,
     // Only this shard, and its primary: replicas may lag behind the global checkpoint's refresh. No
@@ -92,7 +101,7 @@ async function readPage(input: ShardFollowInput, preference: string, after: numb
   });
   const page = pickRaw(bytes, PAGE);
   requireAllShards(parseRaw<ShardsHeader>(page._shards), `leader shard [${input.leaderIndex}][${input.shard}]`);
-  return (page.hits?.hits ?? []).map((hit, i) => {
+  return { bytes, hits: (page.hits?.hits ?? []).map((hit, i) => {
     const id = parseRaw<string>(hit?._id);
     const seqNo = parseRaw<number>(hit?._seq_no);
     if (typeof id !== "string" || !Number.isSafeInteger(seqNo)) {
@@ -101,7 +110,7 @@ async function readPage(input: ShardFollowInput, preference: string, after: numb
     if (hit!._source === undefined) throw engineErrors.fatal(`leader document [${input.leaderIndex}][${id}] came without its _source`);
     const routing = parseRaw<string>(hit!._routing);
     return { _id: id, _seq_no: seqNo!, ...(routing !== undefined ? { _routing: routing } : {}), source: hit!._source };
-  });
+  }) };
 }
 
 export async function followShard(input: ShardFollowInput): Promise<ShardFollowResult> {
@@ -114,7 +123,8 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
   let maxSeqNo = -Infinity;
   let size = Math.min(input.pageSize, input.maxOps);
   const preference = await shardPreference(input.leader, "leader", input.leaderIndex, input.shard, input.leaderNode);
-  let page = await readPage(input, preference, checkpoint, size);
+  let read = await readPage(input, preference, checkpoint, size);
+  let page = read.hits;
   for (;;) {
     const full = page.length === size;
     const nextSize = Math.min(input.pageSize, input.maxOps - copied - page.length);
@@ -134,6 +144,7 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
         throw err;
       });
       writeTimeMs += Date.now() - started;
+      largeBuffers.give(read.bytes);
       opsWritten += result.written;
       conflicts += result.conflicts;
       minSeqNo = Math.min(minSeqNo, result.minSeqNo);
@@ -147,7 +158,8 @@ export async function followShard(input: ShardFollowInput): Promise<ShardFollowR
       break;
     }
     if (!next) break;
-    page = await next;
+    read = await next;
+    page = read.hits;
     size = nextSize;
   }
   const followerSeqNos = opsWritten > 0 ? { from: minSeqNo, to: maxSeqNo } : undefined;

@@ -82,7 +82,7 @@ export function versionedIndexRequest(followerIndex: string, hit: LeaderHit, off
  * a buffer of its exact size: every length is measured once, and sources are copied, never decoded.
  * Line breaks in a source (between its tokens) become spaces.
  */
-export function bulkBodies(lines: BulkLine[], maxBytes: number): Buffer[] {
+export function bulkBodies(lines: BulkLine[], maxBytes: number, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Buffer[] {
   const actionBytes = lines.map((line) => Buffer.byteLength(line.action));
   const bodies: Buffer[] = [];
   let from = 0;
@@ -94,7 +94,7 @@ export function bulkBodies(lines: BulkLine[], maxBytes: number): Buffer[] {
       if (to > from && size + bytes > maxBytes) break;
       size += bytes;
     }
-    const body = Buffer.allocUnsafe(size);
+    const body = alloc(size);
     let at = 0;
     for (let i = from; i < to; i++) {
       const { action, source } = lines[i]!;

@@ -44,6 +44,8 @@ export interface ClusterRequest {
    * say). It ends with its answer or the request timeout; a cancelled unit sends no new one.
    */
   write?: boolean;
+  /** Where an answer read as bytes goes when its length is known (core/clusters/buffer-pool.ts). */
+  answerInto?: (size: number) => Buffer;
 }
 
 /** Requests this thread has sent, per side: benchmarks and cost tests read it. */
@@ -142,7 +144,8 @@ async function readAnswer(conn: ClusterConnection, req: ClusterRequest): Promise
     if (meta && isStream(meta.body)) throw errorWithBody(meta, await readBytes(meta.body));
     throw err;
   }
-  const bytes = await readBytes(res.body);
+  const length = Number(res.headers?.["content-length"]);
+  const bytes = req.answerInto && Number.isSafeInteger(length) && length > 0 ? await readInto(res.body, req.answerInto(length)) : await readBytes(res.body);
   if (res.statusCode !== null && res.statusCode >= 400) throw errorWithBody(res, bytes);
   return bytes;
 }
@@ -155,6 +158,13 @@ async function readBytes(body: unknown): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+async function readInto(body: unknown, target: Buffer): Promise<Buffer> {
+  let at = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) at += chunk.copy(target, at);
+  if (at !== target.length) throw new Error(`answer was ${at} bytes, content-length said ${target.length}`);
+  return target;
 }
 
 function errorWithBody(meta: object, bytes: Buffer): errors.ResponseError {
