@@ -14,8 +14,8 @@ describe("BufferPool", () => {
 
   it("never hands out a buffer that is still out", () => {
     const pool = new BufferPool(2);
-    const a = pool.take(1_000);
-    const b = pool.take(1_000);
+    const a = pool.take(1_000_000);
+    const b = pool.take(1_000_000);
     expect(b.buffer).not.toBe(a.buffer);
   });
 
@@ -24,12 +24,20 @@ describe("BufferPool", () => {
     // A small Buffer from elsewhere may share Node's slab with other data: it must never be handed out.
     const foreign = Buffer.from("shared slab");
     pool.give(foreign);
-    expect(pool.take(5).buffer).not.toBe(foreign.buffer);
-    const kept = pool.take(10);
-    const dropped = pool.take(10);
+    expect(pool.take(300_000).buffer).not.toBe(foreign.buffer);
+    const kept = pool.take(300_000);
+    const dropped = pool.take(300_000);
     pool.give(kept);
     pool.give(dropped);
-    expect(pool.take(10).buffer).toBe(kept.buffer);
-    expect(pool.take(10).buffer).not.toBe(dropped.buffer);
+    expect(pool.take(300_000).buffer).toBe(kept.buffer);
+    expect(pool.take(300_000).buffer).not.toBe(dropped.buffer);
+  });
+
+  it("leaves small buffers to Node: a page of a few documents does not hold a megabyte", () => {
+    const pool = new BufferPool(4);
+    const small = pool.take(10_000);
+    expect(small.buffer.byteLength).toBeLessThan(1 << 20);
+    pool.give(small);
+    expect(pool.take(10_000).buffer).not.toBe(small.buffer);
   });
 });

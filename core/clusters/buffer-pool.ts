@@ -1,6 +1,8 @@
 // Large buffers a thread hands out again: leader pages and `_bulk` bodies of megabytes each. A fresh one
 // per page is external memory that drives V8's garbage collector.
 const UNIT = 1 << 20;
+/** Below this, a buffer is cheap to allocate, and a kept megabyte per small page would cost more. */
+const SMALL = UNIT / 4;
 
 export class BufferPool {
   private readonly free: Buffer[] = [];
@@ -11,6 +13,7 @@ export class BufferPool {
 
   /** A buffer of exactly `size` bytes, backed by a kept allocation when one is large enough. */
   take(size: number): Buffer {
+    if (size < SMALL) return Buffer.allocUnsafe(size);
     const at = this.free.findIndex((b) => b.length >= size);
     let whole = at >= 0 ? this.free.splice(at, 1)[0] : undefined;
     if (!whole) {
