@@ -17,7 +17,7 @@ export class BufferPool {
     const at = this.free.findIndex((b) => b.length >= size);
     let whole = at >= 0 ? this.free.splice(at, 1)[0] : undefined;
     if (!whole) {
-      whole = Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / UNIT) * UNIT);
+      whole = Buffer.allocUnsafeSlow(Math.ceil(size / UNIT) * UNIT);
       this.own.add(whole.buffer);
     }
     return whole.subarray(0, size);
