@@ -72,7 +72,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
       // A wildcard start is ferry's own request: its answer lists the outcome per index, as asked.
       return respond(c, await wildcardStart.start(params.index!, request, options) satisfies Schemas["StartResponse"]);
     }
-    return respond(c, specified(c, await replications.start(params.index!, request, options) satisfies Schemas["Acknowledged"], "StartResponse"));
+    return respond(c, specified(c, await wildcardStart.startIndexOrStream(params.index!, request, options) satisfies Schemas["StartResponse"], "StartResponse"));
   });
 
   router.post("/:index/_stop", async (c) => respond(c, await replications.stop(c.var.input.params.index!)));

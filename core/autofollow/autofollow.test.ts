@@ -41,4 +41,10 @@ describe("rulesToDisable", () => {
     const promoted = [{ leaderAlias: "east", leaderIndex: "logs-debug-1", followerIndex: "logs-debug-1" }];
     expect(rulesToDisable(rules, { pattern: "logs-debug-*", promoted })).toEqual([]);
   });
+
+  it("takes the rule that follows a promoted backing index through its data stream", () => {
+    const rules = [rule("east", "streams", "logs-*", { followerIndexPattern: "{{leader_index}}-dr" }), rule("east", "other", "metrics-*")];
+    const promoted = [{ leaderAlias: "east", leaderIndex: ".ds-logs-app-000002", followerIndex: ".ds-logs-app-dr-000002" }];
+    expect(names(rulesToDisable(rules, { pattern: ".ds-*", promoted }))).toEqual(["east:streams"]);
+  });
 });

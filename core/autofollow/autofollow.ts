@@ -21,7 +21,8 @@ import { forEachLimited } from "../clusters/concurrency-limit.ts";
 import { requestErrors } from "../errors.ts";
 import type { FerryEventBus } from "../events.ts";
 import { planFollows } from "./follow-plan.ts";
-import { followerName, LEADER_INDEX_PLACEHOLDER, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
+import { followerName, LEADER_INDEX_PLACEHOLDER, memberFollowerName, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
+import { streamOfBackingName } from "../clusters/data-streams.ts";
 import { indexNameProblems } from "../replication/index-names.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
 import type { Acknowledged, ReplicationApi } from "../replication/replications.ts";
@@ -156,9 +157,14 @@ export function rulesToDisable(rules: RuleRow[], scope: PromoteScope): RuleRow[]
   if ("leaderAlias" in scope) return enabled.filter((r) => r.leaderAlias === scope.leaderAlias);
   return enabled.filter((rule) => {
     const expr = parseIndexExpression(rule.pattern);
-    return scope.promoted.some((p) => p.leaderAlias === rule.leaderAlias
-      && selects(expr, { name: p.leaderIndex, hidden: false })
-      && followerName(rule.followerIndexPattern ?? undefined, p.leaderIndex) === p.followerIndex);
+    return scope.promoted.some((p) => {
+      // A data stream's backing index is selected and named through its stream.
+      const dataStream = streamOfBackingName(p.leaderIndex);
+      const name = dataStream === undefined ? followerName(rule.followerIndexPattern ?? undefined, p.leaderIndex)
+        : memberFollowerName(rule.followerIndexPattern ?? undefined, dataStream, p.leaderIndex);
+      return p.leaderAlias === rule.leaderAlias && selects(expr, { name: p.leaderIndex, hidden: false, ...(dataStream ? { dataStream } : {}) })
+        && name === p.followerIndex;
+    });
   });
 }
 
@@ -366,9 +372,8 @@ export class AutoFollowEngine implements AutoFollowApi {
     const failed = new Set(rule.failedIndices);
     const candidates = matches
       .filter((m) => rule.followFrom === null || m.creationDate >= rule.followFrom)
-      .filter((m) => !failed.has(m.name))
-      .map((m) => m.name);
-    rt.recoverable.keepOnly(candidates);
+      .filter((m) => !failed.has(m.name));
+    rt.recoverable.keepOnly(candidates.map((m) => m.name));
     const plan = await planFollows(
       { follower: this.deps.follower, isFollowerIndex: (index) => this.deps.replications.isFollowerIndex(index) },
       candidates, rule.followerIndexPattern ?? undefined,

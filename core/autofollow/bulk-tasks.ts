@@ -208,7 +208,7 @@ export class BulkTasks {
     if (matches.length === 0) throw requestErrors.notFound(`No indices found matching pattern: [${request.pattern}] on leader cluster`);
     const plan = await planFollows(
       { follower: this.deps.follower, isFollowerIndex: (index) => this.deps.replications.isFollowerIndex(index) },
-      matches.map((m) => m.name), undefined,
+      matches, undefined,
     );
     const refused: TaskStatus["failed_indices"] = [];
     for (const entry of plan) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  compareIndexNames, followerName, isFollowerTemplate, isMultiIndexExpression, parseIndexExpression, patternProblems,
+  compareIndexNames, followerName, isFollowerTemplate, isMultiIndexExpression, memberFollowerName, parseIndexExpression, patternProblems,
   selectIndices, selects,
 } from "./index-patterns.ts";
+import { streamOfBackingName } from "../clusters/data-streams.ts";
 
 const visible = (name: string) => ({ name, hidden: false });
 const names = (expression: string, indices: string[]) =>
@@ -67,5 +68,36 @@ describe("pattern validation", () => {
 describe("natural order", () => {
   it("sorts numeric suffixes by value", () => {
     expect(["app-10", "app-2", "app-1"].sort(compareIndexNames)).toEqual(["app-1", "app-2", "app-10"]);
+  });
+});
+
+describe("data streams' backing indices", () => {
+  const member = (name: string, dataStream: string) => ({ name, hidden: true, dataStream });
+
+  it("are selected by a term that selects their stream's name, and excluded with it", () => {
+    const indices = [member(".ds-logs-app-000001", "logs-app"), member(".ds-logs-app-000002", "logs-app"), member(".ds-logs-db-000001", "logs-db")];
+    const pick = (expression: string) => selectIndices(parseIndexExpression(expression), indices).map((i) => i.name);
+    expect(pick("logs-*")).toEqual([".ds-logs-app-000001", ".ds-logs-app-000002", ".ds-logs-db-000001"]);
+    expect(pick("logs-app")).toEqual([".ds-logs-app-000001", ".ds-logs-app-000002"]);
+    expect(pick("logs-*,-logs-db")).toEqual([".ds-logs-app-000001", ".ds-logs-app-000002"]);
+    expect(pick("logs-*,-.ds-logs-app-000001")).toEqual([".ds-logs-app-000002", ".ds-logs-db-000001"]);
+    expect(pick("metrics-*")).toEqual([]);
+  });
+
+  it("are named after the follower stream, keeping their generation", () => {
+    expect(memberFollowerName(undefined, "logs-app", ".ds-logs-app-000003")).toBe(".ds-logs-app-000003");
+    expect(memberFollowerName("*", "logs-app", ".ds-logs-app-2026.12.07-000003")).toBe(".ds-logs-app-2026.12.07-000003");
+    expect(memberFollowerName("{{leader_index}}-dr", "logs-app", ".ds-logs-app-000003")).toBe(".ds-logs-app-dr-000003");
+    expect(memberFollowerName("copy", "logs-app", ".ds-logs-app-000003")).toBe(".ds-copy-000003");
+    expect(memberFollowerName("copy", "logs-app", "shrink-logs-app")).toBeUndefined();
+    expect(memberFollowerName(undefined, "logs-app", "shrink-logs-app")).toBe("shrink-logs-app");
+  });
+
+  it("say their stream by name, on both engines", () => {
+    expect(streamOfBackingName(".ds-logs-app-000001")).toBe("logs-app");
+    expect(streamOfBackingName(".ds-logs-app-2026.12.07-000012")).toBe("logs-app");
+    expect(streamOfBackingName(".ds-logs-2026-000001")).toBe("logs-2026");
+    expect(streamOfBackingName(".ds-logs-app")).toBeUndefined();
+    expect(streamOfBackingName("logs-app-000001")).toBeUndefined();
   });
 });

@@ -15,6 +15,8 @@ export interface IndexExpression {
 export interface IndexFacts {
   name: string;
   hidden: boolean;
+  /** The data stream the index backs, if any: a term naming the stream selects it (docs/data-streams.md). */
+  dataStream?: string;
 }
 
 export function parseIndexExpression(expression: string): IndexExpression {
@@ -44,19 +46,22 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Whether one include term selects `index`. A wildcard picks neither hidden indices nor dot indices,
- * unless the term itself starts with a dot; a term naming the index exactly always selects it. */
+ * unless the term itself starts with a dot; a term naming the index exactly always selects it, and a term
+ * that selects a data stream's name selects its backing indices. */
 function termSelects(term: string, index: IndexFacts): boolean {
+  if (index.dataStream !== undefined && (isWildcard(term) ? globToRegExp(term).test(index.dataStream) : term === index.dataStream)) return true;
   if (!isWildcard(term)) return term === index.name;
   if (index.hidden) return false;
   if (index.name.startsWith(".") && !term.startsWith(".")) return false;
   return globToRegExp(term).test(index.name);
 }
 
-/** Whether `index` is selected: some include term selects it and no exclude term matches its name.
- * Exclusions apply to the whole list, wherever they stand in it. */
+/** Whether `index` is selected: some include term selects it and no exclude term matches its name (or
+ * its data stream's). Exclusions apply to the whole list, wherever they stand in it. */
 export function selects(expression: IndexExpression, index: IndexFacts): boolean {
   if (!expression.includes.some((term) => termSelects(term, index))) return false;
-  return !expression.excludes.some((term) => globToRegExp(term).test(index.name));
+  const names = index.dataStream === undefined ? [index.name] : [index.name, index.dataStream];
+  return !expression.excludes.some((term) => names.some((name) => globToRegExp(term).test(name)));
 }
 
 /** The indices of `candidates` the expression selects, in name order. */
@@ -71,6 +76,19 @@ export function selectIndices<T extends IndexFacts>(expression: IndexExpression,
 export function followerName(template: string | undefined, leaderIndex: string): string {
   if (template === undefined || template === "" || template === "*") return leaderIndex;
   return template.split(LEADER_INDEX_PLACEHOLDER).join(leaderIndex);
+}
+
+/**
+ * The follower of a data stream's backing index: the template names the follower stream from the leader
+ * stream's name, and the backing index keeps its generation suffix, as a snapshot restore renames one
+ * (`.ds-logs-app-000003` of `logs-app` followed as `logs-copy` is `.ds-logs-copy-000003`). Undefined when
+ * the stream is renamed and the index is not named `.ds-<stream>-…` (a shrunk or restored member).
+ */
+export function memberFollowerName(template: string | undefined, stream: string, backingIndex: string): string | undefined {
+  const followerStream = followerName(template, stream);
+  if (followerStream === stream) return backingIndex;
+  const prefix = `.ds-${stream}-`;
+  return backingIndex.startsWith(prefix) ? `.ds-${followerStream}-${backingIndex.slice(prefix.length)}` : undefined;
 }
 
 /** True when `template` names a follower per leader index rather than one fixed index. */

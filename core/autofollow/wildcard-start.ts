@@ -6,7 +6,7 @@ import { listOpenIndices } from "./open-indices.ts";
 import type { ClusterConnection } from "../clusters/connection.ts";
 import { forEachLimited } from "../clusters/concurrency-limit.ts";
 import { isFerryError, requestErrors } from "../errors.ts";
-import { planFollows } from "./follow-plan.ts";
+import { planFollows, type PlannedLeader } from "./follow-plan.ts";
 import { isFollowerTemplate, isMultiIndexExpression, LEADER_INDEX_PLACEHOLDER } from "./index-patterns.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
 import type { Acknowledged, ReplicationApi, StartRequest } from "../replication/replications.ts";
@@ -50,9 +50,31 @@ export class WildcardStart {
       if (!isMultiIndexExpression(request.leader_index)) throw requestErrors.indexNotFound(`${request.leader_alias}:${request.leader_index}`);
       throw requestErrors.notFound(`No indices found matching pattern: [${request.leader_index}] on leader cluster`);
     }
+    return this.startAll(pathIndex, request, options, matches);
+  }
+
+  /**
+   * A start naming one leader index, or one data stream: then every backing index it has now is started,
+   * the path naming the follower stream (docs/data-streams.md), and the answer lists them as a wildcard
+   * start's does. The stream is looked for only when no index has the name, so a plain start costs no
+   * more requests.
+   */
+  async startIndexOrStream(pathIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged | WildcardStartAnswer> {
+    try {
+      return await this.deps.replications.start(pathIndex, request, options);
+    } catch (err) {
+      if (!isFerryError(err) || err.type !== "index_not_found_exception") throw err;
+      const leader = this.deps.remotes.connection(request.leader_alias);
+      const members = (await listOpenIndices(leader, "leader", request.leader_index)).filter((m) => m.dataStream === request.leader_index);
+      if (members.length === 0) throw err;
+      return this.startAll(pathIndex, request, options, members);
+    }
+  }
+
+  private async startAll(pathIndex: string, request: StartRequest, options: { waitForRestore: boolean }, matches: PlannedLeader[]): Promise<WildcardStartAnswer> {
     const plan = await planFollows(
       { follower: this.deps.follower, isFollowerIndex: (index) => this.deps.replications.isFollowerIndex(index) },
-      matches.map((m) => m.name), pathIndex,
+      matches, pathIndex,
     );
     const outcomes = new Map<string, StartOutcome>();
     const errors = new Map<string, unknown>();

@@ -8,6 +8,7 @@ import { restoreComplete, restoreProgress, type RepositoryDefinition } from "../
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
 import { clusterEngine } from "../clusters/engine.ts";
+import { backsDataStream, streamOfBackingName } from "../clusters/data-streams.ts";
 import { indexMetadata } from "../clusters/index-metadata.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
@@ -242,10 +243,15 @@ export class ReplicationEngine implements ReplicationApi {
 
   async start(followerIndex: string, request: StartRequest, options: { waitForRestore: boolean }): Promise<Acknowledged> {
     const problems = [...indexNameProblems(followerIndex), ...indexNameProblems(request.leader_index)];
-    if (problems.length) throw requestErrors.validation(problems);
+    // A data stream's backing index is named with a dot; it may be followed under such a name once the
+    // leader shows the stream holds it (below). Every other name rule still applies.
+    const member = followerIndex.startsWith(".ds-") && streamOfBackingName(request.leader_index) !== undefined
+      && [...indexNameProblems(followerIndex.slice(1)), ...indexNameProblems(request.leader_index.slice(1))].length === 0;
+    if (problems.length && !member) throw requestErrors.validation(problems);
     checkUseRoles(this.deps.clusterRoles ?? {}, request.use_roles, this.strictRoles());
     // The checks already read as the roles: a role that cannot see the leader index fails here.
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
+    if (problems.length && !(await backsDataStream(leader, "leader", request.leader_index))) throw requestErrors.validation(problems);
     const meta = await validateLeader(leader, request);
     if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);

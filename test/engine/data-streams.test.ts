@@ -1,0 +1,123 @@
+// Data streams on the leader (docs/data-streams.md): a rule or a start naming a stream follows each of its
+// backing indices, those that exist and those its rollovers add, while the leader keeps writing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ferry } from "../../core/ferry.ts";
+import { converge, os } from "../support/documents.ts";
+import { until } from "../support/until.ts";
+import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
+
+const { leader, follower } = testbed();
+const RULE = "dstreams";
+let ferry: Ferry;
+
+beforeAll(async () => {
+  await os(leader, "PUT", "/_index_template/dst-logs", {
+    index_patterns: ["dst-logs-*"],
+    data_stream: {},
+    template: {
+      settings: { number_of_shards: 2, number_of_replicas: 0 },
+      mappings: { properties: { "@timestamp": { type: "date" }, n: { type: "long" }, writer: { type: "keyword" } } },
+    },
+  });
+  ferry = await startCore({ FERRY_SETTINGS: JSON.stringify({ "plugins.replication.autofollow.fetch_poll_interval": 500 }) });
+});
+
+afterAll(async () => {
+  await ferry?.autofollow.delete(LEADER_ALIAS, RULE).catch(() => {});
+  const followed = ((await os(follower, "GET", "/_cat/indices/.ds-dst-*?format=json&expand_wildcards=all&h=index")) ?? []) as Array<{ index: string }>;
+  for (const { index } of followed) await ferry?.replications.stop(index).catch(() => {});
+  await ferry?.close();
+  await os(leader, "DELETE", "/_data_stream/dst-logs-*");
+  await os(leader, "DELETE", "/_index_template/dst-logs");
+  await os(follower, "DELETE", "/.ds-dst-*?expand_wildcards=all");
+});
+
+/** Appends to a stream until stopped, as a log shipper does: `create` with ids of its own. */
+function writer(stream: string) {
+  let n = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const lines = Array.from({ length: 25 }, () => {
+        const id = `${stream}-${n}`;
+        return `${JSON.stringify({ create: { _index: stream, _id: id } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n: n++, writer: stream })}\n`;
+      });
+      const res = await fetch(`${leader}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("") });
+      const answer = (await res.json()) as { errors: boolean; items: unknown[] };
+      if (answer.errors) throw new Error(`writer: ${JSON.stringify(answer.items.slice(0, 2))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return { stop: async () => { stopped = true; await done; } };
+}
+
+const backingIndices = async (stream: string): Promise<string[]> =>
+  ((await os(leader, "GET", `/_data_stream/${stream}`)).data_streams[0].indices as Array<{ index_name: string }>).map((i) => i.index_name);
+
+const status = async (index: string) => (await ferry.replications.status(index, false)).status as string;
+
+describe("data streams", () => {
+  it("a rule naming streams follows every backing index, also those created by later rollovers and later streams", async () => {
+    await os(leader, "PUT", "/_data_stream/dst-logs-app");
+    const app = writer("dst-logs-app");
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      await os(leader, "POST", "/dst-logs-app/_rollover");
+      await os(leader, "POST", "/dst-logs-app/_rollover");
+      const before = await backingIndices("dst-logs-app");
+      expect(before).toHaveLength(3);
+
+      const created = await ferry.autofollow.create({ leader_alias: LEADER_ALIAS, name: RULE, pattern: "dst-logs-*" });
+      expect(created).toEqual({ acknowledged: true, existing_indices: 3 });
+      for (const index of before) await until(`${index} SYNCING`, async () => (await status(index)) === "SYNCING");
+
+      // A rollover while the writer goes on, and a stream created after the rule.
+      await os(leader, "POST", "/dst-logs-app/_rollover");
+      await os(leader, "PUT", "/_data_stream/dst-logs-late");
+      const late = writer("dst-logs-late");
+      try {
+        const after = [...await backingIndices("dst-logs-app"), ...await backingIndices("dst-logs-late")];
+        expect(after).toHaveLength(5);
+        for (const index of after) await until(`${index} SYNCING`, async () => (await status(index)) === "SYNCING");
+      } finally {
+        await late.stop();
+      }
+    } finally {
+      await app.stop();
+    }
+
+    for (const index of [...await backingIndices("dst-logs-app"), ...await backingIndices("dst-logs-late")]) {
+      expect(await converge(leader, follower, index, index, 60_000), index).toEqual([]);
+      const settings = await os(follower, "GET", `/${index}/_settings/index.hidden?flat_settings=true`);
+      expect(settings[index].settings["index.hidden"]).toBe("true");
+    }
+    const followed = (await ferry.autofollow.stats()).autofollow_stats as Array<{ name: string; num_success_start_replication: number }>;
+    expect(followed.find((r) => r.name === RULE)?.num_success_start_replication).toBe(5);
+  });
+
+  it("a start naming a stream follows its backing indices under the path's stream name; a dot name that backs no stream is refused", async () => {
+    await os(leader, "PUT", "/_data_stream/dst-logs-solo");
+    const solo = writer("dst-logs-solo");
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await os(leader, "POST", "/dst-logs-solo/_rollover");
+      const answer = await ferry.wildcardStart.startIndexOrStream("dst-copy", { leader_alias: LEADER_ALIAS, leader_index: "dst-logs-solo" }, { waitForRestore: true });
+      expect(answer).toEqual({
+        acknowledged: true,
+        indices: [
+          { leader_index: ".ds-dst-logs-solo-000001", follower_index: ".ds-dst-copy-000001", result: "started" },
+          { leader_index: ".ds-dst-logs-solo-000002", follower_index: ".ds-dst-copy-000002", result: "started" },
+        ],
+      });
+    } finally {
+      await solo.stop();
+    }
+    expect(await converge(leader, follower, ".ds-dst-logs-solo-000001", ".ds-dst-copy-000001", 60_000)).toEqual([]);
+    expect(await converge(leader, follower, ".ds-dst-logs-solo-000002", ".ds-dst-copy-000002", 60_000)).toEqual([]);
+
+    await expect(ferry.replications.start(".ds-dst-none-000001", { leader_alias: LEADER_ALIAS, leader_index: ".ds-dst-none-000001" }, { waitForRestore: false }))
+      .rejects.toMatchObject({ status: 400, type: "action_request_validation_exception" });
+    await expect(ferry.wildcardStart.startIndexOrStream("dst-nothing", { leader_alias: LEADER_ALIAS, leader_index: "dst-nothing" }, { waitForRestore: false }))
+      .rejects.toMatchObject({ status: 404, type: "index_not_found_exception" });
+  });
+});
