@@ -10,6 +10,7 @@ type Level = "error" | "warn" | "info" | "debug" | "trace";
 const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) => Level) } = {
   "replication:state": (e) => (e.state === "FAILED" ? "error" : "info"),
   "replication:stopped": "info",
+  "replication:leader-retired": "info",
   "bootstrap:step": "info",
   "bootstrap:progress": "debug",
   "bootstrap:snapshot-left": "warn",

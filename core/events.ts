@@ -6,6 +6,9 @@ import type { RequestTally } from "./clusters/request-tally.ts";
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
   "replication:stopped": { followerIndex: string };
+  /** The leader's lifecycle deleted a data stream's backing index; its replication ended and the follower's
+   * copy was kept or deleted (`ferry.follower.mirror_index_deletes`). */
+  "replication:leader-retired": { followerIndex: string; leaderIndex: string; followerCopy: "kept" | "deleted" };
   /** "create": a search bootstrap (core/bootstrap/search-bootstrap.ts) creates the empty follower; no snapshot. */
   "bootstrap:step": { followerIndex: string; step: "snapshot" | "restore" | "create"; snapshot: string | null };
   /** Leader settings the follower did not know (another engine or version); the follower runs without them. */

@@ -9,10 +9,12 @@ export interface DataStream {
   name: string;
   /** Backing index names, oldest first; the last is the write index. */
   indices: string[];
+  /** Only grows: each rollover takes the next. */
+  generation: number;
 }
 
 interface DataStreamsAnswer {
-  data_streams?: Array<{ name?: string; indices?: Array<{ index_name?: string }> }>;
+  data_streams?: Array<{ name?: string; generation?: number; indices?: Array<{ index_name?: string }> }>;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function dataStreamsMatching(conn: ClusterConnection, side: string,
     for (const stream of answer?.data_streams ?? []) {
       if (!stream.name) continue;
       const indices = (stream.indices ?? []).map((i) => i.index_name).filter((i): i is string => typeof i === "string");
-      found.set(stream.name, { name: stream.name, indices });
+      found.set(stream.name, { name: stream.name, indices, generation: Number(stream.generation ?? 0) });
     }
   }
   return [...found.values()];
@@ -43,6 +45,19 @@ export async function backsDataStream(conn: ClusterConnection, side: string, ind
   const stream = streamOfBackingName(index);
   if (stream === undefined) return false;
   return (await dataStreamsMatching(conn, side, [stream])).some((s) => s.name === stream && s.indices.includes(index));
+}
+
+/**
+ * Whether `index`, no longer on the cluster, was let go of by its data stream (a lifecycle's retention
+ * delete): the stream its name names still exists, no longer holds it, and has rolled over past its
+ * generation. A cluster rebuilt empty, whose shippers created the stream again, has not.
+ */
+export async function retiredFromStream(conn: ClusterConnection, side: string, index: string): Promise<boolean> {
+  const name = streamOfBackingName(index);
+  const generation = Number(/-(\d{6,})$/.exec(index)?.[1]);
+  if (name === undefined) return false;
+  const stream = (await dataStreamsMatching(conn, side, [name])).find((s) => s.name === name);
+  return stream !== undefined && !stream.indices.includes(index) && stream.generation > generation;
 }
 
 /** The data stream a backing index's name says it belongs to: `.ds-<stream>-<generation>` (OpenSearch)

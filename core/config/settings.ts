@@ -88,6 +88,16 @@ export const SETTINGS = {
     default: 2_048, min: 1, max: 10_000, unit: "count",
     doc: "Follower documents at which delete detection stops bisecting and compares ids.",
   },
+  "ferry.follower.mirror_index_deletes": {
+    // Keep by default: a disaster-recovery copy outlives the leader's retention unless asked otherwise,
+    // and deleting data is the one step ferry cannot undo.
+    default: 0, min: 0, max: 1, unit: "count",
+    doc: "What becomes of the follower's copy of a data stream's backing index that the leader's lifecycle deleted " +
+      "(its stream lives on, holds newer backing indices and no longer this one): 0 keeps the copy, 1 deletes it; " +
+      "either way its replication ends. A plain index deleted on the leader, or a backing index whose stream is gone, " +
+      "fails its replication and keeps the copy whatever this says: ferry cannot tell it from a leader cluster rebuilt empty. " +
+      "See docs/data-streams.md.",
+  },
   "ferry.follower.write_guard": {
     // Off by default: fidelity first. The proxy refusal and the repair of foreign writes from follower
     // sequence numbers guard a follower in both modes and cost no byte of _source.

@@ -90,6 +90,8 @@ export interface SchedulerDeps {
   leases(followerAlias: string | null): FollowerLeases;
   /** A fatal error ended this replication; the scheduler has already let go of it. */
   onFatal(followerIndex: string, reason: string): void;
+  /** The leader index is gone (`reason` says so); the scheduler has already let go of it. */
+  onLeaderIndexGone(followerIndex: string, reason: string): void;
   /** Following waits (`reason`: a closed index, another instance's lease), or goes on after the wait. */
   onWaiting(followerIndex: string, reason: string | undefined): void;
 }
@@ -324,7 +326,8 @@ class LeaderPoller {
     const { deps } = this.scheduler;
     if (!this.following(index)) return false;
     if (!leaderState) {
-      this.scheduler.fail(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
+      this.scheduler.letGo(index.followerIndex);
+      deps.onLeaderIndexGone(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
       return false;
     }
     if (leaderState.uuid !== index.leaderUuid) {
@@ -659,11 +662,16 @@ export class Scheduler {
   }
 
   fail(followerIndex: string, reason: string): void {
+    this.letGo(followerIndex);
+    this.deps.onFatal(followerIndex, reason);
+  }
+
+  /** Stops polling for the index; tasks that run end on their own. */
+  letGo(followerIndex: string): void {
     this.followsDue.delete(followerIndex);
     for (const poller of this.pollers.values()) {
       if (poller.indices.delete(followerIndex)) this.deps.leases(poller.route.followerAlias).unwatch(followerIndex);
     }
-    this.deps.onFatal(followerIndex, reason);
   }
 
   private target(route: ReplicationRoute, index: FollowedIndex, shard: number): ShardTarget {

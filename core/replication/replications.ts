@@ -8,7 +8,7 @@ import { restoreComplete, restoreProgress, type RepositoryDefinition } from "../
 import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
 import { clusterEngine } from "../clusters/engine.ts";
-import { backsDataStream, streamOfBackingName } from "../clusters/data-streams.ts";
+import { backsDataStream, retiredFromStream, streamOfBackingName } from "../clusters/data-streams.ts";
 import { indexMetadata } from "../clusters/index-metadata.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
@@ -154,6 +154,7 @@ export class ReplicationEngine implements ReplicationApi {
       clusters: this.clusters,
       events: deps.events,
       onFatal: (index, reason) => this.markFailed(index, reason),
+      onLeaderIndexGone: (index, reason) => void this.leaderIndexGone(index, reason),
       onWaiting: (index, reason) => this.markWaiting(index, reason),
     });
     this.promotions = new Promotions({
@@ -336,6 +337,28 @@ export class ReplicationEngine implements ReplicationApi {
 
   private markFailed(followerIndex: string, reason: string): void {
     void this.change("fail", followerIndex, { reason });
+  }
+
+  /**
+   * A leader index that is gone ends its replication. A data stream's backing index that its stream let go
+   * of (core/clusters/data-streams.ts `retiredFromStream`) was retired by the leader's lifecycle: the
+   * replication stops and the follower's copy is kept or deleted as `ferry.follower.mirror_index_deletes`
+   * says. Anything else, or a leader that cannot be asked, fails the replication and keeps the copy.
+   */
+  private async leaderIndexGone(followerIndex: string, reason: string): Promise<void> {
+    const row = getReplication(this.deps.db, followerIndex);
+    if (!row) return;
+    const leader = this.clusters.leader(row.leaderAlias, row.useRoles?.leader_cluster_role);
+    const retired = await retiredFromStream(leader, "leader", row.leaderIndex).catch(() => false);
+    if (!retired) return this.markFailed(followerIndex, reason);
+    const mirror = this.deps.settings["ferry.follower.mirror_index_deletes"] === 1;
+    try {
+      await this.stop(followerIndex);
+      if (mirror) await callOptional(this.clusters.follower(row.followerAlias), "follower", { method: "DELETE", path: `/${encodeURIComponent(followerIndex)}` });
+    } catch (err) {
+      return this.markFailed(followerIndex, `${reason}; ending its replication failed: ${isFerryError(err) ? err.reason : String(err)}`);
+    }
+    this.deps.events.emit("replication:leader-retired", { followerIndex, leaderIndex: row.leaderIndex, followerCopy: mirror ? "deleted" : "kept" });
   }
 
   /** A closed leader or follower index pauses following (`reason`) until it reopens (undefined). */

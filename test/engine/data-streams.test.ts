@@ -120,4 +120,35 @@ describe("data streams", () => {
     await expect(ferry.wildcardStart.startIndexOrStream("dst-nothing", { leader_alias: LEADER_ALIAS, leader_index: "dst-nothing" }, { waitForRestore: false }))
       .rejects.toMatchObject({ status: 404, type: "index_not_found_exception" });
   });
+
+  it("a backing index the leader's lifecycle deletes ends its replication; the follower keeps its copy, or deletes it when told to", async () => {
+    await os(leader, "PUT", "/_data_stream/dst-logs-ret");
+    const ret = writer("dst-logs-ret");
+    let members: string[];
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        await os(leader, "POST", "/dst-logs-ret/_rollover");
+      }
+      members = await backingIndices("dst-logs-ret");
+      await ferry.wildcardStart.startIndexOrStream("dst-logs-ret", { leader_alias: LEADER_ALIAS, leader_index: "dst-logs-ret" }, { waitForRestore: true });
+      for (const index of members) await until(`${index} SYNCING`, async () => (await status(index)) === "SYNCING");
+
+      // What ISM's or ILM's delete action does: an old backing index goes, the stream lives on.
+      const [oldest, second] = members;
+      await os(leader, "DELETE", `/${oldest}`);
+      await until(`${oldest} ended`, async () => (await status(oldest!)) === "REPLICATION NOT IN PROGRESS");
+      expect((await os(follower, "GET", `/${oldest}/_count`)).count).toBeGreaterThan(0);
+
+      ferry.settings.update({ "ferry.follower.mirror_index_deletes": 1 }, false);
+      await os(leader, "DELETE", `/${second}`);
+      await until(`${second} ended`, async () => (await status(second!)) === "REPLICATION NOT IN PROGRESS");
+      await until(`${second} deleted on the follower`, async () => (await fetch(`${follower}/${second}`, { method: "HEAD" })).status === 404);
+      for (const index of members.slice(2)) expect(await status(index)).toBe("SYNCING");
+    } finally {
+      ferry.settings.update({ "ferry.follower.mirror_index_deletes": null }, false);
+      await ret.stop();
+    }
+    for (const index of members.slice(2)) expect(await converge(leader, follower, index, index, 60_000), index).toEqual([]);
+  });
 });
