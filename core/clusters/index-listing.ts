@@ -51,3 +51,18 @@ export async function existingIndices(conn: ClusterConnection, side: string, nam
   }
   return found;
 }
+
+/** Those of `names` that an index or a data stream has on the cluster (an alias does not count). */
+export async function indexOrStreamNames(conn: ClusterConnection, side: string, names: string[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  const wanted = new Set(names);
+  for (const chunk of indexListChunks(names)) {
+    const answer = await call<{ indices?: Array<{ name?: string }>; data_streams?: Array<{ name?: string }> }>(conn, side, {
+      method: "GET", path: `/_resolve/index/${chunk}`, querystring: { expand_wildcards: "all" }, ignore: [404],
+    });
+    for (const entry of [...(answer?.indices ?? []), ...(answer?.data_streams ?? [])]) {
+      if (entry.name && wanted.has(entry.name)) taken.add(entry.name);
+    }
+  }
+  return taken;
+}

@@ -13,3 +13,18 @@ export async function moveWriteAlias(conn: ClusterConnection, side: string, alia
   });
   return others;
 }
+
+/** The generation a backing index's name ends with (`.ds-logs-app-000003`: 3). */
+const generationOf = (index: string) => Number(/-(\d{6,})$/.exec(index)?.[1] ?? -1);
+
+/**
+ * Makes `index` the write index of `alias` when no other index of the alias has a later generation: a
+ * promoted data stream copy (docs/data-streams.md) takes the stream's writes only if it is the newest, so
+ * that promoting the backing indices in any order leaves the newest one writable. Answers whether it did.
+ */
+export async function takeStreamWrites(conn: ClusterConnection, side: string, alias: string, index: string): Promise<boolean> {
+  const holders = Object.keys((await callOptional<Record<string, unknown>>(conn, side, { method: "GET", path: `/_alias/${encodeURIComponent(alias)}` })) ?? {});
+  if (!holders.includes(index) || holders.some((other) => generationOf(other) > generationOf(index))) return false;
+  await call(conn, side, { method: "POST", path: "/_aliases", body: { actions: [{ add: { index, alias, is_write_index: true } }] } });
+  return true;
+}

@@ -16,7 +16,8 @@ import { shardCheckpoints } from "../clusters/shard-checkpoints.ts";
 import { shardContentDifferences } from "../clusters/shard-contents.ts";
 import { shardDocCounts } from "../clusters/shard-counts.ts";
 import { blockWrites, unblockWrites, writeBlocked } from "../clusters/write-block.ts";
-import { moveWriteAlias } from "../clusters/write-alias.ts";
+import { streamOfBackingName } from "../clusters/data-streams.ts";
+import { moveWriteAlias, takeStreamWrites } from "../clusters/write-alias.ts";
 import { FerryError, isFerryError, requestErrors } from "../errors.ts";
 import type { FerryEventBus } from "../events.ts";
 import { afterCrash, afterFailure, afterMove, nextMove, pastReturn, type Move, type PromoteStep } from "./promote-steps.ts";
@@ -161,6 +162,10 @@ export class Promotions {
     this.save(record, false);
     const done = await this.track(row.followerIndex, this.run(record, { started, deadline: started + timeoutMs, inRequest: true }));
     const follower = this.host.clusters.follower(row.followerAlias);
+    // A data stream's copy: the follower stream's name (an alias over its copies) writes into the newest.
+    // Not undone on failure: the promote stands, and the cluster then refuses writes to the name itself.
+    const stream = streamOfBackingName(row.leaderIndex) === undefined ? undefined : streamOfBackingName(row.followerIndex);
+    if (stream !== undefined) await takeStreamWrites(follower, "follower", stream, row.followerIndex).catch(() => false);
     const alias = request.write_alias
       ? { write_alias: { alias: request.write_alias, removed_from: await moveWriteAlias(follower, "follower", request.write_alias, row.followerIndex) } }
       : {};

@@ -5,6 +5,7 @@
 // the close/open of a static-setting change never meets a cycle or a sweep.
 import { call } from "../clusters/client.ts";
 import type { ClusterConnection } from "../clusters/connection.ts";
+import { streamOfBackingName } from "../clusters/data-streams.ts";
 import type { MetadataVersions } from "../clusters/index-states.ts";
 import { withoutUnknownSettings } from "../clusters/unknown-settings.ts";
 import { engineErrors, isFerryError } from "../errors.ts";
@@ -115,12 +116,19 @@ function aliasAction(def: AliasDefinition): Record<string, unknown> {
   };
 }
 
+/** A data stream's backing index is followed by a hidden standalone index (docs/data-streams.md); the
+ * follower stream's name is an alias over those, so that the follower answers searches by that name. */
+function streamAlias(t: SyncTarget): Record<string, AliasDefinition> {
+  const followerStream = streamOfBackingName(t.leaderIndex) === undefined ? undefined : streamOfBackingName(t.followerIndex);
+  return followerStream === undefined ? {} : { [followerStream]: {} };
+}
+
 async function syncAliases(t: SyncTarget): Promise<void> {
   const [leaderRes, followerRes] = await Promise.all([
     call(t.leader, "leader", { method: "GET", path: path(t.leaderIndex, "_alias") }),
     call(t.follower, "follower", { method: "GET", path: path(t.followerIndex, "_alias") }),
   ]);
-  const wanted = (leaderRes[t.leaderIndex]?.aliases ?? {}) as Record<string, AliasDefinition>;
+  const wanted = { ...(leaderRes[t.leaderIndex]?.aliases ?? {}), ...streamAlias(t) } as Record<string, AliasDefinition>;
   const present = (followerRes[t.followerIndex]?.aliases ?? {}) as Record<string, AliasDefinition>;
   const actions: unknown[] = [];
   for (const [alias, def] of Object.entries(wanted)) {

@@ -9,6 +9,7 @@ import { call, callOptional } from "../clusters/client.ts";
 import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
 import { clusterEngine } from "../clusters/engine.ts";
 import { backsDataStream, retiredFromStream, streamOfBackingName } from "../clusters/data-streams.ts";
+import { indexOrStreamNames } from "../clusters/index-listing.ts";
 import { indexMetadata } from "../clusters/index-metadata.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
@@ -253,6 +254,11 @@ export class ReplicationEngine implements ReplicationApi {
     // The checks already read as the roles: a role that cannot see the leader index fails here.
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
     if (problems.length && !(await backsDataStream(leader, "leader", request.leader_index))) throw requestErrors.validation(problems);
+    const followerStream = member ? streamOfBackingName(followerIndex) : undefined;
+    if (followerStream !== undefined && (await indexOrStreamNames(this.deps.follower, "follower", [followerStream])).has(followerStream)) {
+      throw requestErrors.illegalArgument(
+        `Cannot follow [${request.leader_index}] into data stream [${followerStream}]: an index or data stream of that name exists on the follower, and ferry makes the name an alias over the followed backing indices (docs/data-streams.md); delete it or name the follower stream otherwise`);
+    }
     const meta = await validateLeader(leader, request);
     if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);

@@ -93,6 +93,13 @@ describe("data streams", () => {
     }
     const followed = (await ferry.autofollow.stats()).autofollow_stats as Array<{ name: string; num_success_start_replication: number }>;
     expect(followed.find((r) => r.name === RULE)?.num_success_start_replication).toBe(5);
+    // The stream's name answers searches on the follower too, and takes no writes there.
+    for (const stream of ["dst-logs-app", "dst-logs-late"]) {
+      await os(follower, "POST", `/${stream}/_refresh`);
+      expect((await os(follower, "GET", `/${stream}/_count`)).count).toBe((await os(leader, "GET", `/${stream}/_count`)).count);
+    }
+    const write = await fetch(`${follower}/dst-logs-app/_doc`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ "@timestamp": new Date().toISOString() }) });
+    expect(write.status).toBe(400);
   });
 
   it("a start naming a stream follows its backing indices under the path's stream name; a dot name that backs no stream is refused", async () => {
@@ -114,6 +121,26 @@ describe("data streams", () => {
     }
     expect(await converge(leader, follower, ".ds-dst-logs-solo-000001", ".ds-dst-copy-000001", 60_000)).toEqual([]);
     expect(await converge(leader, follower, ".ds-dst-logs-solo-000002", ".ds-dst-copy-000002", 60_000)).toEqual([]);
+    await os(follower, "POST", "/dst-copy/_refresh");
+    expect((await os(follower, "GET", "/dst-copy/_count")).count).toBe((await os(leader, "GET", "/dst-logs-solo/_count")).count);
+
+    // The leader refuses to block a stream's write index, so a planned promote of its copy rolls back and
+    // says why; once the writers stopped, a forced promote goes through. Promoted in any order, the newest
+    // copy takes the writes sent to the follower stream's name.
+    await expect(ferry.replications.promote(".ds-dst-copy-000002", {}))
+      .rejects.toMatchObject({ message: expect.stringContaining("cannot add a block to the following data stream write indices") });
+    expect(await ferry.replications.promote(".ds-dst-copy-000002", { force: true })).toMatchObject({ acknowledged: true, promotion: "unplanned" });
+    expect(await ferry.replications.promote(".ds-dst-copy-000001", {})).toMatchObject({ acknowledged: true, promotion: "planned" });
+    const written = await os(follower, "POST", "/dst-copy/_doc?op_type=create&refresh=true", { "@timestamp": new Date().toISOString(), n: -1, writer: "after-promote" });
+    expect(written).toMatchObject({ result: "created", _index: ".ds-dst-copy-000002" });
+
+    await os(follower, "PUT", "/dst-taken", { settings: { number_of_replicas: 0 } });
+    try {
+      await expect(ferry.wildcardStart.startIndexOrStream("dst-taken", { leader_alias: LEADER_ALIAS, leader_index: "dst-logs-solo" }, { waitForRestore: false }))
+        .rejects.toMatchObject({ status: 400, message: expect.stringContaining("an index or data stream of that name exists on the follower") });
+    } finally {
+      await os(follower, "DELETE", "/dst-taken");
+    }
 
     await expect(ferry.replications.start(".ds-dst-none-000001", { leader_alias: LEADER_ALIAS, leader_index: ".ds-dst-none-000001" }, { waitForRestore: false }))
       .rejects.toMatchObject({ status: 400, type: "action_request_validation_exception" });
