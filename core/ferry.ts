@@ -51,7 +51,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
     db: store, remotes, follower: config.follower, settings: config.settings, replications, events, clusterRoles: config.clusterRoles,
   });
   autofollow.resumeAll();
-  const wildcardStart = new WildcardStart({ follower: config.follower, remotes, replications, settings: config.settings });
+  const wildcardStart = new WildcardStart({ autofollow, follower: config.follower, remotes, replications, settings: config.settings });
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   const lagHistory = new LagHistory(store);
   lagHistory.start();

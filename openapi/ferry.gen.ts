@@ -878,6 +878,13 @@ export interface components {
             deletes_replicated?: number;
             /** @description Follower documents delete sweeps rewrote from the leader after someone else wrote them. */
             foreign_writes_repaired?: number;
+            /** @description When the name is a follower data stream's (docs/data-streams.md): the status of the replication of each backing index, oldest first. The answer's `status` is the most urgent of them (FAILED, then PAUSED, then BOOTSTRAPPING, else SYNCING), its `syncing_details` their sum. */
+            ferry_backing_indices?: {
+                leader_index: string;
+                follower_index: string;
+                status: components["schemas"]["ReplicationStatus"];
+                reason?: string;
+            }[];
             /** @description Recoverable errors being retried right now, per shard. */
             ferry_retrying?: {
                 shard: number;

@@ -21,7 +21,7 @@ import { forEachLimited } from "../clusters/concurrency-limit.ts";
 import { requestErrors } from "../errors.ts";
 import type { FerryEventBus } from "../events.ts";
 import { planFollows } from "./follow-plan.ts";
-import { followerName, LEADER_INDEX_PLACEHOLDER, memberFollowerName, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
+import { followerName, isMultiIndexExpression, LEADER_INDEX_PLACEHOLDER, memberFollowerName, parseIndexExpression, patternProblems, selects } from "./index-patterns.ts";
 import { streamOfBackingName } from "../clusters/data-streams.ts";
 import { indexNameProblems } from "../replication/index-names.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
@@ -181,7 +181,8 @@ const isEnabled = (row: RuleRow | undefined): row is RuleRow => row !== undefine
 function validateRule(rule: AutoFollowRule): void {
   const problems = [...indexNameProblems(rule.name), ...patternProblems(rule.pattern)];
   if (rule.follower_index_pattern !== undefined) {
-    if (!rule.follower_index_pattern.includes(LEADER_INDEX_PLACEHOLDER)) {
+    // A pattern naming one index or data stream may name its follower outright (a stream's start makes such a rule).
+    if (!rule.follower_index_pattern.includes(LEADER_INDEX_PLACEHOLDER) && isMultiIndexExpression(rule.pattern)) {
       problems.push(`follower_index_pattern must contain the ${LEADER_INDEX_PLACEHOLDER} placeholder`);
     } else {
       problems.push(...indexNameProblems(followerName(rule.follower_index_pattern, "sample")));

@@ -10,6 +10,7 @@ import { planFollows, type PlannedLeader } from "./follow-plan.ts";
 import { isFollowerTemplate, isMultiIndexExpression, LEADER_INDEX_PLACEHOLDER } from "./index-patterns.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
 import type { Acknowledged, ReplicationApi, StartRequest } from "../replication/replications.ts";
+import type { AutoFollowApi, AutoFollowRule } from "./autofollow.ts";
 import type { Settings } from "../config/settings.ts";
 
 export interface StartOutcome {
@@ -24,6 +25,8 @@ export interface WildcardStartAnswer extends Acknowledged {
 }
 
 export interface WildcardStartDeps {
+  /** Creates the rule that follows a started data stream's later backing indices. */
+  autofollow: Pick<AutoFollowApi, "create" | "delete" | "list">;
   follower: ClusterConnection;
   remotes: RemoteRegistry;
   replications: ReplicationApi;
@@ -33,6 +36,13 @@ export interface WildcardStartDeps {
 /** True when a start request names several leader indices or a follower per leader index. */
 export function isWildcardStart(pathIndex: string, leaderIndex: string): boolean {
   return isFollowerTemplate(pathIndex) || isMultiIndexExpression(leaderIndex);
+}
+
+/** A start's roles as a rule holds them; the API takes both or neither (openapi UseRoles). */
+function ruleRoles(roles: StartRequest["use_roles"]): Pick<AutoFollowRule, "use_roles"> {
+  const leader = roles?.leader_cluster_role;
+  const follower = roles?.follower_cluster_role;
+  return leader && follower ? { use_roles: { leader_cluster_role: leader, follower_cluster_role: follower } } : {};
 }
 
 export class WildcardStart {
@@ -67,7 +77,31 @@ export class WildcardStart {
       const leader = this.deps.remotes.connection(request.leader_alias);
       const members = (await listOpenIndices(leader, "leader", request.leader_index)).filter((m) => m.dataStream === request.leader_index);
       if (members.length === 0) throw err;
-      return this.startAll(pathIndex, request, options, members);
+      // The rule first, so that no rollover falls between the members started now and those it follows;
+      // a start that starts nothing takes back the rule it made.
+      const ruleWasThere = this.deps.autofollow.list().some((r) => r.leader_alias === request.leader_alias && r.name === pathIndex);
+      await this.followLaterMembers(pathIndex, request);
+      try {
+        return await this.startAll(pathIndex, request, options, members);
+      } catch (startErr) {
+        if (!ruleWasThere) await this.deps.autofollow.delete(request.leader_alias, pathIndex);
+        throw startErr;
+      }
+    }
+  }
+
+  /** Rollovers add backing indices after the start: an auto-follow rule named after the follower stream,
+   * for the leader stream's name, follows those created from now on (docs/data-streams.md). */
+  private async followLaterMembers(pathIndex: string, request: StartRequest): Promise<void> {
+    try {
+      await this.deps.autofollow.create({
+        leader_alias: request.leader_alias, name: pathIndex, pattern: request.leader_index, follower_index_pattern: pathIndex,
+        ...(request.settings ? { settings: request.settings } : {}), ...ruleRoles(request.use_roles),
+      }, { startExisting: false });
+    } catch (err) {
+      if (!isFerryError(err) || err.details.caused_by === undefined) throw err;
+      throw requestErrors.illegalArgument(
+        `Cannot start data stream [${request.leader_index}] into [${pathIndex}]: an auto-follow rule named [${pathIndex}] exists with another definition, and a stream's start makes a rule of that name to follow its later backing indices; delete that rule or name the follower stream otherwise`);
     }
   }
 

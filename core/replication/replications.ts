@@ -474,7 +474,7 @@ export class ReplicationEngine implements ReplicationApi {
   async status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>> {
     if (!followerIndex) throw requestErrors.validation(["Index name must be specified to obtain replication status"]);
     const row = getReplication(this.deps.db, followerIndex);
-    if (!row) return { status: NOT_IN_PROGRESS };
+    if (!row) return (await this.streamStatus(followerIndex)) ?? { status: NOT_IN_PROGRESS };
     const base: Record<string, unknown> = {
       status: pluginStatus(row.state as ReplicationState),
       reason: row.reason ?? DEFAULT_REASON,
@@ -520,6 +520,38 @@ export class ReplicationEngine implements ReplicationApi {
       }));
     }
     return result;
+  }
+
+  /**
+   * The status of a follower data stream (docs/data-streams.md), asked by its name: the most urgent of its
+   * backing indices' replications, their checkpoints summed, each listed. Undefined when no replication
+   * follows a backing index into a stream of that name.
+   */
+  private async streamStatus(name: string): Promise<Record<string, unknown> | undefined> {
+    const members = listReplications(this.deps.db)
+      .filter((r) => streamOfBackingName(r.leaderIndex) !== undefined && streamOfBackingName(r.followerIndex) === name)
+      // Zero-padded generations: name order is age order.
+      .sort((a, b) => a.followerIndex.localeCompare(b.followerIndex));
+    if (members.length === 0) return undefined;
+    const each = await Promise.all(members.map(async (r) => ({ row: r, answer: await this.status(r.followerIndex, false) })));
+    const urgency = ["FAILED", "PAUSED", "BOOTSTRAPPING"];
+    const rank = (status: string) => (urgency.includes(status) ? urgency.indexOf(status) : urgency.length);
+    const worst = each.map((e) => e.answer.status as string).sort((a, b) => rank(a) - rank(b))[0]!;
+    const syncing = each.map((e) => e.answer.syncing_details as Record<string, number> | undefined).filter((d) => d !== undefined);
+    const sum = (key: string) => syncing.reduce((acc, d) => acc + (d[key] ?? 0), 0);
+    const first = members[0]!;
+    return {
+      status: worst,
+      reason: each.find((e) => e.answer.status === worst)?.answer.reason ?? DEFAULT_REASON,
+      leader_alias: first.leaderAlias,
+      leader_index: streamOfBackingName(first.leaderIndex),
+      follower_index: name,
+      ...(syncing.length ? { syncing_details: { leader_checkpoint: sum("leader_checkpoint"), follower_checkpoint: sum("follower_checkpoint"), seq_no: sum("seq_no") } } : {}),
+      ferry_backing_indices: each.map(({ row, answer }) => ({
+        leader_index: row.leaderIndex, follower_index: row.followerIndex, status: answer.status,
+        ...(answer.reason !== undefined ? { reason: answer.reason } : {}),
+      })),
+    };
   }
 
   /** Status must answer while the follower does not: it asks briefly, and says so when it cannot tell. */

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ferry?.autofollow.delete(LEADER_ALIAS, RULE).catch(() => {});
+  for (const rule of ferry ? ferry.autofollow.list() : []) await ferry.autofollow.delete(rule.leader_alias, rule.name).catch(() => {});
   const followed = ((await os(follower, "GET", "/_cat/indices/.ds-dst-*?format=json&expand_wildcards=all&h=index")) ?? []) as Array<{ index: string }>;
   for (const { index } of followed) await ferry?.replications.stop(index).catch(() => {});
   await ferry?.close();
@@ -93,6 +93,11 @@ describe("data streams", () => {
     }
     const followed = (await ferry.autofollow.stats()).autofollow_stats as Array<{ name: string; num_success_start_replication: number }>;
     expect(followed.find((r) => r.name === RULE)?.num_success_start_replication).toBe(5);
+    // The follower stream's name answers _status for all its backing indices.
+    const streamStatus = await ferry.replications.status("dst-logs-app", false);
+    expect(streamStatus).toMatchObject({ status: "SYNCING", leader_alias: LEADER_ALIAS, leader_index: "dst-logs-app", follower_index: "dst-logs-app" });
+    expect((streamStatus.ferry_backing_indices as Array<{ status: string }>).map((m) => m.status)).toEqual(["SYNCING", "SYNCING", "SYNCING", "SYNCING"]);
+    expect(streamStatus.syncing_details).toMatchObject({ seq_no: expect.any(Number) });
     // The stream's name answers searches on the follower too, and takes no writes there.
     for (const stream of ["dst-logs-app", "dst-logs-late"]) {
       await os(follower, "POST", `/${stream}/_refresh`);
@@ -119,6 +124,11 @@ describe("data streams", () => {
     } finally {
       await solo.stop();
     }
+    // The start made a rule of the follower stream's name for the backing indices rollovers add later.
+    expect(ferry.autofollow.list().find((r) => r.name === "dst-copy")).toMatchObject({ pattern: "dst-logs-solo", follower_index_pattern: "dst-copy" });
+    await os(leader, "POST", "/dst-logs-solo/_rollover");
+    await until(".ds-dst-copy-000003 SYNCING", async () => (await status(".ds-dst-copy-000003")) === "SYNCING");
+    await ferry.autofollow.delete(LEADER_ALIAS, "dst-copy");
     expect(await converge(leader, follower, ".ds-dst-logs-solo-000001", ".ds-dst-copy-000001", 60_000)).toEqual([]);
     expect(await converge(leader, follower, ".ds-dst-logs-solo-000002", ".ds-dst-copy-000002", 60_000)).toEqual([]);
     await os(follower, "POST", "/dst-copy/_refresh");
@@ -127,17 +137,20 @@ describe("data streams", () => {
     // The leader refuses to block a stream's write index, so a planned promote of its copy rolls back and
     // says why; once the writers stopped, a forced promote goes through. Promoted in any order, the newest
     // copy takes the writes sent to the follower stream's name.
-    await expect(ferry.replications.promote(".ds-dst-copy-000002", {}))
+    await expect(ferry.replications.promote(".ds-dst-copy-000003", {}))
       .rejects.toMatchObject({ message: expect.stringContaining("cannot add a block to the following data stream write indices") });
-    expect(await ferry.replications.promote(".ds-dst-copy-000002", { force: true })).toMatchObject({ acknowledged: true, promotion: "unplanned" });
-    expect(await ferry.replications.promote(".ds-dst-copy-000001", {})).toMatchObject({ acknowledged: true, promotion: "planned" });
+    expect(await ferry.replications.promote(".ds-dst-copy-000003", { force: true })).toMatchObject({ acknowledged: true, promotion: "unplanned" });
+    for (const index of [".ds-dst-copy-000001", ".ds-dst-copy-000002"]) {
+      expect(await ferry.replications.promote(index, {})).toMatchObject({ acknowledged: true, promotion: "planned" });
+    }
     const written = await os(follower, "POST", "/dst-copy/_doc?op_type=create&refresh=true", { "@timestamp": new Date().toISOString(), n: -1, writer: "after-promote" });
-    expect(written).toMatchObject({ result: "created", _index: ".ds-dst-copy-000002" });
+    expect(written).toMatchObject({ result: "created", _index: ".ds-dst-copy-000003" });
 
     await os(follower, "PUT", "/dst-taken", { settings: { number_of_replicas: 0 } });
     try {
       await expect(ferry.wildcardStart.startIndexOrStream("dst-taken", { leader_alias: LEADER_ALIAS, leader_index: "dst-logs-solo" }, { waitForRestore: false }))
         .rejects.toMatchObject({ status: 400, message: expect.stringContaining("an index or data stream of that name exists on the follower") });
+      expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-taken");
     } finally {
       await os(follower, "DELETE", "/dst-taken");
     }
