@@ -3,7 +3,6 @@ import {
   compareIndexNames, followerName, isFollowerTemplate, isMultiIndexExpression, memberFollowerName, parseIndexExpression, patternProblems,
   selectIndices, selects,
 } from "./index-patterns.ts";
-import { streamOfBackingName } from "../clusters/data-streams.ts";
 
 const visible = (name: string) => ({ name, hidden: false });
 const names = (expression: string, indices: string[]) =>
@@ -91,13 +90,5 @@ describe("data streams' backing indices", () => {
     expect(memberFollowerName("copy", "logs-app", ".ds-logs-app-000003")).toBe(".ds-copy-000003");
     expect(memberFollowerName("copy", "logs-app", "shrink-logs-app")).toBeUndefined();
     expect(memberFollowerName(undefined, "logs-app", "shrink-logs-app")).toBe("shrink-logs-app");
-  });
-
-  it("say their stream by name, on both engines", () => {
-    expect(streamOfBackingName(".ds-logs-app-000001")).toBe("logs-app");
-    expect(streamOfBackingName(".ds-logs-app-2026.12.07-000012")).toBe("logs-app");
-    expect(streamOfBackingName(".ds-logs-2026-000001")).toBe("logs-2026");
-    expect(streamOfBackingName(".ds-logs-app")).toBeUndefined();
-    expect(streamOfBackingName("logs-app-000001")).toBeUndefined();
   });
 });

@@ -99,7 +99,7 @@ export class WildcardStart {
         ...(request.settings ? { settings: request.settings } : {}), ...ruleRoles(request.use_roles),
       }, { startExisting: false });
     } catch (err) {
-      if (!isFerryError(err) || err.details.caused_by === undefined) throw err;
+      if (!isFerryError(err) || err.reason !== requestErrors.autofollowRuleExists().reason) throw err;
       throw requestErrors.illegalArgument(
         `Cannot start data stream [${request.leader_index}] into [${pathIndex}]: an auto-follow rule named [${pathIndex}] exists with another definition, and a stream's start makes a rule of that name to follow its later backing indices; delete that rule or name the follower stream otherwise`);
     }

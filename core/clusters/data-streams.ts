@@ -54,10 +54,9 @@ export async function backsDataStream(conn: ClusterConnection, side: string, ind
  */
 export async function retiredFromStream(conn: ClusterConnection, side: string, index: string): Promise<boolean> {
   const name = streamOfBackingName(index);
-  const generation = Number(/-(\d{6,})$/.exec(index)?.[1]);
   if (name === undefined) return false;
   const stream = (await dataStreamsMatching(conn, side, [name])).find((s) => s.name === name);
-  return stream !== undefined && !stream.indices.includes(index) && stream.generation > generation;
+  return stream !== undefined && !stream.indices.includes(index) && stream.generation > generationOfBackingName(index);
 }
 
 /** The data stream a backing index's name says it belongs to: `.ds-<stream>-<generation>` (OpenSearch)
@@ -66,4 +65,9 @@ export async function retiredFromStream(conn: ClusterConnection, side: string, i
 export function streamOfBackingName(index: string): string | undefined {
   const match = /^\.ds-(.+?)(?:-\d{4}\.\d{2}\.\d{2})?-\d{6,}$/.exec(index);
   return match?.[1];
+}
+
+/** The generation a backing index's name ends with (`.ds-logs-app-000003`: 3); -1 for any other name. */
+export function generationOfBackingName(index: string): number {
+  return Number(/-(\d{6,})$/.exec(index)?.[1] ?? -1);
 }

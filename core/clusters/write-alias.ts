@@ -2,6 +2,7 @@
 // write through the alias switch to the promoted index at once.
 import { call, callOptional } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
+import { generationOfBackingName } from "./data-streams.ts";
 
 /** Adds `alias` to `index` as write index and removes it from every other index; answers those. */
 export async function moveWriteAlias(conn: ClusterConnection, side: string, alias: string, index: string): Promise<string[]> {
@@ -14,9 +15,6 @@ export async function moveWriteAlias(conn: ClusterConnection, side: string, alia
   return others;
 }
 
-/** The generation a backing index's name ends with (`.ds-logs-app-000003`: 3). */
-const generationOf = (index: string) => Number(/-(\d{6,})$/.exec(index)?.[1] ?? -1);
-
 /**
  * Makes `index` the write index of `alias` when no other index of the alias has a later generation: a
  * promoted data stream copy (docs/data-streams.md) takes the stream's writes only if it is the newest, so
@@ -24,7 +22,7 @@ const generationOf = (index: string) => Number(/-(\d{6,})$/.exec(index)?.[1] ?? 
  */
 export async function takeStreamWrites(conn: ClusterConnection, side: string, alias: string, index: string): Promise<boolean> {
   const holders = Object.keys((await callOptional<Record<string, unknown>>(conn, side, { method: "GET", path: `/_alias/${encodeURIComponent(alias)}` })) ?? {});
-  if (!holders.includes(index) || holders.some((other) => generationOf(other) > generationOf(index))) return false;
+  if (!holders.includes(index) || holders.some((other) => generationOfBackingName(other) > generationOfBackingName(index))) return false;
   await call(conn, side, { method: "POST", path: "/_aliases", body: { actions: [{ add: { index, alias, is_write_index: true } }] } });
   return true;
 }
