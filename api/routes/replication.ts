@@ -7,6 +7,7 @@ import { checkUseRoles } from "../../core/config/cluster-directory.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replication/replications.ts";
+import { stopIndexOrStream } from "../../core/autofollow/stream-stop.ts";
 import { isWildcardStart } from "../../core/autofollow/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { shapeAnswer } from "../answer-shape.ts";
@@ -75,7 +76,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
     return respond(c, specified(c, await wildcardStart.startIndexOrStream(params.index!, request, options) satisfies Schemas["StartResponse"], "StartResponse"));
   });
 
-  router.post("/:index/_stop", async (c) => respond(c, await replications.stop(c.var.input.params.index!)));
+  router.post("/:index/_stop", async (c) => respond(c, await stopIndexOrStream({ replications, autofollow }, c.var.input.params.index!)));
 
   router.post("/:index/_pause", async (c) => {
     const body = c.var.input.body as Schemas["PauseRequest"] | undefined;

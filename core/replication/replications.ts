@@ -57,6 +57,9 @@ export interface ReplicationApi {
   isFollowerIndex(index: string): boolean;
   /** Refusal for a write aimed at a following index, or undefined when the index takes writes. */
   writeRefusal(index: string): FerryError | undefined;
+  /** The follower indices of the replications that follow backing indices into the follower data stream
+   * `name` (docs/data-streams.md), oldest first; empty when none does. */
+  streamMembers(name: string): string[];
 }
 
 export interface EngineDeps {
@@ -527,11 +530,16 @@ export class ReplicationEngine implements ReplicationApi {
    * backing indices' replications, their checkpoints summed, each listed. Undefined when no replication
    * follows a backing index into a stream of that name.
    */
-  private async streamStatus(name: string): Promise<Record<string, unknown> | undefined> {
-    const members = listReplications(this.deps.db)
+  streamMembers(name: string): string[] {
+    return listReplications(this.deps.db)
       .filter((r) => streamOfBackingName(r.leaderIndex) !== undefined && streamOfBackingName(r.followerIndex) === name)
+      .map((r) => r.followerIndex)
       // Zero-padded generations: name order is age order.
-      .sort((a, b) => a.followerIndex.localeCompare(b.followerIndex));
+      .sort((a, b) => a.localeCompare(b));
+  }
+
+  private async streamStatus(name: string): Promise<Record<string, unknown> | undefined> {
+    const members = this.streamMembers(name).map((index) => this.record(index));
     if (members.length === 0) return undefined;
     const each = await Promise.all(members.map(async (r) => ({ row: r, answer: await this.status(r.followerIndex, false) })));
     const urgency = ["FAILED", "PAUSED", "BOOTSTRAPPING"];

@@ -1,6 +1,7 @@
 // Data streams on the leader (docs/data-streams.md): a rule or a start naming a stream follows each of its
 // backing indices, those that exist and those its rollovers add, while the leader keeps writing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopIndexOrStream } from "../../core/autofollow/stream-stop.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import { converge, os } from "../support/documents.ts";
 import { until } from "../support/until.ts";
@@ -190,5 +191,11 @@ describe("data streams", () => {
       await ret.stop();
     }
     for (const index of members.slice(2)) expect(await converge(leader, follower, index, index, 60_000), index).toEqual([]);
+
+    // _stop on the stream's name stops every backing index and the rule its start made.
+    expect(await stopIndexOrStream({ replications: ferry.replications, autofollow: ferry.autofollow }, "dst-logs-ret")).toEqual({ acknowledged: true });
+    for (const index of members) expect(await status(index)).toBe("REPLICATION NOT IN PROGRESS");
+    expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-logs-ret");
+    expect(await ferry.replications.status("dst-logs-ret", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
   });
 });
