@@ -1,6 +1,7 @@
 // Index name expressions as OpenSearch reads them in a path: a comma list of names and `*` wildcards,
 // where a term starting with `-` excludes what it matches (`logs-*,-logs-debug-*`). Also the follower
 // name template with the `{{leader_index}}` placeholder.
+import { globToRegExp } from "../clusters/index-glob.ts";
 
 export const LEADER_INDEX_PLACEHOLDER = "{{leader_index}}";
 
@@ -40,10 +41,6 @@ export function isMultiIndexExpression(expression: string): boolean {
   return expression.includes("*") || expression.includes(",") || expression.trim().startsWith("-");
 }
 
-function globToRegExp(glob: string): RegExp {
-  const source = glob.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${source}$`);
-}
 
 /** Whether one include term selects `index`. A wildcard picks neither hidden indices nor dot indices,
  * unless the term itself starts with a dot; a term naming the index exactly always selects it, and a term

@@ -3,6 +3,7 @@
 // Elasticsearch 7.9+ answer in the same shape (docs/data-streams.md).
 import { call } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
+import { globToRegExp } from "./index-glob.ts";
 import { indexListChunks } from "./index-list.ts";
 
 export interface DataStream {
@@ -13,29 +14,55 @@ export interface DataStream {
   generation: number;
 }
 
+type StreamEntry = { name?: string; generation?: number; indices?: Array<{ index_name?: string }> };
+
 interface DataStreamsAnswer {
-  data_streams?: Array<{ name?: string; generation?: number; indices?: Array<{ index_name?: string }> }>;
+  data_streams?: StreamEntry[];
+  /** An error answer (ignored status). */
+  status?: number;
+}
+
+/** A cluster without the `_data_stream` API (Elasticsearch without its data-streams module) still keeps
+ * its streams in the cluster state's metadata. */
+interface ClusterStateStreams {
+  metadata?: { data_stream?: { data_stream?: Record<string, StreamEntry> } };
 }
 
 /**
  * Every data stream that `terms` might name; which of them an expression selects is the caller's business.
  * A term without a wildcard is asked as `term*`, because a name that is not a stream would fail the whole
- * request (404). Terms starting with a dot or an underscore name no stream. A cluster that cannot list
- * streams (an engine without the API answers 400 or 404, a user without the privilege 403) has none that
- * ferry can follow.
+ * request (404). Terms starting with a dot or an underscore name no stream. Where the `_data_stream` API is
+ * missing (400, 405), the streams come from the cluster state; a user without the privilege (403) sees none
+ * that ferry can follow.
  */
 export async function dataStreamsMatching(conn: ClusterConnection, side: string, terms: string[]): Promise<DataStream[]> {
   const asked = [...new Set(terms.filter((t) => !t.startsWith(".") && !t.startsWith("_")).map((t) => (t.includes("*") ? t : `${t}*`)))];
-  const found = new Map<string, DataStream>();
+  const entries: StreamEntry[] = [];
   for (const list of indexListChunks(asked)) {
     const answer = await call<DataStreamsAnswer>(conn, side, {
       method: "GET", path: `/_data_stream/${list}`, ignore: [400, 403, 404, 405],
     });
-    for (const stream of answer?.data_streams ?? []) {
-      if (!stream.name) continue;
-      const indices = (stream.indices ?? []).map((i) => i.index_name).filter((i): i is string => typeof i === "string");
-      found.set(stream.name, { name: stream.name, indices, generation: Number(stream.generation ?? 0) });
-    }
+    if (answer?.status === 400 || answer?.status === 405) return fromClusterState(conn, side, asked);
+    entries.push(...(answer?.data_streams ?? []));
+  }
+  return streamsOf(entries);
+}
+
+async function fromClusterState(conn: ClusterConnection, side: string, asked: string[]): Promise<DataStream[]> {
+  const state = await call<ClusterStateStreams>(conn, side, {
+    method: "GET", path: "/_cluster/state/metadata",
+    querystring: { filter_path: "metadata.data_stream.data_stream.*.name,metadata.data_stream.data_stream.*.generation,metadata.data_stream.data_stream.*.indices.index_name" },
+  });
+  const patterns = asked.map(globToRegExp);
+  return streamsOf(Object.values(state?.metadata?.data_stream?.data_stream ?? {}).filter((s) => s.name !== undefined && patterns.some((p) => p.test(s.name!))));
+}
+
+function streamsOf(entries: StreamEntry[]): DataStream[] {
+  const found = new Map<string, DataStream>();
+  for (const stream of entries) {
+    if (!stream.name) continue;
+    const indices = (stream.indices ?? []).map((i) => i.index_name).filter((i): i is string => typeof i === "string");
+    found.set(stream.name, { name: stream.name, indices, generation: Number(stream.generation ?? 0) });
   }
   return [...found.values()];
 }

@@ -35,8 +35,50 @@ function usePair(leader: string, follower: string): () => ClusterPair {
   return () => pair!;
 }
 
+/**
+ * A data stream on an Elasticsearch leader, created by its first write as shippers do (the test
+ * distributions have no `_data_stream` API: ferry finds the stream in the cluster state), rolled over once
+ * while written: a rule naming it follows both backing indices, and the stream's name answers the same
+ * count on the follower (docs/data-streams.md).
+ */
+async function followsADataStream(clusters: MatrixClusters): Promise<void> {
+  const { leader, follower } = clusters;
+  const dbDir = await mkdtemp(join(tmpdir(), "ferry-streams-"));
+  let ferry: Ferry | undefined;
+  try {
+    await os(leader, "PUT", "/_index_template/dsx", {
+      index_patterns: ["dsx-*"], data_stream: {}, priority: 200,
+      template: { settings: { number_of_shards: 2, number_of_replicas: 0 }, mappings: { properties: { "@timestamp": { type: "date" }, n: { type: "long" } } } },
+    });
+    const write = async (from: number, count: number) => {
+      const lines = Array.from({ length: count }, (_, i) =>
+        `${JSON.stringify({ create: { _index: "dsx-app", _id: `d${from + i}` } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n: from + i })}\n`);
+      const answer = await (await fetch(`${leader}/_bulk?refresh=true`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("") })).json() as { errors: boolean };
+      expect(answer.errors).toBe(false);
+    };
+    await write(0, 300);
+    await os(leader, "POST", "/dsx-app/_rollover");
+    await write(300, 200);
+    ferry = await matrixFerry(clusters, dbDir);
+    expect(await ferry.autofollow.create({ leader_alias: MATRIX_ALIAS, name: "dsx", pattern: "dsx-*" })).toEqual({ acknowledged: true, existing_indices: 2 });
+    await write(500, 100);
+    await until("the stream's count on the follower", async () => {
+      const [onLeader, onFollower] = await Promise.all([os(leader, "GET", "/dsx-app/_count"), os(follower, "GET", "/dsx-app/_count")]);
+      await os(follower, "POST", "/dsx-app/_refresh");
+      return onFollower?.count === 600 && onLeader.count === 600;
+    }, 120_000);
+  } finally {
+    await ferry?.close();
+    await rm(dbDir, { recursive: true, force: true });
+  }
+}
+
 describe("Elasticsearch 8.19 → Elasticsearch 8.19", () => {
   const pair = usePair("es:8.19", "es:8.19");
+
+  it("follows a data stream's backing indices, the stream found in the cluster state", async () => {
+    await followsADataStream(clustersOf(pair()));
+  });
 
   it("replicates a mixed workload under writes through a snapshot bootstrap", async () => {
     const row = await runWorkload(clustersOf(pair()), { docs: 5_000, liveSeconds: 6, pair: nameOf(pair()) });
