@@ -729,7 +729,7 @@ export interface components {
                 [key: string]: unknown;
             };
             use_roles?: components["schemas"]["UseRoles"];
-            /** @description Present while the rule is disabled: a whole-site promote disabled it (`reason` says which task). It polls no leader and starts nothing until `PUT _autofollow` with its definition enables it. */
+            /** @description Present while the rule is disabled: a whole-site promote disabled it (`reason` says which task), or a `_pause` of the data stream whose start made it (docs/data-streams.md). It polls no leader and starts nothing until `PUT _autofollow` with its definition enables it. */
             disabled?: {
                 /** @description Epoch milliseconds. */
                 at: number;

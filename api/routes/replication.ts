@@ -7,7 +7,7 @@ import { checkUseRoles } from "../../core/config/cluster-directory.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replication/replications.ts";
-import { stopIndexOrStream } from "../../core/autofollow/stream-stop.ts";
+import { pauseIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import { isWildcardStart } from "../../core/autofollow/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { shapeAnswer } from "../answer-shape.ts";
@@ -80,10 +80,10 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.post("/:index/_pause", async (c) => {
     const body = c.var.input.body as Schemas["PauseRequest"] | undefined;
-    return respond(c, await replications.pause(c.var.input.params.index!, body?.reason));
+    return respond(c, await pauseIndexOrStream({ replications, autofollow }, c.var.input.params.index!, body?.reason));
   });
 
-  router.post("/:index/_resume", async (c) => respond(c, await replications.resume(c.var.input.params.index!)));
+  router.post("/:index/_resume", async (c) => respond(c, await resumeIndexOrStream({ replications, autofollow }, c.var.input.params.index!)));
 
   router.post("/:index/_promote", async (c) => {
     const body = (c.var.input.body ?? {}) as Schemas["PromoteRequest"];

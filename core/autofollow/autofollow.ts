@@ -83,6 +83,8 @@ export interface AutoFollowApi {
   /** ferry extension (#1394): replaces a rule's pattern, follower pattern, settings and roles. */
   update(rule: AutoFollowRule): Promise<Acknowledged>;
   delete(leaderAlias: string, name: string): Promise<Acknowledged>;
+  /** Stops a rule's polls until `update` with its definition enables it again; `reason` shows in `list`. */
+  disable(leaderAlias: string, name: string, reason: string): void;
   /** ferry extension (#1394): every rule, as it was defined. */
   list(): StoredRule[];
   /** The plugin's `autofollow_stats` body (reference §4.8), with `blocked_indices` per rule. */
@@ -253,6 +255,13 @@ export class AutoFollowEngine implements AutoFollowApi {
     if (rt.evaluation) rt.again = true;
     else this.schedule(rt, rule.leader_alias, rule.name, 0);
     return ACK;
+  }
+
+  disable(leaderAlias: string, name: string, reason: string): void {
+    disableRule(this.deps.db, leaderAlias, name, Date.now(), reason);
+    // An evaluation under way finds the rule disabled when it schedules the next one.
+    const rt = this.runtimes.get(ruleKey(leaderAlias, name));
+    if (rt) clearTimeout(rt.timer);
   }
 
   async delete(leaderAlias: string, name: string): Promise<Acknowledged> {

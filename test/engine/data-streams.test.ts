@@ -1,7 +1,7 @@
 // Data streams on the leader (docs/data-streams.md): a rule or a start naming a stream follows each of its
 // backing indices, those that exist and those its rollovers add, while the leader keeps writing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stopIndexOrStream } from "../../core/autofollow/stream-stop.ts";
+import { pauseIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import { converge, os } from "../support/documents.ts";
 import { until } from "../support/until.ts";
@@ -192,8 +192,18 @@ describe("data streams", () => {
     }
     for (const index of members.slice(2)) expect(await converge(leader, follower, index, index, 60_000), index).toEqual([]);
 
+    // _pause and _resume on the stream's name act on every backing index and on the rule its start made.
+    const actions = { replications: ferry.replications, autofollow: ferry.autofollow };
+    expect(await pauseIndexOrStream(actions, "dst-logs-ret", "maintenance")).toEqual({ acknowledged: true });
+    for (const index of members.slice(2)) expect(await status(index)).toBe("PAUSED");
+    expect(ferry.autofollow.list().find((r) => r.name === "dst-logs-ret")?.disabled?.reason).toBe("data stream [dst-logs-ret] paused");
+    expect((await ferry.replications.status("dst-logs-ret", false)).status).toBe("PAUSED");
+    expect(await resumeIndexOrStream(actions, "dst-logs-ret")).toEqual({ acknowledged: true });
+    for (const index of members.slice(2)) await until(`${index} SYNCING again`, async () => (await status(index)) === "SYNCING");
+    expect(ferry.autofollow.list().find((r) => r.name === "dst-logs-ret")?.disabled).toBeUndefined();
+
     // _stop on the stream's name stops every backing index and the rule its start made.
-    expect(await stopIndexOrStream({ replications: ferry.replications, autofollow: ferry.autofollow }, "dst-logs-ret")).toEqual({ acknowledged: true });
+    expect(await stopIndexOrStream(actions, "dst-logs-ret")).toEqual({ acknowledged: true });
     for (const index of members) expect(await status(index)).toBe("REPLICATION NOT IN PROGRESS");
     expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-logs-ret");
     expect(await ferry.replications.status("dst-logs-ret", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
