@@ -208,4 +208,28 @@ describe("data streams", () => {
     expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-logs-ret");
     expect(await ferry.replications.status("dst-logs-ret", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
   });
+
+  it("follows a stream with a long name and dozens of backing indices, whose names pass the request-line limit together", async () => {
+    const stream = `dst-logs-${"long-stream-name-".repeat(11)}end`;
+    expect(stream.length).toBeGreaterThan(180);
+    await os(leader, "PUT", `/_data_stream/${stream}`);
+    for (let i = 0; i < 24; i++) {
+      const lines = Array.from({ length: 10 }, (_, j) =>
+        `${JSON.stringify({ create: { _index: stream, _id: `g${i}-${j}` } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n: j })}\n`);
+      await fetch(`${leader}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("") });
+      await os(leader, "POST", `/${stream}/_rollover`);
+    }
+    const members = await backingIndices(stream);
+    expect(members).toHaveLength(25);
+    expect(members.join(",").length).toBeGreaterThan(4096);
+    const answer = await ferry.wildcardStart.startIndexOrStream(stream, { leader_alias: LEADER_ALIAS, leader_index: stream }, { waitForRestore: false });
+    expect((answer as { indices: Array<{ result: string }> }).indices.filter((o) => o.result === "started")).toHaveLength(25);
+    await until("every backing index SYNCING", async () => (await ferry.replications.status(stream, false)).status === "SYNCING"
+      && ((await ferry.replications.status(stream, false)).ferry_backing_indices as unknown[]).length === 25, 180_000);
+    await until("the stream's count on the follower", async () => {
+      await os(follower, "POST", `/${stream}/_refresh`);
+      return (await os(follower, "GET", `/${stream}/_count`))?.count === 240;
+    }, 60_000);
+    expect(await stopIndexOrStream({ replications: ferry.replications, autofollow: ferry.autofollow }, stream)).toEqual({ acknowledged: true });
+  });
 });
