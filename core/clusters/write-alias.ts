@@ -23,6 +23,9 @@ export async function moveWriteAlias(conn: ClusterConnection, side: string, alia
 export async function takeStreamWrites(conn: ClusterConnection, side: string, alias: string, index: string): Promise<boolean> {
   const holders = Object.keys((await callOptional<Record<string, unknown>>(conn, side, { method: "GET", path: `/_alias/${encodeURIComponent(alias)}` })) ?? {});
   if (!holders.includes(index) || holders.some((other) => generationOfBackingName(other) > generationOfBackingName(index))) return false;
-  await call(conn, side, { method: "POST", path: "/_aliases", body: { actions: [{ add: { index, alias, is_write_index: true } }] } });
+  // Any other holder of the flag (a copy promoted before a rollover brought a newer one) gives it up in the
+  // same call: an alias has at most one write index.
+  const others = holders.filter((other) => other !== index).map((other) => ({ add: { index: other, alias, is_write_index: false } }));
+  await call(conn, side, { method: "POST", path: "/_aliases", body: { actions: [...others, { add: { index, alias, is_write_index: true } }] } });
   return true;
 }
