@@ -11,6 +11,7 @@ const LEVELS: { [K in keyof FerryEvents]?: Level | ((payload: FerryEvents[K]) =>
   "replication:state": (e) => (e.state === "FAILED" ? "error" : "info"),
   "replication:stopped": "info",
   "replication:leader-retired": "info",
+  "replication:stream-templates": (e) => (e.refused.length ? "warn" : "info"),
   "bootstrap:step": "info",
   "bootstrap:progress": "debug",
   "bootstrap:snapshot-left": "warn",

@@ -6,6 +6,9 @@ import type { RequestTally } from "./clusters/request-tally.ts";
 export interface FerryEvents {
   "replication:state": { followerIndex: string; state: string; reason: string | null };
   "replication:stopped": { followerIndex: string };
+  /** A data stream's backing index started: the templates of its leader stream written to the follower, and
+   * those the follower refused (core/clusters/stream-templates.ts). */
+  "replication:stream-templates": { followerIndex: string; copied: string[]; refused: Array<{ template: string; reason: string }> };
   /** The leader's lifecycle deleted a data stream's backing index; its replication ended and the follower's
    * copy was kept or deleted (`ferry.follower.mirror_index_deletes`). */
   "replication:leader-retired": { followerIndex: string; leaderIndex: string; followerCopy: "kept" | "deleted" };

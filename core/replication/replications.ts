@@ -10,6 +10,7 @@ import type { ClusterConnection, RemoteAuth } from "../clusters/connection.ts";
 import { clusterEngine } from "../clusters/engine.ts";
 import { backsDataStream, retiredFromStream, streamOfBackingName } from "../clusters/data-streams.ts";
 import { indexOrStreamNames } from "../clusters/index-listing.ts";
+import { copyStreamTemplates } from "../clusters/stream-templates.ts";
 import { indexMetadata } from "../clusters/index-metadata.ts";
 import { checkUseRoles, ClusterDirectory, LOCAL_CLUSTER, roleCredentials, unconfiguredRoles, type UseRoles } from "../config/cluster-directory.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
@@ -263,6 +264,7 @@ export class ReplicationEngine implements ReplicationApi {
         `Cannot follow [${request.leader_index}] into data stream [${followerStream}]: an index or data stream of that name exists on the follower, and ferry makes the name an alias over the followed backing indices (docs/data-streams.md); delete it or name the follower stream otherwise`);
     }
     const meta = await validateLeader(leader, request);
+    if (member) await this.copyTemplates(followerIndex, leader, this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), request.leader_index);
     if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
     }
@@ -289,6 +291,17 @@ export class ReplicationEngine implements ReplicationApi {
     return ACK;
   }
 
+
+  /** The leader stream's templates, so that streams created on the follower after a failover get them
+   * (core/clusters/stream-templates.ts). The start goes on whatever becomes of them; the log says. */
+  private async copyTemplates(followerIndex: string, leader: ClusterConnection, follower: ClusterConnection, leaderIndex: string): Promise<void> {
+    try {
+      const { copied, refused } = await copyStreamTemplates(leader, follower, streamOfBackingName(leaderIndex)!);
+      if (copied.length || refused.length) this.deps.events.emit("replication:stream-templates", { followerIndex, copied, refused });
+    } catch (err) {
+      this.deps.events.emit("replication:stream-templates", { followerIndex, copied: [], refused: [{ template: "*", reason: isFerryError(err) ? err.reason : String(err) }] });
+    }
+  }
 
   private async waitUntilFollowing(followerIndex: string): Promise<void> {
     for (;;) {

@@ -12,8 +12,10 @@ const RULE = "dstreams";
 let ferry: Ferry;
 
 beforeAll(async () => {
+  await os(leader, "PUT", "/_component_template/dst-logs-fields", { template: { mappings: { properties: { host: { type: "keyword" } } } } });
   await os(leader, "PUT", "/_index_template/dst-logs", {
     index_patterns: ["dst-logs-*"],
+    composed_of: ["dst-logs-fields"],
     data_stream: {},
     template: {
       settings: { number_of_shards: 2, number_of_replicas: 0 },
@@ -29,7 +31,10 @@ afterAll(async () => {
   for (const { index } of followed) await ferry?.replications.stop(index).catch(() => {});
   await ferry?.close();
   await os(leader, "DELETE", "/_data_stream/dst-logs-*");
-  await os(leader, "DELETE", "/_index_template/dst-logs");
+  for (const side of [leader, follower]) {
+    await os(side, "DELETE", "/_index_template/dst-logs");
+    await os(side, "DELETE", "/_component_template/dst-logs-fields");
+  }
   await os(follower, "DELETE", "/.ds-dst-*?expand_wildcards=all");
 });
 
@@ -94,6 +99,10 @@ describe("data streams", () => {
     }
     const followed = (await ferry.autofollow.stats()).autofollow_stats as Array<{ name: string; num_success_start_replication: number }>;
     expect(followed.find((r) => r.name === RULE)?.num_success_start_replication).toBe(5);
+    // The stream's templates are on the follower, for streams created there after a failover.
+    expect((await os(follower, "GET", "/_index_template/dst-logs")).index_templates[0].index_template)
+      .toMatchObject({ index_patterns: ["dst-logs-*"], composed_of: ["dst-logs-fields"], data_stream: {} });
+    expect((await os(follower, "GET", "/_component_template/dst-logs-fields")).component_templates).toHaveLength(1);
     // The follower stream's name answers _status for all its backing indices.
     const streamStatus = await ferry.replications.status("dst-logs-app", false);
     expect(streamStatus).toMatchObject({ status: "SYNCING", leader_alias: LEADER_ALIAS, leader_index: "dst-logs-app", follower_index: "dst-logs-app" });
@@ -106,6 +115,8 @@ describe("data streams", () => {
     }
     const write = await fetch(`${follower}/dst-logs-app/_doc`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ "@timestamp": new Date().toISOString() }) });
     expect(write.status).toBe(400);
+    // The streams of the later cases are theirs alone.
+    await ferry.autofollow.delete(LEADER_ALIAS, RULE);
   });
 
   it("a start naming a stream follows its backing indices under the path's stream name; a dot name that backs no stream is refused", async () => {
