@@ -38,9 +38,12 @@ export async function stopIndexOrStream(deps: StreamActionDeps, name: string): P
 export async function pauseIndexOrStream(deps: StreamActionDeps, name: string, reason?: string): Promise<Acknowledged> {
   const members = deps.replications.streamMembers(name);
   if (members.length === 0) return deps.replications.pause(name, reason);
+  // A backing index still restoring cannot pause: refused as its own pause would be, before anything changed.
+  const restoring = await inStatus(deps, members, ["BOOTSTRAPPING"]);
+  if (restoring.length) return deps.replications.pause(restoring[0]!, reason);
   const rule = startRule(deps, name);
   if (rule) deps.autofollow.disable(rule.leader_alias, rule.name, `data stream [${name}] paused`);
-  for (const index of await inStatus(deps, members, ["SYNCING", "BOOTSTRAPPING"])) await deps.replications.pause(index, reason);
+  for (const index of await inStatus(deps, members, ["SYNCING"])) await deps.replications.pause(index, reason);
   return ACK;
 }
 

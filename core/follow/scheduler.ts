@@ -326,8 +326,7 @@ class LeaderPoller {
     const { deps } = this.scheduler;
     if (!this.following(index)) return false;
     if (!leaderState) {
-      this.scheduler.letGo(index.followerIndex);
-      deps.onLeaderIndexGone(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
+      this.scheduler.leaderGone(index);
       return false;
     }
     if (leaderState.uuid !== index.leaderUuid) {
@@ -666,6 +665,14 @@ export class Scheduler {
     this.deps.onFatal(followerIndex, reason);
   }
 
+  /** The leader index is gone: the engine decides whether that ends or fails the replication (once, whether
+   * the poll or a task saw it first). */
+  leaderGone(index: FollowedIndex): void {
+    if (!this.isFollowing(index.followerIndex)) return;
+    this.letGo(index.followerIndex);
+    this.deps.onLeaderIndexGone(index.followerIndex, engineErrors.indexGone("leader", index.leaderIndex).reason);
+  }
+
   /** Stops polling for the index; tasks that run end on their own. */
   letGo(followerIndex: string): void {
     this.followsDue.delete(followerIndex);
@@ -782,7 +789,9 @@ export class Scheduler {
           const { type, reason, retryable } = outcome.error;
           recordShardError(deps.db, index.followerIndex, shard, reason, requests);
           deps.events.emit("shard:error", { followerIndex: index.followerIndex, shard, task, type, reason, retryable });
-          if (!retryable) this.fail(index.followerIndex, reason);
+          // A task that found the leader index gone (deleted under it) ends the replication as the poll would.
+          if (!retryable && reason === engineErrors.indexGone("leader", index.leaderIndex).reason) this.leaderGone(index);
+          else if (!retryable) this.fail(index.followerIndex, reason);
         })
         .finally(() => {
           cancelled.removeEventListener("abort", cancel);
