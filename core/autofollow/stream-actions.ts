@@ -2,7 +2,7 @@
 // replication of each of its backing indices and on the rule a start of the stream made (named after the
 // follower stream, naming it outright: a user's own rules are left alone); any other name acts on its own
 // replication.
-import type { Acknowledged, ReplicationApi } from "../replication/replications.ts";
+import type { Acknowledged, ReplicationApi, StreamMember } from "../replication/replications.ts";
 import type { AutoFollowApi, StoredRule } from "./autofollow.ts";
 
 export interface StreamActionDeps {
@@ -18,9 +18,8 @@ function startRule(deps: StreamActionDeps, name: string): StoredRule | undefined
 
 /** The members whose replication is in one of `statuses`: a stream's backing indices need not all be in
  * the same state (one failed, one paused by hand), and the others are left as they are. */
-async function inStatus(deps: StreamActionDeps, members: string[], statuses: string[]): Promise<string[]> {
-  const states = await Promise.all(members.map(async (index) => (await deps.replications.status(index, false)).status as string));
-  return members.filter((_, i) => statuses.includes(states[i]!));
+function inStatus(members: StreamMember[], statuses: string[]): string[] {
+  return members.filter((m) => statuses.includes(m.status)).map((m) => m.followerIndex);
 }
 
 // Each action handles the rule first on the way down (no new backing index starts while the others stop
@@ -31,7 +30,7 @@ export async function stopIndexOrStream(deps: StreamActionDeps, name: string): P
   if (members.length === 0) return deps.replications.stop(name);
   const rule = startRule(deps, name);
   if (rule) await deps.autofollow.delete(rule.leader_alias, rule.name);
-  for (const index of members) await deps.replications.stop(index);
+  for (const { followerIndex } of members) await deps.replications.stop(followerIndex);
   return ACK;
 }
 
@@ -39,18 +38,18 @@ export async function pauseIndexOrStream(deps: StreamActionDeps, name: string, r
   const members = deps.replications.streamMembers(name);
   if (members.length === 0) return deps.replications.pause(name, reason);
   // A backing index still restoring cannot pause: refused as its own pause would be, before anything changed.
-  const restoring = await inStatus(deps, members, ["BOOTSTRAPPING"]);
+  const restoring = inStatus(members, ["BOOTSTRAPPING"]);
   if (restoring.length) return deps.replications.pause(restoring[0]!, reason);
   const rule = startRule(deps, name);
   if (rule) deps.autofollow.disable(rule.leader_alias, rule.name, `data stream [${name}] paused`);
-  for (const index of await inStatus(deps, members, ["SYNCING"])) await deps.replications.pause(index, reason);
+  for (const index of inStatus(members, ["SYNCING"])) await deps.replications.pause(index, reason);
   return ACK;
 }
 
 export async function resumeIndexOrStream(deps: StreamActionDeps, name: string): Promise<Acknowledged> {
   const members = deps.replications.streamMembers(name);
   if (members.length === 0) return deps.replications.resume(name);
-  for (const index of await inStatus(deps, members, ["PAUSED"])) await deps.replications.resume(index);
+  for (const index of inStatus(members, ["PAUSED"])) await deps.replications.resume(index);
   // Enabled again, the rule also starts what the leader's rollovers added meanwhile.
   const rule = startRule(deps, name);
   if (rule) {

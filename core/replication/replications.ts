@@ -58,9 +58,17 @@ export interface ReplicationApi {
   isFollowerIndex(index: string): boolean;
   /** Refusal for a write aimed at a following index, or undefined when the index takes writes. */
   writeRefusal(index: string): FerryError | undefined;
-  /** The follower indices of the replications that follow backing indices into the follower data stream
-   * `name` (docs/data-streams.md), oldest first; empty when none does. */
-  streamMembers(name: string): string[];
+  /** The replications that follow backing indices into the follower data stream `name`
+   * (docs/data-streams.md), oldest first, as the store has them; empty when none does. */
+  streamMembers(name: string): StreamMember[];
+}
+
+export interface StreamMember {
+  followerIndex: string;
+  leaderIndex: string;
+  /** The plugin's status of the replication. */
+  status: string;
+  reason: string;
 }
 
 export interface EngineDeps {
@@ -490,7 +498,7 @@ export class ReplicationEngine implements ReplicationApi {
   async status(followerIndex: string, verbose: boolean): Promise<Record<string, unknown>> {
     if (!followerIndex) throw requestErrors.validation(["Index name must be specified to obtain replication status"]);
     const row = getReplication(this.deps.db, followerIndex);
-    if (!row) return (await this.streamStatus(followerIndex)) ?? { status: NOT_IN_PROGRESS };
+    if (!row) return this.streamStatus(followerIndex) ?? { status: NOT_IN_PROGRESS };
     const base: Record<string, unknown> = {
       status: pluginStatus(row.state as ReplicationState),
       reason: row.reason ?? DEFAULT_REASON,
@@ -518,11 +526,7 @@ export class ReplicationEngine implements ReplicationApi {
       ...(row.followerAlias !== null ? { ferry_follower_alias: row.followerAlias } : {}),
       deletes_replicated: sum((s) => s.deletesReplicated),
       foreign_writes_repaired: sum((s) => s.foreignWritesRepaired),
-      syncing_details: {
-        leader_checkpoint: sum((s) => s.leaderCheckpoint),
-        follower_checkpoint: sum(reconciled),
-        seq_no: sum((s) => s.checkpoint + 1),
-      },
+      syncing_details: this.syncingDetails(followerIndex),
     };
     const errors = shards.filter((s) => s.lastError);
     if (errors.length) {
@@ -538,41 +542,44 @@ export class ReplicationEngine implements ReplicationApi {
     return result;
   }
 
-  /**
-   * The status of a follower data stream (docs/data-streams.md), asked by its name: the most urgent of its
-   * backing indices' replications, their checkpoints summed, each listed. Undefined when no replication
-   * follows a backing index into a stream of that name.
-   */
-  streamMembers(name: string): string[] {
+  streamMembers(name: string): StreamMember[] {
     return listReplications(this.deps.db)
       .filter((r) => streamOfBackingName(r.leaderIndex) !== undefined && streamOfBackingName(r.followerIndex) === name)
-      .map((r) => r.followerIndex)
+      .map((r) => ({ followerIndex: r.followerIndex, leaderIndex: r.leaderIndex, status: pluginStatus(r.state as ReplicationState), reason: r.reason ?? DEFAULT_REASON }))
       // Zero-padded generations: name order is age order.
-      .sort((a, b) => a.localeCompare(b));
+      .sort((a, b) => a.followerIndex.localeCompare(b.followerIndex));
   }
 
-  private async streamStatus(name: string): Promise<Record<string, unknown> | undefined> {
-    const members = this.streamMembers(name).map((index) => this.record(index));
+  /**
+   * The status of a follower data stream (docs/data-streams.md), asked by its name: the most urgent of its
+   * backing indices' replications, their checkpoints summed, each listed. From the store alone: a stream
+   * may have hundreds of backing indices. Undefined when no replication follows one into a stream of that name.
+   */
+  private streamStatus(name: string): Record<string, unknown> | undefined {
+    const members = this.streamMembers(name);
     if (members.length === 0) return undefined;
-    const each = await Promise.all(members.map(async (r) => ({ row: r, answer: await this.status(r.followerIndex, false) })));
     const urgency = ["FAILED", "PAUSED", "BOOTSTRAPPING"];
     const rank = (status: string) => (urgency.includes(status) ? urgency.indexOf(status) : urgency.length);
-    const worst = each.map((e) => e.answer.status as string).sort((a, b) => rank(a) - rank(b))[0]!;
-    const syncing = each.map((e) => e.answer.syncing_details as Record<string, number> | undefined).filter((d) => d !== undefined);
-    const sum = (key: string) => syncing.reduce((acc, d) => acc + (d[key] ?? 0), 0);
+    const worst = [...members].sort((a, b) => rank(a.status) - rank(b.status))[0]!;
+    const syncing = members.filter((m) => m.status === "SYNCING").map((m) => this.syncingDetails(m.followerIndex));
+    const sum = (key: keyof ReturnType<typeof this.syncingDetails>) => syncing.reduce((acc, d) => acc + d[key], 0);
     const first = members[0]!;
     return {
-      status: worst,
-      reason: each.find((e) => e.answer.status === worst)?.answer.reason ?? DEFAULT_REASON,
-      leader_alias: first.leaderAlias,
+      status: worst.status,
+      reason: worst.reason,
+      leader_alias: this.record(first.followerIndex).leaderAlias,
       leader_index: streamOfBackingName(first.leaderIndex),
       follower_index: name,
       ...(syncing.length ? { syncing_details: { leader_checkpoint: sum("leader_checkpoint"), follower_checkpoint: sum("follower_checkpoint"), seq_no: sum("seq_no") } } : {}),
-      ferry_backing_indices: each.map(({ row, answer }) => ({
-        leader_index: row.leaderIndex, follower_index: row.followerIndex, status: answer.status,
-        ...(answer.reason !== undefined ? { reason: answer.reason } : {}),
-      })),
+      ferry_backing_indices: members.map((m) => ({ leader_index: m.leaderIndex, follower_index: m.followerIndex, status: m.status, reason: m.reason })),
     };
+  }
+
+  /** The plugin's `syncing_details` of a replication, its shards summed. */
+  private syncingDetails(followerIndex: string): { leader_checkpoint: number; follower_checkpoint: number; seq_no: number } {
+    const shards = listShards(this.deps.db, followerIndex);
+    const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((acc, s) => acc + f(s), 0);
+    return { leader_checkpoint: sum((s) => s.leaderCheckpoint), follower_checkpoint: sum(reconciled), seq_no: sum((s) => s.checkpoint + 1) };
   }
 
   /** Status must answer while the follower does not: it asks briefly, and says so when it cannot tell. */
