@@ -267,13 +267,14 @@ export class ReplicationEngine implements ReplicationApi {
     const leader = this.clusters.as(this.deps.remotes.connection(request.leader_alias), request.use_roles?.leader_cluster_role);
     if (problems.length && !(await backsDataStream(leader, "leader", request.leader_index))) throw requestErrors.validation(problems);
     const followerStream = member ? streamOfBackingName(followerIndex) : undefined;
-    if (followerStream !== undefined && (await indexOrStreamNames(this.deps.follower, "follower", [followerStream])).has(followerStream)) {
+    const follower = this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role);
+    if (followerStream !== undefined && (await indexOrStreamNames(follower, "follower", [followerStream])).has(followerStream)) {
       throw requestErrors.illegalArgument(
         `Cannot follow [${request.leader_index}] into data stream [${followerStream}]: an index or data stream of that name exists on the follower, and ferry makes the name an alias over the followed backing indices (docs/data-streams.md); delete it or name the follower stream otherwise`);
     }
     const meta = await validateLeader(leader, request);
-    if (member) await this.copyTemplates(followerIndex, leader, this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), request.leader_index);
-    if (await indexMetadata(this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role), "follower", followerIndex)) {
+    if (member) await this.copyTemplates(followerIndex, leader, follower, request.leader_index);
+    if (await indexMetadata(follower, "follower", followerIndex)) {
       throw requestErrors.illegalArgument(`Cant use same index again for replication. Delete the index:${followerIndex}`);
     }
     if (getReplication(this.deps.db, followerIndex)) {
@@ -281,7 +282,6 @@ export class ReplicationEngine implements ReplicationApi {
       await this.change("stop", followerIndex);
     }
     const overrides = request.settings ? flattenSettings(request.settings) : {};
-    const follower = this.clusters.as(this.deps.follower, request.use_roles?.follower_cluster_role);
     const bootstrapKind = chooseBootstrap(
       await clusterEngine(leader, "leader"), await clusterEngine(follower, "follower"),
       this.deps.snapshotRepository !== undefined, this.deps.settings["ferry.bootstrap.search_copy"],
