@@ -673,6 +673,8 @@ export interface components {
             reverse?: components["schemas"]["ReverseReplication"];
             shards: components["schemas"]["PromoteShard"][];
             took_millis: number;
+            /** @description When the name is a follower data stream's (docs/data-streams.md): each backing index's promote, newest first. The answer then names the streams, its `shards` is empty, `documents` sums them, and `promotion` is `unplanned` when any of them was. */
+            ferry_backing_indices?: components["schemas"]["SitePromoteOutcome"][];
         };
         ReverseReplication: {
             /** @description The promoted side, i.e. ferry's follower cluster. */

@@ -7,7 +7,7 @@ import { checkUseRoles } from "../../core/config/cluster-directory.ts";
 import { requestErrors } from "../../core/errors.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import type { StartRequest as EngineStartRequest } from "../../core/replication/replications.ts";
-import { pauseIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
+import { pauseIndexOrStream, promoteIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import { isWildcardStart } from "../../core/autofollow/wildcard-start.ts";
 import type { components } from "../../openapi/ferry.gen.ts";
 import { shapeAnswer } from "../answer-shape.ts";
@@ -87,7 +87,7 @@ export function replicationRoutes(ferry: Ferry): Hono<ValidationEnv> {
 
   router.post("/:index/_promote", async (c) => {
     const body = (c.var.input.body ?? {}) as Schemas["PromoteRequest"];
-    return respond(c, await replications.promote(c.var.input.params.index!, body) satisfies Schemas["PromoteResponse"]);
+    return respond(c, await promoteIndexOrStream({ replications, autofollow }, c.var.input.params.index!, body) satisfies Schemas["PromoteResponse"]);
   });
 
   router.get("/:index/_status", async (c) => {

@@ -20,6 +20,7 @@ import { planFollows } from "./follow-plan.ts";
 import { compareIndexNames, parseIndexExpression, patternProblems, selectIndices, selects } from "./index-patterns.ts";
 import type { RemoteRegistry } from "../config/remotes.ts";
 import type { Acknowledged, ReplicationApi } from "../replication/replications.ts";
+import { promoteOutcome } from "../failover/promote.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Store } from "../store/db.ts";
 import { getReplication, listReplications } from "../store/replications.ts";
@@ -97,15 +98,7 @@ export class BulkTasks {
     };
     const options = { ...(request.force !== undefined ? { force: request.force } : {}), ...(request.timeout !== undefined ? { timeout: request.timeout } : {}) };
     return this.launch(id, status, work, async (index) => {
-      const answer = await this.deps.replications.promote(index, options);
-      promoted.push({
-        index, promotion: answer.promotion,
-        ...(answer.unplanned_because !== undefined ? { unplanned_because: answer.unplanned_because } : {}),
-        leader_alias: answer.leader_alias, leader_index: answer.leader_index,
-        ...(answer.leader_write_block !== undefined ? { leader_write_block: answer.leader_write_block } : {}),
-        ...(answer.documents ? { documents: answer.documents } : {}),
-        shards: answer.shards, took_millis: answer.took_millis,
-      });
+      promoted.push(promoteOutcome(index, await this.deps.replications.promote(index, options)));
     });
   }
 

@@ -1,8 +1,11 @@
-// `_stop`, `_pause` and `_resume` on a follower data stream's name (docs/data-streams.md) act on the
+// `_stop`, `_pause`, `_resume` and `_promote` on a follower data stream's name (docs/data-streams.md) act on the
 // replication of each of its backing indices and on the rule a start of the stream made (named after the
 // follower stream, naming it outright: a user's own rules are left alone); any other name acts on its own
 // replication.
 import type { Acknowledged, ReplicationApi, StreamMember } from "../replication/replications.ts";
+import { generationOfBackingName, streamOfBackingName } from "../clusters/data-streams.ts";
+import { requestErrors, isFerryError } from "../errors.ts";
+import { promoteOutcome, type PromoteRequest, type PromoteResponse } from "../failover/promote.ts";
 import type { AutoFollowApi, StoredRule } from "./autofollow.ts";
 
 export interface StreamActionDeps {
@@ -52,9 +55,63 @@ export async function resumeIndexOrStream(deps: StreamActionDeps, name: string):
   for (const index of inStatus(members, ["PAUSED"])) await deps.replications.resume(index);
   // Enabled again, the rule also starts what the leader's rollovers added meanwhile.
   const rule = startRule(deps, name);
-  if (rule) {
-    const { disabled: _disabled, ...definition } = rule;
-    await deps.autofollow.update(definition);
-  }
+  if (rule) await enable(deps, rule);
   return ACK;
 }
+
+/**
+ * Promotes every backing index of a follower stream, newest first: a planned promote of the newest holds
+ * the leader stream's writes (core/clusters/stream-hold.ts), so that the older ones, which nobody appends
+ * to, drain once. The stream's own rule is disabled first and deleted once all are promoted; when the
+ * newest's promote rolls back, nothing was promoted and the rule is enabled again.
+ */
+export async function promoteIndexOrStream(deps: StreamActionDeps, name: string, request: PromoteRequest): Promise<PromoteResponse> {
+  const members = deps.replications.streamMembers(name);
+  if (members.length === 0) return deps.replications.promote(name, request);
+  const restoring = inStatus(members, ["BOOTSTRAPPING"]);
+  if (restoring.length) return deps.replications.promote(restoring[0]!, request);
+  const started = Date.now();
+  const rule = startRule(deps, name);
+  if (rule) deps.autofollow.disable(rule.leader_alias, rule.name, `data stream [${name}] is being promoted`);
+  const newestFirst = [...members].sort((a, b) => generationOfBackingName(b.followerIndex) - generationOfBackingName(a.followerIndex));
+  const answers: PromoteResponse[] = [];
+  for (const { followerIndex } of newestFirst) {
+    try {
+      answers.push(await deps.replications.promote(followerIndex, request));
+    } catch (err) {
+      if (answers.length === 0) {
+        if (rule) await enable(deps, rule);
+        throw err;
+      }
+      const reason = isFerryError(err) ? err.reason : String(err);
+      throw requestErrors.illegalState(`data stream [${name}] is promoted in part: [${answers.map((a) => a.follower_index).join(", ")}] ` +
+        `were promoted, then the promote of [${followerIndex}] failed (${reason}); promote the rest by their names`, 409);
+    }
+  }
+  if (rule) await deps.autofollow.delete(rule.leader_alias, rule.name);
+  const newest = answers[0]!;
+  const documents = answers.every((a) => a.documents)
+    ? { leader: sum(answers.map((a) => a.documents!.leader)), follower: sum(answers.map((a) => a.documents!.follower)) } : undefined;
+  const unplanned = answers.find((a) => a.promotion === "unplanned");
+  return {
+    acknowledged: true,
+    promotion: unplanned ? "unplanned" : "planned",
+    ...(unplanned?.unplanned_because !== undefined ? { unplanned_because: unplanned.unplanned_because } : {}),
+    guarantee: newest.guarantee,
+    follower_index: name,
+    leader_alias: newest.leader_alias,
+    leader_index: streamOfBackingName(newest.leader_index) ?? newest.leader_index,
+    ...(newest.leader_write_block !== undefined ? { leader_write_block: newest.leader_write_block } : {}),
+    ...(documents ? { documents } : {}),
+    shards: [],
+    took_millis: Date.now() - started,
+    ferry_backing_indices: answers.map((a) => promoteOutcome(a.follower_index, a)),
+  };
+}
+
+async function enable(deps: StreamActionDeps, rule: StoredRule): Promise<void> {
+  const { disabled: _disabled, ...definition } = rule;
+  await deps.autofollow.update(definition);
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

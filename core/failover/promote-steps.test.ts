@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterCrash, afterFailure, afterMove, ATTEMPTS_IN_REQUEST, nextMove, pastReturn, STEPS, type Move, type PromotionProgress } from "./promote-steps.ts";
+import { afterCrash, afterFailure, afterMove, ATTEMPTS_IN_REQUEST, nextMove, pastReturn, STEPS, turnBack, type Move, type PromotionProgress } from "./promote-steps.ts";
 
 const at = (kind: PromotionProgress["kind"], step: PromotionProgress["step"], direction: PromotionProgress["direction"] = "forward"): PromotionProgress =>
   ({ kind, step, direction });
@@ -57,13 +57,28 @@ describe("after a failure", () => {
   ] as const)("%s", (_what, step, direction, retryable, attempt, decision) => {
     expect(afterFailure(at("reverse", step, direction), { retryable, attempt })).toEqual(decision);
   });
+
+  it("a rollback starts with the undo of the step that failed, which may have half happened", () => {
+    expect(turnBack(at("planned", "recorded"), "leader_blocked")).toEqual(at("planned", "leader_blocked", "back"));
+    expect(turnBack(at("reverse", "old_leader_guarded"), "old_leader_unblocked")).toEqual(at("reverse", "old_leader_unblocked", "back"));
+    expect(turnBack(at("planned", "drained"), "switched")).toEqual(at("planned", "drained", "back"));
+    expect(turnBack(at("planned", "drained"))).toEqual(at("planned", "drained", "back"));
+  });
 });
 
 describe("after a crash", () => {
   it.each(STEPS.reverse.map((step) => [step] as const))("a reverse promote found at %s", (step) => {
     const found = afterCrash(at("reverse", step));
     expect(found.direction).toBe(pastReturn(found) ? "forward" : "back");
-    expect(found.step).toBe(step);
+    // The step under way when ferry stopped is undone first, unless it is the switch (one transaction).
+    const next = STEPS.reverse[STEPS.reverse.indexOf(step) + 1];
+    expect(found.step).toBe(found.direction === "back" && next !== "switched" ? next : step);
+  });
+
+  it("a planned promote stopped while it blocked the leader undoes the block first", () => {
+    expect(afterCrash(at("planned", "recorded"))).toEqual(at("planned", "leader_blocked", "back"));
+    expect(afterCrash(at("planned", "drained"))).toEqual(at("planned", "drained", "back"));
+    expect(afterCrash(at("unplanned", "recorded"))).toEqual(at("unplanned", "recorded", "back"));
   });
 
   it("a rollback found half-done goes on rolling back", () => {

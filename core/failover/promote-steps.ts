@@ -91,8 +91,22 @@ export function afterFailure(p: PromotionProgress, failure: Failure): AfterFailu
   return { answerAndContinue: true };
 }
 
+/**
+ * The rollback of a promote whose step `inProgress` failed, or was under way when ferry stopped: that step
+ * may have half happened (a write block set, its answer lost), so the rollback starts with its undo, which
+ * changes nothing where the step did nothing. Steps from the point of no return on are never undone.
+ */
+export function turnBack(p: PromotionProgress, inProgress?: PromoteStep): PromotionProgress {
+  const undoable = inProgress !== undefined && position(p.kind, inProgress) > position(p.kind, p.step)
+    && position(p.kind, inProgress) < position(p.kind, POINT_OF_NO_RETURN);
+  return { ...p, step: undoable ? inProgress : p.step, direction: "back" };
+}
+
 /** A record found when ferry starts: its promote request is gone, so one not yet past the point of no return
- * is rolled back rather than resumed (its drain would need the request's deadline). */
+ * is rolled back rather than resumed (its drain would need the request's deadline), from the step that was
+ * under way. */
 export function afterCrash(p: PromotionProgress): PromotionProgress {
-  return p.direction === "forward" && !pastReturn(p) ? { ...p, direction: "back" } : p;
+  if (p.direction !== "forward" || pastReturn(p)) return p;
+  const next = nextMove(p);
+  return turnBack(p, "do" in next ? next.do : undefined);
 }

@@ -18,9 +18,10 @@ import { shardDocCounts } from "../clusters/shard-counts.ts";
 import { blockWrites, unblockWrites, writeBlocked } from "../clusters/write-block.ts";
 import { streamOfBackingName } from "../clusters/data-streams.ts";
 import { moveWriteAlias, takeStreamWrites } from "../clusters/write-alias.ts";
+import { holdStreamWrites, holdTemplateName, releaseStreamWrites, writeIndexStream } from "../clusters/stream-hold.ts";
 import { FerryError, isFerryError, requestErrors } from "../errors.ts";
 import type { FerryEventBus } from "../events.ts";
-import { afterCrash, afterFailure, afterMove, nextMove, pastReturn, type Move, type PromoteStep } from "./promote-steps.ts";
+import { afterCrash, afterFailure, afterMove, nextMove, pastReturn, turnBack, type Move, type PromoteStep } from "./promote-steps.ts";
 import { backoffDelay } from "../follow/retry-policy.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Store } from "../store/db.ts";
@@ -37,6 +38,7 @@ export type PromoteRequest = components["schemas"]["PromoteRequest"];
 export type PromoteResponse = components["schemas"]["PromoteResponse"];
 export type ReverseReplication = components["schemas"]["ReverseReplication"];
 type PromoteShard = components["schemas"]["PromoteShard"];
+type SitePromoteOutcome = components["schemas"]["SitePromoteOutcome"];
 type PromotionRecord = StoredPromotion<PromoteStep>;
 
 /** Where a fail-back starts, per shard: the promoted index's last operation before it took writes, and
@@ -78,6 +80,10 @@ const GUARANTEE = {
     "deletes up to its reconciled_checkpoint. Operations above it may be missing: operations_missing_at_most that " +
     "ferry knew of, and whatever the leader took after ferry last read it. The old leader index still takes " +
     "writes if its cluster comes back: keep clients away from it.",
+  heldStream: (stream: string) => `The leader data stream [${stream}] was rolled over into a write-blocked write index, and ` +
+    `ferry's template [${holdTemplateName(stream)}] blocks the write index of every later rollover: the stream takes no ` +
+    "writes. To use it again, point that template at no index (or give it a priority below the stream's own template), " +
+    "delete it, and remove the write block from the stream's write index.",
   reverse: "Fail-back: the old leader index lost its write block and follows the promoted index from the promotion " +
     "point without a copy; promote it (planned, with reverse) to swap the roles back.",
 } as const;
@@ -238,7 +244,7 @@ export class Promotions {
         if ("turnBack" in decision) {
           cause = err instanceof PromoteTimeout || (isFerryError(err) && err.status < 500) ? err : requestErrors.promoteRolledBack(record.lastError!);
           attempt = 0;
-          record = { ...record, direction: "back" };
+          record = { ...record, ...turnBack(record, "do" in move ? move.do : undefined) };
           this.save(record);
           continue;
         }
@@ -287,7 +293,10 @@ export class Promotions {
     if ("undo" in move) {
       switch (move.undo) {
         case "recorded": await this.host.putBack(row); break;
-        case "leader_blocked": if (!data.leaderWasBlocked) await unblockWrites(leader, "leader", leaderIndex); break;
+        case "leader_blocked":
+          if (data.heldStream !== undefined) await releaseStreamWrites(leader, "leader", data.heldStream, leaderIndex);
+          if (!data.leaderWasBlocked) await unblockWrites(leader, "leader", leaderIndex);
+          break;
         // Following again at once: whatever the old leader takes meanwhile is copied as before the promote.
         case "promoted_quiet": this.host.followForDrain(followerIndex); break;
         case "old_leader_guarded": await removeGuard(leader, leaderIndex); break;
@@ -298,10 +307,20 @@ export class Promotions {
       return data;
     }
     switch (move.do) {
-      case "leader_blocked":
+      case "leader_blocked": {
         this.host.followForDrain(followerIndex);
+        const stream = await writeIndexStream(leader, "leader", leaderIndex);
+        if (stream === undefined) {
+          await blockWrites(leader, "leader", leaderIndex);
+          return data;
+        }
+        // Recorded before the leader changes, so that a rollback, after a crash too, releases the stream.
+        const held = { ...data, heldStream: stream };
+        updatePromotion(this.host.db, { ...record, data: held });
+        await holdStreamWrites(leader, "leader", stream);
         await blockWrites(leader, "leader", leaderIndex);
-        return data;
+        return held;
+      }
       case "drained": {
         const final = await this.finalCheckpoints(leader, row, ctx.deadline);
         const documents = await this.drain(leader, row, final, ctx.deadline);
@@ -365,6 +384,10 @@ export class Promotions {
   /** A fail-back replicates into the old leader index under its own name, which no other replication may hold. */
   private checkReversible(row: ReplicationRow, request: PromoteRequest): void {
     if (request.force) throw requestErrors.illegalArgument("reverse needs a planned promotion; it cannot be combined with force");
+    if (streamOfBackingName(row.leaderIndex) !== undefined) {
+      throw requestErrors.illegalArgument(`Cannot fail back into [${row.leaderIndex}]: it backs a data stream, and a stream's ` +
+        "backing indices refuse the versioned writes ferry replicates with (docs/data-streams.md)");
+    }
     const other = getReplication(this.host.db, row.leaderIndex);
     if (other && other.followerIndex !== row.followerIndex) {
       throw requestErrors.illegalArgument(
@@ -446,6 +469,18 @@ export class Promotions {
 
 }
 
+/** The essentials of one index's promote answer, as a site or stream promote lists them. */
+export function promoteOutcome(index: string, answer: PromoteResponse): SitePromoteOutcome {
+  return {
+    index, promotion: answer.promotion,
+    ...(answer.unplanned_because !== undefined ? { unplanned_because: answer.unplanned_because } : {}),
+    leader_alias: answer.leader_alias, leader_index: answer.leader_index,
+    ...(answer.leader_write_block !== undefined ? { leader_write_block: answer.leader_write_block } : {}),
+    ...(answer.documents ? { documents: answer.documents } : {}),
+    shards: answer.shards, took_millis: answer.took_millis,
+  };
+}
+
 /** The answer of a promote whose every step is done, from what its steps recorded. */
 function answer(record: PromotionRecord): Answer {
   const { data } = record;
@@ -454,7 +489,10 @@ function answer(record: PromotionRecord): Answer {
     return { promotion: "unplanned", unplanned_because: data.because ?? "", guarantee: GUARANTEE.unplanned, shards };
   }
   const planned = { promotion: "planned" as const, documents: data.documents!, shards };
-  if (record.kind === "planned") return { ...planned, guarantee: GUARANTEE.planned, leader_write_block: true };
+  if (record.kind === "planned") {
+    const held = data.heldStream === undefined ? "" : ` ${GUARANTEE.heldStream(data.heldStream)}`;
+    return { ...planned, guarantee: `${GUARANTEE.planned}${held}`, leader_write_block: true };
+  }
   const row = data.replication;
   return {
     ...planned, guarantee: `${GUARANTEE.planned} ${GUARANTEE.reverse}`, leader_write_block: false,

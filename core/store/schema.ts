@@ -167,6 +167,8 @@ export interface PromotionData {
   replication: typeof replications.$inferSelect;
   /** The leader index was write-blocked before the promote (a rollback then leaves it so). */
   leaderWasBlocked: boolean;
+  /** The leader data stream whose writes the promote holds (the leader index was its write index). */
+  heldStream?: string;
   /** An unplanned promote's reason. */
   because?: string;
   /** From `drained` on: the leader's final operation per shard and the documents counted on each side. */

@@ -17,6 +17,10 @@ afterAll(async () => {
   await ferry?.stop();
   await os(leader, "DELETE", "/promote-route-l");
   await os(follower, "DELETE", "/promote-route-f");
+  await os(leader, "DELETE", "/_data_stream/promote-route-logs");
+  await os(leader, "DELETE", "/_index_template/ferry-hold-promote-route-logs");
+  await os(follower, "DELETE", "/.ds-promote-route-logs-*?expand_wildcards=all");
+  for (const side of [leader, follower]) await os(side, "DELETE", "/_index_template/promote-route-logs");
 });
 
 const P = "/_plugins/_replication";
@@ -44,5 +48,20 @@ describe("promote route", () => {
     const written = await ferry.call("PUT", "/promote-route-app/_doc/2?refresh=true", { n: 2 });
     expect(written.status).toBe(201);
     expect((await os(follower, "GET", "/promote-route-f/_doc/2"))._source).toEqual({ n: 2 });
+  });
+
+  it("promotes a followed data stream by Elasticsearch's route; any other stream's promote goes to the follower", async () => {
+    await os(leader, "PUT", "/_index_template/promote-route-logs", {
+      index_patterns: ["promote-route-logs*"], data_stream: {}, template: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+    });
+    await os(leader, "POST", "/promote-route-logs/_doc?refresh=true", { "@timestamp": "2026-12-08T00:00:00Z", n: 1 });
+    expect(await ferry.call("PUT", `${P}/promote-route-logs/_start?wait_for_restore=true`, { leader_alias: "leader-cluster", leader_index: "promote-route-logs" }))
+      .toMatchObject({ status: 200, body: { acknowledged: true } });
+    expect(await ferry.call("POST", "/_data_stream/_promote/promote-route-logs", {})).toEqual({ status: 200, body: { acknowledged: true } });
+    expect((await ferry.call("GET", `${P}/promote-route-logs/_status`)).body).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
+    const written = await ferry.call("POST", "/promote-route-logs/_doc?op_type=create&refresh=true", { "@timestamp": "2026-12-08T00:00:01Z", n: 2 });
+    expect(written).toMatchObject({ status: 201, body: { _index: ".ds-promote-route-logs-000001" } });
+    // Not followed: the follower answers (OpenSearch has no such route).
+    expect((await ferry.call("POST", "/_data_stream/_promote/promote-route-none", {})).status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -1,7 +1,7 @@
 // Data streams on the leader (docs/data-streams.md): a rule or a start naming a stream follows each of its
 // backing indices, those that exist and those its rollovers add, while the leader keeps writing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pauseIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
+import { pauseIndexOrStream, promoteIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import { converge, os } from "../support/documents.ts";
 import { until } from "../support/until.ts";
@@ -31,6 +31,7 @@ afterAll(async () => {
   for (const { index } of followed) await ferry?.replications.stop(index).catch(() => {});
   await ferry?.close();
   await os(leader, "DELETE", "/_data_stream/dst-logs-*");
+  await os(leader, "DELETE", "/_index_template/ferry-hold-dst-*");
   for (const side of [leader, follower]) {
     await os(side, "DELETE", "/_index_template/dst-logs");
     await os(side, "DELETE", "/_component_template/dst-logs-fields");
@@ -55,6 +56,31 @@ function writer(stream: string) {
     }
   })();
   return { stop: async () => { stopped = true; await done; } };
+}
+
+/**
+ * A shipper that keeps appending to a stream through a failover: each id it was told was created is kept;
+ * a batch the cluster refuses (a write block) is sent again later, as shippers retry.
+ */
+function shipper(stream: string) {
+  const acknowledged = new Set<string>();
+  let refusals = 0;
+  let n = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const ids = Array.from({ length: 20 }, () => `${stream}-${n++}`);
+      const lines = ids.map((id) => `${JSON.stringify({ create: { _index: stream, _id: id } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n, writer: stream })}\n`);
+      const res = await fetch(`${leader}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("") });
+      const answer = (await res.json()) as { items: Array<{ create: { _id: string; status: number } }> };
+      for (const { create } of answer.items) {
+        if (create.status === 201) acknowledged.add(create._id);
+        else refusals++;
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  })();
+  return { acknowledged, refusals: () => refusals, stop: async () => { stopped = true; await done; } };
 }
 
 const backingIndices = async (stream: string): Promise<string[]> =>
@@ -146,11 +172,8 @@ describe("data streams", () => {
     await os(follower, "POST", "/dst-copy/_refresh");
     expect((await os(follower, "GET", "/dst-copy/_count")).count).toBe((await os(leader, "GET", "/dst-logs-solo/_count")).count);
 
-    // The leader refuses to block a stream's write index, so a planned promote of its copy rolls back and
-    // says why; once the writers stopped, a forced promote goes through. Promoted in any order, the newest
-    // copy takes the writes sent to the follower stream's name.
-    await expect(ferry.replications.promote(".ds-dst-copy-000003", {}))
-      .rejects.toMatchObject({ message: expect.stringContaining("cannot add a block to the following data stream write indices") });
+    // Promoted one by one in any order (forced, planned), the newest copy takes the writes sent to the
+    // follower stream's name.
     expect(await ferry.replications.promote(".ds-dst-copy-000003", { force: true })).toMatchObject({ acknowledged: true, promotion: "unplanned" });
     for (const index of [".ds-dst-copy-000001", ".ds-dst-copy-000002"]) {
       expect(await ferry.replications.promote(index, {})).toMatchObject({ acknowledged: true, promotion: "planned" });
@@ -218,6 +241,57 @@ describe("data streams", () => {
     for (const index of members) expect(await status(index)).toBe("REPLICATION NOT IN PROGRESS");
     expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-logs-ret");
     expect(await ferry.replications.status("dst-logs-ret", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
+  });
+
+  it("a planned promote of a stream under writes holds the leader stream, drains every backing index and loses no acknowledged write", async () => {
+    await os(leader, "PUT", "/_data_stream/dst-logs-live");
+    const live = shipper("dst-logs-live");
+    const actions = { replications: ferry.replications, autofollow: ferry.autofollow };
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await os(leader, "POST", "/dst-logs-live/_rollover");
+      await ferry.wildcardStart.startIndexOrStream("dst-live", { leader_alias: LEADER_ALIAS, leader_index: "dst-logs-live" }, { waitForRestore: true });
+      await os(leader, "POST", "/dst-logs-live/_rollover");
+      await until(".ds-dst-live-000003 SYNCING", async () => (await status(".ds-dst-live-000003")) === "SYNCING");
+
+      // A drain that cannot finish rolls the promote back: the leader stream takes writes again, ferry's
+      // template is gone, and the rule is enabled again.
+      await expect(promoteIndexOrStream(actions, "dst-live", { timeout: "1ms" })).rejects.toMatchObject({ status: 408, type: "promote_timeout_exception" });
+      expect(await fetch(`${leader}/_index_template/ferry-hold-dst-logs-live`).then((r) => r.status)).toBe(404);
+      expect(ferry.autofollow.list().find((r) => r.name === "dst-live")?.disabled).toBeUndefined();
+      const before = live.acknowledged.size;
+      await until("the leader stream takes writes again", async () => live.acknowledged.size > before + 100);
+      // The rollback's rollover left a newer backing index, which the rule follows.
+      const afterRollback = await backingIndices("dst-logs-live");
+      expect(afterRollback).toHaveLength(4);
+      await until(".ds-dst-live-000004 SYNCING", async () => (await status(".ds-dst-live-000004")) === "SYNCING");
+
+      const answer = await promoteIndexOrStream(actions, "dst-live", {});
+      expect(answer).toMatchObject({ acknowledged: true, promotion: "planned", follower_index: "dst-live", leader_index: "dst-logs-live", leader_write_block: true });
+      expect(answer.guarantee).toContain("ferry-hold-dst-logs-live");
+      expect(answer.ferry_backing_indices!.map((o) => o.index)).toEqual([".ds-dst-live-000004", ".ds-dst-live-000003", ".ds-dst-live-000002", ".ds-dst-live-000001"]);
+      expect(answer.documents!.follower).toBe(answer.documents!.leader);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await live.stop();
+    }
+    // The shipper was refused from the hold on; everything it was told was written is on the follower.
+    expect(live.refusals()).toBeGreaterThan(0);
+    await os(follower, "POST", "/dst-live/_refresh");
+    const held = (await os(follower, "GET", `/dst-live/_count`)).count;
+    expect(held).toBe(live.acknowledged.size);
+    const ids = [...live.acknowledged];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const found = await os(follower, "POST", "/dst-live/_search", { size: 0, query: { ids: { values: ids.slice(i, i + 1000) } }, track_total_hits: true });
+      expect(found.hits.total.value).toBe(ids.slice(i, i + 1000).length);
+    }
+    // The leader stream stays held; the follower stream takes the writes, into its newest copy.
+    const refused = await fetch(`${leader}/dst-logs-live/_doc`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ "@timestamp": new Date().toISOString() }) });
+    expect(refused.status).toBe(403);
+    const written = await os(follower, "POST", "/dst-live/_doc?op_type=create&refresh=true", { "@timestamp": new Date().toISOString(), n: -1, writer: "after-promote" });
+    expect(written).toMatchObject({ result: "created", _index: ".ds-dst-live-000004" });
+    expect(ferry.autofollow.list().map((r) => r.name)).not.toContain("dst-live");
+    expect(await ferry.replications.status("dst-live", false)).toEqual({ status: "REPLICATION NOT IN PROGRESS" });
   });
 
   it("follows a stream with a long name and dozens of backing indices, whose names pass the request-line limit together", async () => {
