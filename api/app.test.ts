@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { NOT_IN_PROGRESS, pluginStatus, STATES } from "../core/state-machine.ts";
 import { openapiDocument, resolveRef, type JsonObject } from "./openapi-document.ts";
 import { replicationRoutes } from "./routes/replication.ts";
+import { dataStreamRoutes } from "./routes/data-stream.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { routes } from "./operations.ts";
@@ -19,6 +20,7 @@ function handled(): Set<string> {
     ["/_opendistro/_replication", replicationRoutes(nothing)],
     ["/_ferry", ferryRoutes(nothing)],
     ["", metricsRoutes(nothing)],
+    ["", dataStreamRoutes(nothing, async () => new Response())],
   ] as const) {
     for (const route of router.routes) mounted.add(`${route.method} ${prefix}${route.path.replace(/:(\w+)/g, "{$1}")}`);
   }

@@ -9,10 +9,10 @@ import { authenticate, challengeFor, type AuthEnv } from "./auth.ts";
 import { isFerryPath } from "./operations.ts";
 import { clusterSettings } from "./cluster-settings.ts";
 import { proxyToFollower } from "./proxy.ts";
-import { dataStreamPromote } from "./data-stream-promote.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 import { requestLog } from "./request-log.ts";
 import { respond } from "./respond.ts";
+import { dataStreamRoutes } from "./routes/data-stream.ts";
 import { ferryRoutes } from "./routes/ferry.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { replicationRoutes } from "./routes/replication.ts";
@@ -56,7 +56,7 @@ export function buildApp(ferry: Ferry, logger: Logger = silentLogger): Hono<Vali
 
   const proxy = proxyToFollower(ferry);
   app.put("/_cluster/settings", clusterSettings(ferry, (c) => proxy(c, c.var.caller)));
-  app.post("/_data_stream/_promote/:name", dataStreamPromote(ferry, (c) => proxy(c, c.var.caller)));
+  app.route("/", dataStreamRoutes(ferry, (c) => proxy(c, c.var.caller)));
   app.all("*", (c) => {
     // A contract route without a handler must not leak to the follower.
     if (isFerryPath(new URL(c.req.url).pathname)) throw requestErrors.noRoute(c.req.method, new URL(c.req.url).pathname);

@@ -39,6 +39,43 @@ export interface paths {
     "/_opendistro/_replication/_task_cancel/{task_id}": components["pathItems"]["TaskCancel"];
     "/_opendistro/_replication/{index}/_promote": components["pathItems"]["Promote"];
     "/_opendistro/_replication/_promote": components["pathItems"]["SitePromote"];
+    "/_data_stream/_promote/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Elasticsearch's promote of a followed data stream, on ferry's address.
+         * @description When ferry follows a data stream of this name (docs/data-streams.md), it promotes the stream as
+         *     `POST _plugins/_replication/{name}/_promote` without a body does (planned when the leader answers),
+         *     and answers as Elasticsearch does. Any other name goes to the follower cluster unchanged.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The follower data stream. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Acknowledged"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_ferry/settings": {
         parameters: {
             query?: {

@@ -13,12 +13,16 @@ export interface RepositoryDefinition {
   settings: Record<string, unknown>;
 }
 
-/** Leader settings never carried to a follower (the plugin drops the same ones). */
+/** Leader settings never carried to a follower (the plugin drops the same ones, and the metadata sync
+ * does not copy them either). Elasticsearch's lifecycle policy stays behind so that the follower's ILM,
+ * if it has a policy of that name, never rolls over, shrinks or deletes a copy ferry still writes. */
 const LEADER_ONLY_SETTINGS = [
   "index.plugins.replication.translog.retention_lease.pruning.enabled",
   "index.remote_store.enabled",
   "index.remote_store.segment.repository",
   "index.remote_store.translog.repository",
+  "index.lifecycle.name",
+  "index.lifecycle.rollover_alias",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
