@@ -7,6 +7,7 @@
 import { call, callOptional } from "./client.ts";
 import type { ClusterConnection } from "./connection.ts";
 import { dataStreamsMatching, generationOfBackingName, streamOfBackingName } from "./data-streams.ts";
+import { globToRegExp } from "./index-glob.ts";
 import { requestErrors } from "../errors.ts";
 
 interface IndexTemplate {
@@ -18,7 +19,7 @@ interface IndexTemplate {
 }
 
 interface TemplatesAnswer {
-  index_templates?: Array<{ name: string; index_template: IndexTemplate }>;
+  index_templates?: NamedTemplate[];
 }
 
 const templatePath = (name: string) => `/_index_template/${encodeURIComponent(name)}`;
@@ -34,16 +35,27 @@ export async function writeIndexStream(conn: ClusterConnection, side: string, in
   return stream?.indices.at(-1) === index ? name : undefined;
 }
 
-/** The composable template the cluster says made `stream`. */
-async function streamTemplate(conn: ClusterConnection, side: string, stream: string): Promise<IndexTemplate> {
+type NamedTemplate = { name: string; index_template: IndexTemplate };
+
+/**
+ * The composable template that made `stream`: the one `GET _data_stream` names, or where that API is
+ * missing (Elasticsearch without its data-streams module), the one the engine picks for the name: the
+ * highest priority among the data stream templates whose patterns match it.
+ */
+async function streamTemplate(conn: ClusterConnection, side: string, stream: string, all: NamedTemplate[]): Promise<NamedTemplate> {
   const answer = await call<{ data_streams?: Array<{ name?: string; template?: string }> }>(conn, side, {
-    method: "GET", path: `/_data_stream/${encodeURIComponent(stream)}`,
+    method: "GET", path: `/_data_stream/${encodeURIComponent(stream)}`, ignore: [400, 405],
   });
-  const name = answer.data_streams?.find((s) => s.name === stream)?.template;
-  const template = name === undefined ? undefined
-    : (await callOptional<TemplatesAnswer>(conn, side, { method: "GET", path: templatePath(name) }))?.index_templates?.find((t) => t.name === name)?.index_template;
-  if (!template) throw requestErrors.illegalState(`the template that made data stream [${stream}] is gone, so ferry cannot roll it over into a blocked write index; stop the writers and promote with force`, 409);
-  return template;
+  const named = answer.data_streams?.find((s) => s.name === stream)?.template;
+  const candidates = all.filter((t) => (named === undefined
+    ? t.index_template.data_stream !== undefined && (t.index_template.index_patterns ?? []).some((p) => globToRegExp(p).test(stream))
+    : t.name === named));
+  const found = candidates.sort((a, b) => (b.index_template.priority ?? 0) - (a.index_template.priority ?? 0))[0];
+  if (!found) {
+    throw requestErrors.illegalState(`no template that makes data stream [${stream}] was found, so ferry cannot roll it over into a ` +
+      "blocked write index; stop the writers and promote with force", 409);
+  }
+  return found;
 }
 
 /**
@@ -51,8 +63,8 @@ async function streamTemplate(conn: ClusterConnection, side: string, stream: str
  * stream's own and outranks every other; answers the new write index. Harmless to repeat.
  */
 export async function holdStreamWrites(conn: ClusterConnection, side: string, stream: string): Promise<string> {
-  const own = await streamTemplate(conn, side, stream);
   const all = (await call<TemplatesAnswer>(conn, side, { method: "GET", path: "/_index_template" })).index_templates ?? [];
+  const own = (await streamTemplate(conn, side, stream, all)).index_template;
   const hold = holdTemplateName(stream);
   const priority = Math.max(0, ...all.filter((t) => t.name !== hold).map((t) => t.index_template.priority ?? 0)) + 1;
   await call(conn, side, {

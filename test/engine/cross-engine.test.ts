@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { promoteIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import { bulk, documents, os } from "../support/documents.ts";
 import { MixedWriter } from "../support/mixed-writer.ts";
@@ -39,7 +40,7 @@ function usePair(leader: string, follower: string): () => ClusterPair {
  * A data stream on an Elasticsearch leader, created by its first write as shippers do (the test
  * distributions have no `_data_stream` API: ferry finds the stream in the cluster state), rolled over once
  * while written: a rule naming it follows both backing indices, and the stream's name answers the same
- * count on the follower (docs/data-streams.md).
+ * count on the follower; then a planned promote by the stream's name (docs/data-streams.md).
  */
 async function followsADataStream(clusters: MatrixClusters): Promise<void> {
   const { leader, follower } = clusters;
@@ -67,6 +68,17 @@ async function followsADataStream(clusters: MatrixClusters): Promise<void> {
       await os(follower, "POST", "/dsx-app/_refresh");
       return onFollower?.count === 600 && onLeader.count === 600;
     }, 120_000);
+
+    // Promoted by its name, planned: the leader stream is held (ferry's template rolls it over into a
+    // blocked write index), the follower stream's name takes the writes, into its newest copy.
+    await ferry.autofollow.delete(MATRIX_ALIAS, "dsx");
+    const promoted = await promoteIndexOrStream({ replications: ferry.replications, autofollow: ferry.autofollow }, "dsx-app", {});
+    expect(promoted).toMatchObject({ promotion: "planned", documents: { leader: 600, follower: 600 } });
+    expect(promoted.ferry_backing_indices).toHaveLength(2);
+    const refused = await fetch(`${leader}/dsx-app/_doc`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ "@timestamp": new Date().toISOString() }) });
+    expect(refused.status).toBe(403);
+    const newest = promoted.ferry_backing_indices![0]!.index;
+    expect(await os(follower, "POST", "/dsx-app/_doc?op_type=create&refresh=true", { "@timestamp": new Date().toISOString(), n: -1 })).toMatchObject({ _index: newest });
   } finally {
     await ferry?.close();
     await rm(dbDir, { recursive: true, force: true });
