@@ -12,6 +12,7 @@ import { RemoteRegistry } from "./config/remotes.ts";
 import { ReplicationEngine, type ReplicationApi } from "./replication/replications.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { WildcardStart } from "./autofollow/wildcard-start.ts";
+import { settleStreamPromotes } from "./autofollow/stream-actions.ts";
 
 export interface Ferry {
   config: FerryConfig;
@@ -51,6 +52,7 @@ export async function createFerry(config: FerryConfig, events = new FerryEventBu
     db: store, remotes, follower: config.follower, settings: config.settings, replications, events, clusterRoles: config.clusterRoles,
   });
   autofollow.resumeAll();
+  await settleStreamPromotes({ replications, autofollow });
   const wildcardStart = new WildcardStart({ autofollow, follower: config.follower, remotes, replications, settings: config.settings });
   const bulk = new BulkTasks({ db: store, follower: config.follower, remotes, replications, settings: config.settings });
   const lagHistory = new LagHistory(store);

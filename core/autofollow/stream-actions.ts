@@ -72,7 +72,7 @@ export async function promoteIndexOrStream(deps: StreamActionDeps, name: string,
   if (restoring.length) return deps.replications.promote(restoring[0]!, request);
   const started = Date.now();
   const rule = startRule(deps, name);
-  if (rule) deps.autofollow.disable(rule.leader_alias, rule.name, `data stream [${name}] is being promoted`);
+  if (rule) deps.autofollow.disable(rule.leader_alias, rule.name, promotingReason(name));
   const newestFirst = [...members].sort((a, b) => generationOfBackingName(b.followerIndex) - generationOfBackingName(a.followerIndex));
   const answers: PromoteResponse[] = [];
   for (const { followerIndex } of newestFirst) {
@@ -115,3 +115,19 @@ async function enable(deps: StreamActionDeps, rule: StoredRule): Promise<void> {
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+const promotingReason = (stream: string) => `data stream [${stream}] is being promoted`;
+
+/**
+ * After a restart, the rules of stream promotes that ferry stopped in the middle of (each disabled with
+ * the promote's reason): when no backing index of the stream is followed any more, the promote had ended
+ * and the rule goes; otherwise those still followed (their promotes rolled back, or never began) need it,
+ * and it is enabled again. `_promote` on the stream's name then promotes the rest.
+ */
+export async function settleStreamPromotes(deps: StreamActionDeps): Promise<void> {
+  for (const rule of deps.autofollow.list()) {
+    if (rule.follower_index_pattern !== rule.name || rule.disabled?.reason !== promotingReason(rule.name)) continue;
+    if (deps.replications.streamMembers(rule.name).length === 0) await deps.autofollow.delete(rule.leader_alias, rule.name);
+    else await enable(deps, rule);
+  }
+}

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, stopCluster, type ClusterHandle } from "./cluster.ts";
 import { ensureDistribution } from "./distribution.ts";
+import { ensureIsmHome, ISM_NODE_SETTINGS } from "./ism.ts";
 import { parseSpec, testbedSpecs, type DistributionSpec } from "./spec.ts";
 
 export interface ClusterPair {
@@ -28,6 +29,8 @@ export interface PairOptions {
   leader?: DistributionSpec | string;
   /** The follower's, likewise; default `FERRY_TESTBED_FOLLOWER`. */
   follower?: DistributionSpec | string;
+  /** Both sides run OpenSearch 2.19 with Index State Management (ism.ts). */
+  ism?: boolean;
 }
 
 /** `FERRY_TESTBED_NODES`: "3" for three nodes on each side, "3,2" for a 3-node leader and a 2-node follower. */
@@ -50,11 +53,15 @@ export async function startPair(options: PairOptions = {}): Promise<ClusterPair>
   };
   // One after the other: with one distribution on both sides, the second call finds the home the first
   // built (two at once would build it twice, in the same staging folder).
-  const homes = { leader: await ensureDistribution(distributions.leader), follower: await ensureDistribution(distributions.follower) };
+  const home = (spec: DistributionSpec) => (options.ism ? ensureIsmHome(spec.version) : ensureDistribution(spec));
+  const homes = { leader: await home(distributions.leader), follower: await home(distributions.follower) };
   const repoPath = await mkdtemp(join(tmpdir(), "ferry-testbed-repo-"));
   const nodes = typeof options.nodes === "number" ? { leader: options.nodes, follower: options.nodes } : options.nodes ?? nodesFromEnv();
   const started = await Promise.allSettled((["leader", "follower"] as const).map((name) =>
-    startCluster({ name, home: homes[name], repoPath, nodes: nodes[name], heap: options.heap, ownerPid: options.ownerPid })));
+    startCluster({
+      name, home: homes[name], repoPath, nodes: nodes[name], heap: options.heap, ownerPid: options.ownerPid,
+      ...(options.ism ? { settings: ISM_NODE_SETTINGS } : {}),
+    })));
   const [leader, follower] = started;
   if (leader?.status === "fulfilled" && follower?.status === "fulfilled") {
     return { version: distributions.leader.version, distributions, leader: leader.value, follower: follower.value, repoPath };
