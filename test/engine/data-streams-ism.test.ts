@@ -7,6 +7,7 @@ import { promoteIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import { loadConfig } from "../../core/config/config.ts";
 import { createFerry, type Ferry } from "../../core/ferry.ts";
 import { os } from "../support/documents.ts";
+import { streamShipper } from "../support/stream-shipper.ts";
 import { ferryEnvFor } from "../support/ferry-spawn.ts";
 import { until } from "../support/until.ts";
 import { startPair, stopPair, type ClusterPair } from "../testbed/pair.ts";
@@ -28,24 +29,6 @@ afterAll(async () => {
   await ferry?.close();
   if (pair) await stopPair(pair);
 });
-
-/** Appends to the stream until stopped; keeps every id the leader said it created. */
-function shipper(base: string) {
-  const acknowledged = new Set<string>();
-  let n = 0;
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const ids = Array.from({ length: 10 }, () => `s${n++}`);
-      const body = ids.map((id, i) => `${JSON.stringify({ create: { _index: STREAM, _id: id } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n: n - 10 + i })}\n`).join("");
-      const answer = (await (await fetch(`${base}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body })).json()) as
-        { items: Array<{ create: { _id: string; status: number } }> };
-      for (const { create } of answer.items) if (create.status === 201) acknowledged.add(create._id);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return { acknowledged, stop: async () => { stopped = true; await done; } };
-}
 
 const backing = async (base: string): Promise<string[]> =>
   ((await os(base, "GET", `/_data_stream/${STREAM}`)).data_streams[0].indices as Array<{ index_name: string }>).map((i) => i.index_name);
@@ -76,7 +59,7 @@ describe("a data stream rolled over by ISM on the leader", () => {
       },
     });
 
-    const writes = shipper(leader);
+    const writes = streamShipper(leader, STREAM, { batch: 10, pauseMs: 200 });
     try {
       await until("the stream exists", async () => (await fetch(`${leader}/_data_stream/${STREAM}`)).status === 200);
       await ferry.wildcardStart.startIndexOrStream(STREAM, { leader_alias: "leader-cluster", leader_index: STREAM }, { waitForRestore: true });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pauseIndexOrStream, promoteIndexOrStream, resumeIndexOrStream, stopIndexOrStream } from "../../core/autofollow/stream-actions.ts";
 import type { Ferry } from "../../core/ferry.ts";
 import { converge, os } from "../support/documents.ts";
+import { streamShipper } from "../support/stream-shipper.ts";
 import { until } from "../support/until.ts";
 import { LEADER_ALIAS, startCore, testbed } from "./engine-context.ts";
 
@@ -56,31 +57,6 @@ function writer(stream: string) {
     }
   })();
   return { stop: async () => { stopped = true; await done; } };
-}
-
-/**
- * A shipper that keeps appending to a stream through a failover: each id it was told was created is kept;
- * a batch the cluster refuses (a write block) is sent again later, as shippers retry.
- */
-function shipper(stream: string) {
-  const acknowledged = new Set<string>();
-  let refusals = 0;
-  let n = 0;
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const ids = Array.from({ length: 20 }, () => `${stream}-${n++}`);
-      const lines = ids.map((id) => `${JSON.stringify({ create: { _index: stream, _id: id } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n, writer: stream })}\n`);
-      const res = await fetch(`${leader}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("") });
-      const answer = (await res.json()) as { items: Array<{ create: { _id: string; status: number } }> };
-      for (const { create } of answer.items) {
-        if (create.status === 201) acknowledged.add(create._id);
-        else refusals++;
-      }
-      await new Promise((r) => setTimeout(r, 30));
-    }
-  })();
-  return { acknowledged, refusals: () => refusals, stop: async () => { stopped = true; await done; } };
 }
 
 const backingIndices = async (stream: string): Promise<string[]> =>
@@ -245,7 +221,7 @@ describe("data streams", () => {
 
   it("a planned promote of a stream under writes holds the leader stream, drains every backing index and loses no acknowledged write", async () => {
     await os(leader, "PUT", "/_data_stream/dst-logs-live");
-    const live = shipper("dst-logs-live");
+    const live = streamShipper(leader, "dst-logs-live", { pauseMs: 30 });
     const actions = { replications: ferry.replications, autofollow: ferry.autofollow };
     try {
       await new Promise((r) => setTimeout(r, 300));

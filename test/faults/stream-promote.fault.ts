@@ -9,9 +9,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { os } from "../support/documents.ts";
 import { newFerryDir, type FerryProcess } from "../support/ferry-spawn.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
+import { streamShipper } from "../support/stream-shipper.ts";
 import { until } from "../support/until.ts";
 import { useFaultBed } from "./clusters.ts";
-import { report, sleep } from "./workload.ts";
+import { report } from "./workload.ts";
 
 const bed = useFaultBed();
 const P = "/_plugins/_replication";
@@ -25,28 +26,6 @@ afterAll(async () => {
   await os(bed.follower, "DELETE", "/.ds-fsp-*?expand_wildcards=all").catch(() => undefined);
   await os(bed.follower, "DELETE", "/_index_template/fsp-logs").catch(() => undefined);
 });
-
-/** A log shipper: appends to the stream on the leader, keeping each id the leader said it created. */
-function shipper(stream: string) {
-  const acknowledged = new Set<string>();
-  let n = 0;
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const ids = Array.from({ length: 20 }, () => `${stream}-${n++}`);
-      const body = ids.map((id) => `${JSON.stringify({ create: { _index: stream, _id: id } })}\n${JSON.stringify({ "@timestamp": new Date().toISOString(), n })}\n`).join("");
-      try {
-        const res = await fetch(`${bed.leader}/_bulk`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
-        const answer = (await res.json()) as { items: Array<{ create: { _id: string; status: number } }> };
-        for (const { create } of answer.items) if (create.status === 201) acknowledged.add(create._id);
-      } catch {
-        // Refused or cut: not acknowledged, sent again under new ids as a shipper would.
-      }
-      await sleep(40);
-    }
-  })();
-  return { acknowledged, stop: async () => { stopped = true; await done; } };
-}
 
 const TRIALS = [
   { name: "rollover", match: (stream: string) => new RegExp(`^POST /${stream}/_rollover`) },
@@ -72,7 +51,7 @@ describe("a stream promote interrupted by SIGKILL while it holds the leader stre
       const stream = `fsp-logs-${trial.name}`;
       const copy = `fsp-copy-${trial.name}`;
       await os(bed.leader, "PUT", `/_data_stream/${stream}`);
-      const writes = shipper(stream);
+      const writes = streamShipper(bed.leader, stream);
       try {
         await until("the shipper wrote", async () => writes.acknowledged.size > 100);
         await os(bed.leader, "POST", `/${stream}/_rollover`);
