@@ -60,12 +60,15 @@ describe("a data stream rolled over by ISM on the leader", () => {
     });
 
     const writes = streamShipper(leader, STREAM, { batch: 10, pauseMs: 200 });
+    let rolledAfterS = 0;
     try {
       await until("the stream exists", async () => (await fetch(`${leader}/_data_stream/${STREAM}`)).status === 200);
       await ferry.wildcardStart.startIndexOrStream(STREAM, { leader_alias: "leader-cluster", leader_index: STREAM }, { waitForRestore: true });
       // ISM initialises each new write index on one run of its job and rolls it over on a later one: about
       // two minutes per rollover with a one-minute job interval.
+      const started = Date.now();
       await until(`${ROLLOVERS} rollovers by ISM`, async () => (await backing(leader)).length > ROLLOVERS, 12 * 60_000, 5_000);
+      rolledAfterS = Math.round((Date.now() - started) / 1000);
       const members = await backing(leader);
       await until("every backing index followed", async () => {
         const status = await ferry.replications.status(STREAM, false);
@@ -95,6 +98,7 @@ describe("a data stream rolled over by ISM on the leader", () => {
     const query = { query: { range: { n: { gte: 100, lt: 400 } } } };
     expect((await os(follower, "POST", `/${STREAM}/_count`, query)).count).toBe((await os(leader, "POST", `/${STREAM}/_count`, query)).count);
     expect((await os(follower, "GET", `/${STREAM}/_count`)).count).toBe(ids.length);
+    console.log(`ISM: ${ROLLOVERS} rollovers in ${rolledAfterS} s; ${ids.length} writes acknowledged, all on the follower`);
     // The follower stream's name takes writes after the promote.
     expect(await os(follower, "POST", `/${STREAM}/_doc?op_type=create&refresh=true`, { "@timestamp": new Date().toISOString(), n: -1 }))
       .toMatchObject({ result: "created" });
