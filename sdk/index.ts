@@ -47,6 +47,8 @@ export interface FerryClient {
   promote(index: string, body?: Schemas["PromoteRequest"]): Promise<Schemas["PromoteResponse"]>;
   /** ferry extension: promote every follower of a leader alias or a pattern, as a task. */
   promoteSite(body: Schemas["SitePromoteRequest"]): Promise<Schemas["BulkAccepted"]>;
+  /** Elasticsearch's promote of a followed data stream (`_promote` on the stream's name answers in full). */
+  promoteDataStream(name: string): Promise<Schemas["Acknowledged"]>;
   createAutoFollow(body: Schemas["AutoFollowRequest"]): Promise<Schemas["AutoFollowCreated"]>;
   deleteAutoFollow(body: Schemas["AutoFollowDeleteRequest"]): Promise<Schemas["Acknowledged"]>;
   leaderStats(): Promise<Schemas["LeaderStats"]>;
@@ -90,6 +92,7 @@ export function createFerryClient(baseUrl: string, options: FerryClientOptions =
     updateSettings: (name, body) => unwrap(raw.PUT("/_plugins/_replication/{index}/_update", { params: index(name), body })),
     promote: (name, body = {}) => unwrap(raw.POST("/_plugins/_replication/{index}/_promote", { params: index(name), body })),
     promoteSite: (body) => unwrap(raw.POST("/_plugins/_replication/_promote", { body })),
+    promoteDataStream: (name) => unwrap(raw.POST("/_data_stream/_promote/{name}", { params: { path: { name } } })),
     createAutoFollow: (body) => unwrap(raw.POST("/_plugins/_replication/_autofollow", { params: { query: extras }, body })),
     deleteAutoFollow: (body) => unwrap(raw.DELETE("/_plugins/_replication/_autofollow", { body })),
     leaderStats: () => unwrap(raw.GET("/_plugins/_replication/leader_stats")),
