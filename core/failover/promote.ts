@@ -227,7 +227,9 @@ export class Promotions {
       } catch (err) {
         attempt++;
         const failure = describe(err);
-        record = { ...record, lastError: `${"do" in move ? `step ${move.do}` : `undo of step ${move.undo}`} failed: ${failure.reason}` };
+        // A step may record what it is about to change before it fails (a held stream): its undo needs that.
+        const { data } = getPromotion<PromoteStep>(this.host.db, record.followerIndex) ?? record;
+        record = { ...record, data, lastError: `${"do" in move ? `step ${move.do}` : `undo of step ${move.undo}`} failed: ${failure.reason}` };
         this.save(record);
         if (this.closing.signal.aborted) {
           throw requestErrors.promoteUnfinished(`ferry is closing; it goes on with the promote of [${record.followerIndex}] when it starts again (${record.lastError})`);

@@ -27,10 +27,13 @@ afterAll(async () => {
   await os(bed.follower, "DELETE", "/_index_template/fsp-logs").catch(() => undefined);
 });
 
+/** Where the promote is interrupted, and how: ferry killed while it waits for the leader's answer, or every
+ * attempt of the request cut off (the promote then rolls back while the request waits). */
 const TRIALS = [
-  { name: "rollover", match: (stream: string) => new RegExp(`^POST /${stream}/_rollover`) },
-  { name: "block", match: (stream: string) => new RegExp(`^PUT /\\.ds-${stream}-000002/_block/write`) },
-];
+  { name: "rollover", fault: "kill", match: (stream: string) => new RegExp(`^POST /${stream}/_rollover`) },
+  { name: "block", fault: "kill", match: (stream: string) => new RegExp(`^PUT /\\.ds-${stream}-000002/_block/write`) },
+  { name: "block-reset", fault: "reset", match: (stream: string) => new RegExp(`^PUT /\\.ds-${stream}-000002/_block/write`) },
+] as const;
 
 describe("a stream promote interrupted by SIGKILL while it holds the leader stream", () => {
   it("rolls back after the restart, releases the leader stream, and a later promote loses nothing", async () => {
@@ -59,13 +62,20 @@ describe("a stream promote interrupted by SIGKILL while it holds the leader stre
 
         let held = false;
         const pattern = trial.match(stream);
-        await leaderProxy.set({ kind: "drop-requests", hold: true, match: (line) => pattern.test(line) && (held = true) });
-        const promote = ferry.call("POST", `${P}/${copy}/_promote`, {}).catch((err: Error) => ({ status: 0, body: err.message }));
-        await until(`ferry waits for the ${trial.name}`, async () => held, 60_000, 50);
-        ferry.kill("SIGKILL");
-        await promote;
-        await leaderProxy.set({ kind: "none" });
-        ferry = await bed.ferry({ ...env, FERRY_DB_CREATE: "false" });
+        if (trial.fault === "kill") {
+          await leaderProxy.set({ kind: "drop-requests", hold: true, match: (line) => pattern.test(line) && (held = true) });
+          const promote = ferry.call("POST", `${P}/${copy}/_promote`, {}).catch((err: Error) => ({ status: 0, body: err.message }));
+          await until(`ferry waits for the ${trial.name}`, async () => held, 60_000, 50);
+          ferry.kill("SIGKILL");
+          await promote;
+          await leaderProxy.set({ kind: "none" });
+          ferry = await bed.ferry({ ...env, FERRY_DB_CREATE: "false" });
+        } else {
+          await leaderProxy.set({ kind: "drop-requests", match: (line) => pattern.test(line) });
+          const answer = await ferry.call("POST", `${P}/${copy}/_promote`, {});
+          await leaderProxy.set({ kind: "none" });
+          expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 409, body: { error: { type: "promote_rolled_back_exception" } } });
+        }
 
         // Rolled back: the hold is released and the leader stream takes writes; the rule follows again.
         await until("the hold template is gone", async () => (await fetch(`${bed.leader}/_index_template/ferry-hold-${stream}`)).status === 404, 60_000);
