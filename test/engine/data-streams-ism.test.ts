@@ -8,7 +8,7 @@ import { loadConfig } from "../../core/config/config.ts";
 import { createFerry, type Ferry } from "../../core/ferry.ts";
 import { os } from "../support/documents.ts";
 import { streamShipper } from "../support/stream-shipper.ts";
-import { ferryEnvFor } from "../support/ferry-spawn.ts";
+import { ferryEnvFor, removeFerryDirs } from "../support/ferry-spawn.ts";
 import { until } from "../support/until.ts";
 import { startPair, stopPair, type ClusterPair } from "../testbed/pair.ts";
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ferry?.close();
+  removeFerryDirs();
   if (pair) await stopPair(pair);
 });
 
